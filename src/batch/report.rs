@@ -1,0 +1,178 @@
+//! The outcome of each document and `report.json`, the machine-readable record of a run.
+
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::diag::Diagnostic;
+use crate::format::Format;
+use crate::spec::workspace::{PersonaSource, ThemeSource};
+
+/// What happened to one document (or to a persona file that could not be loaded).
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    /// The persona's id, or the file stem when the file could not be loaded.
+    pub persona: String,
+    /// The persona file.
+    pub persona_file: PathBuf,
+    /// The theme's name; `None` when the persona could not be loaded.
+    pub theme: Option<String>,
+    /// The format; `None` when the persona could not be loaded.
+    pub format: Option<Format>,
+    /// The file written, if any.
+    pub path: Option<PathBuf>,
+    /// Pages laid out.
+    pub pages: usize,
+    /// Bytes written.
+    pub bytes: u64,
+    /// SHA-256 of the file written.
+    pub sha256: Option<String>,
+    /// The type scale the document needed to fit (1.0 = as designed).
+    pub fit: f64,
+    /// Warnings: the document is written all the same.
+    pub warnings: Vec<Diagnostic>,
+    /// Errors: the document failed.
+    pub errors: Vec<Diagnostic>,
+}
+
+impl Outcome {
+    /// A document about to be rendered.
+    pub fn new(persona: &PersonaSource, theme: &ThemeSource, format: Format) -> Self {
+        Outcome {
+            persona: persona.id.clone(),
+            persona_file: persona.path.clone(),
+            theme: Some(theme.theme.name.clone()),
+            format: Some(format),
+            path: None,
+            pages: 0,
+            bytes: 0,
+            sha256: None,
+            fit: 1.0,
+            warnings: vec![],
+            errors: vec![],
+        }
+    }
+
+    /// A persona file that could not be loaded: none of its documents were made.
+    pub fn failed_persona(path: &Path, error: Diagnostic) -> Self {
+        let stem = path.file_stem().unwrap_or_default().to_string_lossy().into_owned();
+        Outcome { persona: stem, persona_file: path.to_path_buf(), theme: None, format: None, errors: vec![error], ..Self::blank() }
+    }
+
+    fn blank() -> Self {
+        Outcome {
+            persona: String::new(),
+            persona_file: PathBuf::new(),
+            theme: None,
+            format: None,
+            path: None,
+            pages: 0,
+            bytes: 0,
+            sha256: None,
+            fit: 1.0,
+            warnings: vec![],
+            errors: vec![],
+        }
+    }
+
+    /// Whether the document failed.
+    pub fn failed(&self) -> bool {
+        !self.errors.is_empty()
+    }
+
+    /// `peter poster-a2` or `peter` for a persona that did not load.
+    pub fn label(&self) -> String {
+        match self.format {
+            Some(format) => format!("{} {format}", self.persona),
+            None => self.persona.clone(),
+        }
+    }
+}
+
+/// The whole run, as written to `OUT/report.json`.
+#[derive(Debug, Serialize)]
+pub struct Report {
+    /// The program and version that wrote the report.
+    pub generator: String,
+    /// The project's title.
+    pub title: Option<String>,
+    /// Counts over all documents.
+    pub summary: Summary,
+    /// One entry per document or failed persona.
+    pub documents: Vec<Entry>,
+}
+
+/// Counts over all documents.
+#[derive(Debug, Serialize, PartialEq, Eq)]
+pub struct Summary {
+    /// Documents planned (or persona files that failed to load).
+    pub documents: usize,
+    /// PDF files written.
+    pub written: usize,
+    /// Documents that failed.
+    pub failed: usize,
+    /// Warnings over all documents.
+    pub warnings: usize,
+    /// Errors over all documents.
+    pub errors: usize,
+}
+
+/// One line of the report.
+#[derive(Debug, Serialize)]
+pub struct Entry {
+    pub persona: String,
+    pub persona_file: String,
+    pub theme: Option<String>,
+    pub format: Option<Format>,
+    /// Path of the PDF, relative to the output folder.
+    pub file: Option<String>,
+    pub pages: usize,
+    pub bytes: u64,
+    pub sha256: Option<String>,
+    pub fit: f64,
+    pub warnings: Vec<String>,
+    pub errors: Vec<String>,
+}
+
+impl Report {
+    /// Folds outcomes into a report; paths relative to `out` and `root`.
+    pub fn new(title: Option<String>, outcomes: &[Outcome], out: &Path, root: &Path) -> Self {
+        let documents = outcomes.iter().map(|o| entry(o, out, root)).collect();
+        Report { generator: format!("personapress {}", env!("CARGO_PKG_VERSION")), title, summary: summarize(outcomes), documents }
+    }
+
+    /// The report as pretty JSON.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).expect("a report always serialises") + "\n"
+    }
+}
+
+/// Counts over all outcomes.
+pub fn summarize(outcomes: &[Outcome]) -> Summary {
+    Summary {
+        documents: outcomes.len(),
+        written: outcomes.iter().filter(|o| o.path.is_some()).count(),
+        failed: outcomes.iter().filter(|o| o.failed()).count(),
+        warnings: outcomes.iter().map(|o| o.warnings.len()).sum(),
+        errors: outcomes.iter().map(|o| o.errors.len()).sum(),
+    }
+}
+
+fn entry(o: &Outcome, out: &Path, root: &Path) -> Entry {
+    let relative = |path: &Path, base: &Path| {
+        path.strip_prefix(base).unwrap_or(path).to_string_lossy().replace('\\', "/")
+    };
+    Entry {
+        persona: o.persona.clone(),
+        persona_file: relative(&o.persona_file, root),
+        theme: o.theme.clone(),
+        format: o.format,
+        file: o.path.as_deref().map(|p| relative(p, out)),
+        pages: o.pages,
+        bytes: o.bytes,
+        sha256: o.sha256.clone(),
+        fit: o.fit,
+        warnings: o.warnings.iter().map(Diagnostic::one_line).collect(),
+        errors: o.errors.iter().map(Diagnostic::one_line).collect(),
+    }
+}

@@ -1,0 +1,59 @@
+//! The command line, as clap derive types.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// Turns customer personas written in TOML into print-ready posters, mousepads and briefings.
+#[derive(Debug, Parser)]
+#[command(name = "personapress", version, about)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Render every persona of a project in every format.
+    Render(RenderArgs),
+    /// Load, validate and lay out every document without writing anything.
+    Check(ProjectArgs),
+}
+
+/// Which project, and what to take from it.
+#[derive(Debug, Clone, Args)]
+pub struct ProjectArgs {
+    /// A folder holding personapress.toml, or that file itself.
+    #[arg(default_value = ".")]
+    pub project: PathBuf,
+
+    /// Formats to render, comma-separated (default: the project's, else all four).
+    #[arg(short, long, value_delimiter = ',', env = "PERSONAPRESS_FORMATS")]
+    pub formats: Option<Vec<String>>,
+
+    /// Use this theme file instead of the project's.
+    #[arg(long, env = "PERSONAPRESS_THEME")]
+    pub theme: Option<PathBuf>,
+
+    /// Documents laid out at once (default: all cores).
+    #[arg(short, long, env = "PERSONAPRESS_JOBS")]
+    pub jobs: Option<usize>,
+
+    /// Print only errors.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+/// Options of `render`.
+#[derive(Debug, Clone, Args)]
+pub struct RenderArgs {
+    /// The project and what to take from it.
+    #[command(flatten)]
+    pub project: ProjectArgs,
+
+    /// Output folder (default: the project's `out`, else `dist` in the project folder).
+    #[arg(short, long, env = "PERSONAPRESS_OUT")]
+    pub out: Option<PathBuf>,
+}

@@ -1,0 +1,33 @@
+//! `personapress check`: loads, validates and lays out everything, writes nothing.
+
+use std::time::Instant;
+
+use super::args::ProjectArgs;
+use super::{EXIT_UNUSABLE, exit_status, prepare, print_findings, run_batch};
+use crate::batch::report::summarize;
+
+/// Checks the project; returns the exit status.
+pub fn run(args: &ProjectArgs) -> i32 {
+    let started = Instant::now();
+    let (ws, base) = match prepare(args, None) {
+        Ok(prepared) => prepared,
+        Err(diag) => {
+            diag.eprint();
+            return EXIT_UNUSABLE;
+        }
+    };
+    let outcomes = run_batch(&ws, &base, args, false);
+    print_findings(&outcomes, args.quiet);
+    let s = summarize(&outcomes);
+    if !args.quiet {
+        eprintln!(
+            "checked {} documents in {:.2} s: {} failed, {} warnings, {} errors",
+            s.documents,
+            started.elapsed().as_secs_f64(),
+            s.failed,
+            s.warnings,
+            s.errors
+        );
+    }
+    exit_status(&outcomes)
+}

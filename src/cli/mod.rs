@@ -1,0 +1,106 @@
+//! The command-line interface: argument types, one file per subcommand, terminal output.
+
+pub mod args;
+pub mod check;
+pub mod render;
+
+use std::io::IsTerminal;
+use std::time::Duration;
+
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::batch::{self, Outcome, RunOptions};
+use crate::diag::Diagnostic;
+use crate::spec::workspace::{self, Overrides, Workspace};
+use crate::world::{Base, fonts};
+
+pub use args::{Cli, Command};
+
+/// Exit status: all documents made (warnings allowed).
+pub const EXIT_OK: i32 = 0;
+/// Exit status: some documents failed.
+pub const EXIT_FAILED: i32 = 1;
+/// Exit status: the project could not be loaded, or the command line was wrong.
+pub const EXIT_UNUSABLE: i32 = 2;
+
+/// Runs the parsed command and returns the exit status.
+pub fn run(cli: Cli) -> i32 {
+    match cli.command {
+        Command::Render(args) => render::run(&args),
+        Command::Check(args) => check::run(&args),
+    }
+}
+
+/// Opens the project and builds the shared Typst base, checking the themes' fonts.
+pub fn prepare(args: &args::ProjectArgs, out: Option<std::path::PathBuf>) -> Result<(Workspace, Base), Diagnostic> {
+    let overrides = Overrides { out, formats: args.formats.clone(), theme: args.theme.clone() };
+    let ws = workspace::open(&args.project, &overrides)?;
+    let base = Base::new(ws.fonts.as_deref(), ws.templates.as_deref())?;
+    for format in &ws.formats {
+        if !base.has_template(&format.template()) {
+            return Err(Diagnostic::error(format!("no template for the format `{format}`")));
+        }
+    }
+    check_fonts(&ws, &base)?;
+    Ok((ws, base))
+}
+
+/// Every font family a theme names must be available.
+fn check_fonts(ws: &Workspace, base: &Base) -> Result<(), Diagnostic> {
+    for source in &ws.themes {
+        let theme = &source.theme;
+        for (key, family) in [("heading", &theme.fonts.heading), ("body", &theme.fonts.body)] {
+            let Some(family) = family else { continue };
+            if fonts::has_family(base.book(), family) {
+                continue;
+            }
+            let message = format!("the font family `{family}` of theme `{}` is not available", theme.name);
+            let diag = match &source.path {
+                Some(path) => crate::spec::load_toml::<toml::Value>(path)
+                    .map(|l| l.error_at_key(key, message.clone()))
+                    .unwrap_or_else(|_| Diagnostic::error(message.clone())),
+                None => Diagnostic::error(message),
+            };
+            let known = fonts::family_names(base.book()).join(", ");
+            return Err(diag.with_hint(format!("available: {known}; or put the font files in the project's `fonts` folder")));
+        }
+    }
+    Ok(())
+}
+
+/// Runs the batch with a progress bar on a terminal.
+pub fn run_batch(ws: &Workspace, base: &Base, args: &args::ProjectArgs, write: bool) -> Vec<Outcome> {
+    let progress = progress_bar(args.quiet);
+    let jobs = args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let outcomes = batch::run(ws, base, &RunOptions { jobs, write, progress: &progress });
+    progress.finish_and_clear();
+    outcomes
+}
+
+fn progress_bar(quiet: bool) -> ProgressBar {
+    if quiet || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(0);
+    let style = ProgressStyle::with_template("{spinner} [{bar:30}] {pos}/{len} documents {elapsed}")
+        .expect("a valid progress template")
+        .progress_chars("=> ");
+    bar.set_style(style);
+    bar.enable_steady_tick(Duration::from_millis(120));
+    bar
+}
+
+/// Prints every warning and error of the run, in the persona order.
+pub fn print_findings(outcomes: &[Outcome], quiet: bool) {
+    for outcome in outcomes {
+        for diag in outcome.errors.iter().chain(outcome.warnings.iter().filter(|_| !quiet)) {
+            eprintln!("{}:", outcome.label());
+            diag.eprint();
+        }
+    }
+}
+
+/// Folds outcomes into the exit status.
+pub fn exit_status(outcomes: &[Outcome]) -> i32 {
+    if outcomes.iter().any(Outcome::failed) { EXIT_FAILED } else { EXIT_OK }
+}

@@ -1,0 +1,43 @@
+//! `personapress render`: every persona in every format, written to the output folder.
+
+use std::time::Instant;
+
+use super::args::RenderArgs;
+use super::{EXIT_FAILED, EXIT_UNUSABLE, exit_status, prepare, print_findings, run_batch};
+use crate::batch::Report;
+use crate::batch::report::summarize;
+use crate::diag::Diagnostic;
+use crate::render::output::write_atomic;
+
+/// Renders the project and writes `report.json`; returns the exit status.
+pub fn run(args: &RenderArgs) -> i32 {
+    let started = Instant::now();
+    let (ws, base) = match prepare(&args.project, args.out.clone()) {
+        Ok(prepared) => prepared,
+        Err(diag) => {
+            diag.eprint();
+            return EXIT_UNUSABLE;
+        }
+    };
+    let outcomes = run_batch(&ws, &base, &args.project, true);
+    print_findings(&outcomes, args.project.quiet);
+    let report = Report::new(ws.project.title.clone(), &outcomes, &ws.out, &ws.root);
+    let report_path = ws.out.join("report.json");
+    if let Err(err) = write_atomic(&report_path, report.to_json().as_bytes()) {
+        Diagnostic::error(format!("cannot write {} ({err})", report_path.display())).eprint();
+        return EXIT_FAILED;
+    }
+    let s = summarize(&outcomes);
+    if !args.project.quiet {
+        eprintln!(
+            "wrote {} of {} documents to {} in {:.2} s: {} warnings, {} errors",
+            s.written,
+            s.documents,
+            ws.out.display(),
+            started.elapsed().as_secs_f64(),
+            s.warnings,
+            s.errors
+        );
+    }
+    exit_status(&outcomes)
+}

@@ -1,0 +1,12 @@
+//! personapress: customer personas in TOML, rendered with Typst into print-ready
+//! posters, mousepads and briefings, many at once.
+//!
+//! The data flows one way: [`spec`] → [`world`] → [`render`] → [`batch`], driven by [`cli`].
+
+pub mod batch;
+pub mod cli;
+pub mod diag;
+pub mod format;
+pub mod render;
+pub mod spec;
+pub mod world;

@@ -1,0 +1,140 @@
+//! Compiling a job to a laid-out document, fitting it to its page, exporting
+//! the PDF and writing outputs atomically.
+
+pub mod data;
+pub mod output;
+
+use std::collections::HashMap;
+
+use typst::WorldExt;
+use typst::diag::{SourceDiagnostic, Warned};
+use typst::foundations::{Bytes, Datetime, Smart};
+use typst_layout::PagedDocument;
+use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
+
+use crate::diag::Diagnostic;
+use crate::format::Format;
+use crate::spec::project::Project;
+use crate::spec::workspace::{PersonaSource, ThemeSource};
+use crate::world::{Base, DATA_PATH, JobWorld};
+
+/// Type scales tried in turn until a single-page format fits; the last is the limit.
+pub const FIT_STEPS: [f64; 6] = [1.0, 0.94, 0.88, 0.82, 0.76, 0.70];
+
+/// One document to lay out: a persona in a theme and a format.
+pub struct Job<'a> {
+    /// The persona.
+    pub persona: &'a PersonaSource,
+    /// The theme.
+    pub theme: &'a ThemeSource,
+    /// The format.
+    pub format: Format,
+    /// The project settings.
+    pub project: &'a Project,
+    /// The persona's photo and the theme's logo, by virtual path.
+    pub assets: &'a HashMap<String, Bytes>,
+}
+
+/// A laid-out document and what was noticed on the way.
+pub struct Laid {
+    /// The document.
+    pub document: PagedDocument,
+    /// The type scale it needed to fit (1.0 = as designed).
+    pub fit: f64,
+    /// Warnings: omitted content, template warnings.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Lays out a job, shrinking the type step by step until a single-page format fits.
+pub fn lay_out(base: &Base, job: &Job) -> Result<Laid, Vec<Diagnostic>> {
+    let mut last_pages = 0;
+    for fit in FIT_STEPS {
+        let data = data::build(job.persona, job.theme, job.format, job.project, fit);
+        let world = job_world(base, job, &data.value);
+        let Warned { output, warnings } = typst::compile::<PagedDocument>(&world);
+        let document = output.map_err(|errors| convert(&world, &errors))?;
+        last_pages = document.pages().len();
+        if !job.format.single_page() || last_pages == 1 || std::env::var_os("PP_DEBUG_NOFIT").is_some() {
+            let mut warnings = convert(&world, &warnings);
+            warnings.extend(data.omitted.into_iter().map(Diagnostic::warning));
+            return Ok(Laid { document, fit, warnings });
+        }
+    }
+    Err(vec![does_not_fit(job, last_pages)])
+}
+
+fn job_world<'a>(base: &'a Base, job: &Job, data: &serde_json::Value) -> JobWorld<'a> {
+    let mut files = job.assets.clone();
+    let json = serde_json::to_vec(data).expect("template data always serialises");
+    files.insert(DATA_PATH.to_string(), Bytes::new(json));
+    base.job(&job.format.template(), files)
+}
+
+/// The error for content that stays too long even at the smallest type scale.
+fn does_not_fit(job: &Job, pages: usize) -> Diagnostic {
+    let limit = (FIT_STEPS[FIT_STEPS.len() - 1] * 100.0).round();
+    let fields = longest_fields(&job.persona.persona);
+    Diagnostic::error(format!(
+        "{} does not fit on one {} page (it needs {pages} pages even with the type shrunk to {limit} %)",
+        job.persona.id, job.format
+    ))
+    .in_file(&job.persona.path)
+    .with_hint(format!("shorten the longest fields: {}", fields.join(", ")))
+}
+
+/// The persona's three longest text fields, with their lengths, for a hint.
+fn longest_fields(persona: &crate::spec::persona::Persona) -> Vec<String> {
+    let value = serde_json::to_value(persona).unwrap_or_default();
+    let mut sizes: Vec<(String, usize)> = value
+        .as_object()
+        .into_iter()
+        .flatten()
+        .map(|(key, v)| (key.clone(), v.to_string().chars().count()))
+        .filter(|(key, _)| key != "photo")
+        .collect();
+    sizes.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    sizes.into_iter().take(3).map(|(key, n)| format!("`{key}` ({n} characters)")).collect()
+}
+
+/// Converts Typst's diagnostics, pointing at the template file the user knows.
+fn convert(world: &JobWorld, diagnostics: &[SourceDiagnostic]) -> Vec<Diagnostic> {
+    diagnostics.iter().map(|d| convert_one(world, d)).collect()
+}
+
+fn convert_one(world: &JobWorld, source: &SourceDiagnostic) -> Diagnostic {
+    let mut diag = match source.severity {
+        typst::diag::Severity::Error => Diagnostic::error(source.message.to_string()),
+        typst::diag::Severity::Warning => Diagnostic::warning(source.message.to_string()),
+    };
+    if let Some(id) = source.span.id() {
+        let origin = world.base().origin(id).map(|p| p.to_path_buf());
+        let path = origin.unwrap_or_else(|| std::path::PathBuf::from(id.vpath().get_without_slash()));
+        let text = world.base().source_text(id);
+        diag = match text {
+            Some(text) => diag.at(path, text, world.range(source.span)),
+            None => diag.in_file(path),
+        };
+    }
+    for hint in &source.hints {
+        diag = diag.with_hint(hint.v.to_string());
+    }
+    diag
+}
+
+/// Exports a laid-out document to PDF; the briefing as PDF/UA-1.
+pub fn export_pdf(document: &PagedDocument, format: Format, ident: &str, date: Datetime) -> Result<Vec<u8>, Vec<Diagnostic>> {
+    let standards = match format {
+        Format::Briefing => PdfStandards::new(&[PdfStandard::Ua_1]).expect("PDF/UA-1 alone is valid"),
+        _ => PdfStandards::default(),
+    };
+    let options = PdfOptions {
+        ident: Smart::Custom(ident.to_string()),
+        creator: Smart::Custom(Some(format!("personapress {}", env!("CARGO_PKG_VERSION")))),
+        timestamp: Some(Timestamp::new_utc(date)),
+        standards,
+        ..PdfOptions::default()
+    };
+    typst_pdf::pdf(document, &options).map_err(|errors| {
+        errors.iter().map(|e| Diagnostic::error(format!("pdf export failed ({})", e.message))).collect()
+    })
+}

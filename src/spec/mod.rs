@@ -1,0 +1,170 @@
+//! The TOML contract: personas, themes and projects, loaded with diagnostics
+//! that name the file, line and key.
+
+pub mod persona;
+pub mod project;
+pub mod theme;
+pub mod typography;
+pub mod units;
+pub mod workspace;
+
+use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
+
+use serde::de::DeserializeOwned;
+
+use crate::diag::Diagnostic;
+
+/// The largest spec file personapress reads; larger ones are refused before parsing.
+pub const MAX_SPEC_BYTES: u64 = 5 * 1024 * 1024;
+
+/// A parsed file together with where it came from, for later diagnostics.
+#[derive(Debug, Clone)]
+pub struct Loaded<T> {
+    /// The parsed value.
+    pub value: T,
+    /// The file it was read from.
+    pub path: PathBuf,
+    /// The file's text.
+    pub text: Arc<str>,
+}
+
+impl<T> Loaded<T> {
+    /// The folder that paths inside this file are relative to.
+    pub fn dir(&self) -> &Path {
+        self.path.parent().unwrap_or(Path::new("."))
+    }
+
+    /// An error pointing at the first occurrence of `key = ` in this file, or at the file.
+    pub fn error_at_key(&self, key: &str, message: impl Into<String>) -> Diagnostic {
+        let span = find_key(&self.text, key);
+        Diagnostic::error(message).at(&self.path, self.text.clone(), span)
+    }
+}
+
+/// Reads and parses a TOML file into `T`, with a diagnostic on any failure.
+pub fn load_toml<T: DeserializeOwned>(path: &Path) -> Result<Loaded<T>, Diagnostic> {
+    let text = read_text(path)?;
+    let value = toml::from_str(&text).map_err(|err| toml_diagnostic(path, &text, &err))?;
+    Ok(Loaded { value, path: path.to_path_buf(), text })
+}
+
+/// Reads a spec file as UTF-8 text, refusing files that are too large.
+pub fn read_text(path: &Path) -> Result<Arc<str>, Diagnostic> {
+    let cannot = |err: std::io::Error| {
+        Diagnostic::error(format!("cannot read {} ({err})", path.display())).in_file(path)
+    };
+    let size = std::fs::metadata(path).map_err(cannot)?.len();
+    if size > MAX_SPEC_BYTES {
+        return Err(Diagnostic::error(format!(
+            "{} is too large ({} MiB; a spec file may hold at most {} MiB)",
+            path.display(),
+            size / (1024 * 1024),
+            MAX_SPEC_BYTES / (1024 * 1024)
+        ))
+        .in_file(path));
+    }
+    let bytes = std::fs::read(path).map_err(cannot)?;
+    String::from_utf8(bytes).map(Arc::from).map_err(|err| {
+        Diagnostic::error(format!("{} is not UTF-8 text (invalid byte at offset {})", path.display(), err.utf8_error().valid_up_to()))
+            .in_file(path)
+            .with_hint("save the file as UTF-8 in your editor")
+    })
+}
+
+/// Turns a TOML parse or type error into a diagnostic with the line and a hint.
+fn toml_diagnostic(path: &Path, text: &Arc<str>, err: &toml::de::Error) -> Diagnostic {
+    let message = err.message().trim().to_string();
+    let mut diag = Diagnostic::error(lowercase_first(&message)).at(path, text.clone(), err.span());
+    if let Some(hint) = did_you_mean(&message) {
+        diag = diag.with_hint(hint);
+    }
+    diag
+}
+
+/// For serde's "unknown field `x`, expected one of `a`, `b`": the closest allowed key.
+fn did_you_mean(message: &str) -> Option<String> {
+    let rest = message.strip_prefix("unknown field `").or_else(|| message.strip_prefix("unknown variant `"))?;
+    let (unknown, expected) = rest.split_once('`')?;
+    let candidates: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+    let best = candidates
+        .iter()
+        .map(|c| (strsim::jaro_winkler(unknown, c), *c))
+        .max_by(|a, b| a.0.total_cmp(&b.0))?;
+    if best.0 > 0.8 {
+        Some(format!("did you mean `{}`?", best.1))
+    } else {
+        Some(format!("allowed here: {}", candidates.join(", ")))
+    }
+}
+
+fn lowercase_first(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) if !text.starts_with("TOML") => first.to_lowercase().chain(chars).collect(),
+        _ => text.to_string(),
+    }
+}
+
+/// The byte range of the first line that assigns `key`, for errors after parsing.
+pub fn find_key(text: &str, key: &str) -> Option<std::ops::Range<usize>> {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        if let Some(rest) = trimmed.strip_prefix(key) {
+            if rest.trim_start().starts_with('=') {
+                let start = offset + (line.len() - trimmed.len());
+                return Some(start..start + line.trim_end().len() - (line.len() - trimmed.len()));
+            }
+        }
+        offset += line.len();
+    }
+    None
+}
+
+/// Resolves a path written inside a spec file, relative to that file, and
+/// refuses one that leaves `root` (absolute paths, `..`, symlinks pointing out).
+pub fn resolve_inside(base: &Path, written: &str, root: &Path) -> Result<PathBuf, String> {
+    let relative = Path::new(written);
+    if relative.is_absolute() || relative.components().any(|c| matches!(c, Component::Prefix(_))) {
+        return Err(format!("`{written}` is an absolute path (write it relative to the file that names it)"));
+    }
+    let joined = base.join(relative);
+    let real = joined
+        .canonicalize()
+        .map_err(|err| format!("`{written}` cannot be opened (looked for {}: {err})", joined.display()))?;
+    let root = root.canonicalize().map_err(|err| format!("cannot open the project folder ({err})"))?;
+    if !real.starts_with(&root) {
+        return Err(format!("`{written}` points outside the project folder {}", root.display()));
+    }
+    Ok(real)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_the_closest_key() {
+        let hint = did_you_mean("unknown field `frustation`, expected one of `goals`, `frustrations`, `dos`");
+        assert_eq!(hint.as_deref(), Some("did you mean `frustrations`?"));
+    }
+
+    #[test]
+    fn finds_the_line_of_a_key() {
+        let text = "name = \"\"\n  photo = \"x.jpg\"\n";
+        assert_eq!(find_key(text, "photo"), Some(12..27));
+        assert_eq!(find_key(text, "age"), None);
+    }
+
+    #[test]
+    fn refuses_paths_outside_the_root() {
+        let dir = std::env::temp_dir().join(format!("pp-resolve-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("a")).unwrap();
+        std::fs::write(dir.join("a/x.jpg"), b"x").unwrap();
+        assert!(resolve_inside(&dir.join("a"), "x.jpg", &dir).is_ok());
+        assert!(resolve_inside(&dir.join("a"), "../../etc/passwd", &dir).is_err());
+        assert!(resolve_inside(&dir, "/etc/passwd", &dir).unwrap_err().contains("absolute"));
+        std::fs::remove_dir_all(&dir).ok();
+    }
+}

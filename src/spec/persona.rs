@@ -1,0 +1,216 @@
+//! The persona file: one customer persona or data-driven profile.
+
+use serde::{Deserialize, Serialize};
+
+use super::units::{Feeling, Percent};
+
+/// Whether the persona is a fictional story or a data-driven profile.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// A fictional persona: a story that stands for a group of customers.
+    #[default]
+    Persona,
+    /// A data-driven customer profile.
+    Profile,
+}
+
+/// The language of the labels and of the typography.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Language {
+    /// Dutch.
+    Nl,
+    /// English.
+    #[default]
+    En,
+}
+
+impl Language {
+    /// The ISO 639-1 code, as Typst's `text(lang:)` takes it.
+    pub fn code(self) -> &'static str {
+        match self {
+            Language::Nl => "nl",
+            Language::En => "en",
+        }
+    }
+}
+
+/// Draft personas print a version band and room for feedback; final ones do not.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// A first version, printed for feedback.
+    Draft,
+    /// The version that hangs on the wall.
+    #[default]
+    Final,
+}
+
+/// The phase of the customer journey a stage belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Phase {
+    /// Finding and choosing the organisation.
+    Acquisition,
+    /// Being a customer.
+    Experience,
+    /// Staying and recommending.
+    Loyalty,
+}
+
+/// A persona as written in its TOML file. Every field but `name` is optional.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Persona {
+    pub name: String,
+    pub id: Option<String>,
+    #[serde(default)]
+    pub kind: Kind,
+    pub language: Option<Language>,
+    #[serde(default)]
+    pub status: Status,
+    pub version: Option<u32>,
+    pub tagline: Option<String>,
+    pub age: Option<u32>,
+    pub occupation: Option<String>,
+    pub location: Option<String>,
+    pub segment: Option<String>,
+    pub photo: Option<String>,
+    pub photo_alt: Option<String>,
+    pub photo_focus: Option<[Percent; 2]>,
+    pub photo_credit: Option<String>,
+    pub quote: Option<String>,
+    pub story: Option<String>,
+    pub core_need: Option<String>,
+    #[serde(default)]
+    pub goals: Vec<String>,
+    #[serde(default)]
+    pub frustrations: Vec<String>,
+    #[serde(default)]
+    pub motivations: Vec<String>,
+    #[serde(default)]
+    pub behaviours: Vec<String>,
+    #[serde(default)]
+    pub dos: Vec<String>,
+    #[serde(default)]
+    pub donts: Vec<String>,
+    pub communication: Option<Communication>,
+    #[serde(default)]
+    pub media: Vec<Media>,
+    #[serde(default)]
+    pub traits: Vec<Trait>,
+    #[serde(default)]
+    pub quotes: Vec<Quote>,
+    #[serde(default)]
+    pub journey: Vec<Stage>,
+    #[serde(default)]
+    pub metrics: Vec<Metric>,
+    pub teams: Option<Teams>,
+    pub brief: Option<Brief>,
+    pub sources: Option<Sources>,
+}
+
+/// How to talk to this persona.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Communication {
+    pub style: Option<String>,
+    #[serde(default)]
+    pub tone: Vec<String>,
+    #[serde(default)]
+    pub channels: Vec<String>,
+}
+
+/// The share of one medium in the persona's media use, drawn as a bar.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Media {
+    pub channel: String,
+    pub share: Percent,
+}
+
+/// A personality slider between two poles.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Trait {
+    pub from: String,
+    pub to: String,
+    pub value: Percent,
+}
+
+/// A voice of a customer or of staff.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Quote {
+    pub text: String,
+    pub source: Option<String>,
+}
+
+/// One stage of the customer journey.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Stage {
+    pub phase: Option<Phase>,
+    pub stage: String,
+    #[serde(default)]
+    pub touchpoints: Vec<String>,
+    pub doing: Option<String>,
+    pub thinking: Option<String>,
+    pub feeling: Option<Feeling>,
+    pub opportunity: Option<String>,
+}
+
+/// A KPI for this persona.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Metric {
+    pub label: String,
+    pub value: f64,
+    pub target: Option<f64>,
+    #[serde(default)]
+    pub unit: String,
+}
+
+/// What each team does with this persona.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Teams {
+    pub marketing: Option<String>,
+    pub sales: Option<String>,
+    pub service: Option<String>,
+    pub product: Option<String>,
+}
+
+/// The creative brief handed to an agency.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Brief {
+    pub objective: Option<String>,
+    pub proposition: Option<String>,
+    pub key_message: Option<String>,
+    #[serde(default)]
+    pub reasons_to_believe: Vec<String>,
+    #[serde(default)]
+    pub mandatories: Vec<String>,
+    #[serde(default)]
+    pub deliverables: Vec<String>,
+}
+
+/// The evidence behind the persona.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Sources {
+    #[serde(default)]
+    pub research: Vec<String>,
+    #[serde(serialize_with = "date_as_text")]
+    pub updated: Option<toml::value::Datetime>,
+}
+
+/// Writes a TOML date as its plain text (`2026-03-01`) for the templates.
+fn date_as_text<S: serde::Serializer>(date: &Option<toml::value::Datetime>, s: S) -> Result<S::Ok, S::Error> {
+    match date {
+        Some(date) => s.serialize_some(&date.to_string()),
+        None => s.serialize_none(),
+    }
+}

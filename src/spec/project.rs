@@ -1,0 +1,68 @@
+//! The project file `personapress.toml`: which personas, themes and formats to render.
+
+use serde::Deserialize;
+
+use super::persona::Language;
+use super::units::{Length, Size};
+
+/// A project as written in `personapress.toml`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Project {
+    pub title: Option<String>,
+    pub client: Option<String>,
+    /// Globs or files, relative to the project folder. Default: `personas/*.toml`.
+    pub personas: Option<Vec<String>>,
+    pub theme: Option<String>,
+    pub themes: Option<Vec<String>>,
+    /// Default: poster-a2, poster-a3, mousepad, briefing.
+    pub formats: Option<Vec<String>>,
+    pub language: Option<Language>,
+    /// Default: `dist`.
+    pub out: Option<String>,
+    pub templates: Option<String>,
+    pub fonts: Option<String>,
+    #[serde(default)]
+    pub print: Print,
+    #[serde(default)]
+    pub mousepad: Mousepad,
+    #[serde(default)]
+    pub workshop: Workshop,
+}
+
+/// Print settings for the print formats.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Print {
+    /// Default: 3 mm.
+    pub bleed: Option<Length>,
+    /// Default: true.
+    pub crop_marks: Option<bool>,
+    /// Default: true.
+    pub pdfx: Option<bool>,
+    /// Default: FOGRA39.
+    pub output_intent: Option<String>,
+    pub warn_ppi: Option<u32>,
+    pub min_ppi: Option<u32>,
+}
+
+/// Settings of the mousepad format.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Mousepad {
+    /// Default: 240x200mm.
+    pub size: Option<Size>,
+    /// Default: 5 mm.
+    pub corner_radius: Option<Length>,
+    /// Default: 3 mm.
+    pub bleed: Option<Length>,
+    /// Default: `CutContour`.
+    pub cut_contour: Option<String>,
+}
+
+/// Settings of the workshop (draft) edition.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Workshop {
+    pub feedback_url: Option<String>,
+}

@@ -1,0 +1,90 @@
+//! The theme file: a brand's colours, fonts, logo and shape.
+
+use serde::{Deserialize, Serialize};
+
+use super::units::{Color, Length};
+
+/// A brand theme as written in its TOML file.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Theme {
+    pub name: String,
+    #[serde(default)]
+    pub colors: Colors,
+    #[serde(default)]
+    pub fonts: Fonts,
+    pub logo: Option<Logo>,
+    #[serde(default)]
+    pub shape: Shape,
+}
+
+/// The theme's palette. Missing colours fall back to the built-in default theme's.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Colors {
+    pub primary: Option<Color>,
+    pub secondary: Option<Color>,
+    pub accent: Option<Color>,
+    pub background: Option<Color>,
+    pub text: Option<Color>,
+    pub muted: Option<Color>,
+}
+
+/// Font family names, built in or from the project's fonts folder.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Fonts {
+    pub heading: Option<String>,
+    pub body: Option<String>,
+}
+
+/// The brand's logo.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Logo {
+    pub file: String,
+}
+
+/// Corner radius of boxes and the photo.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Shape {
+    pub radius: Option<Length>,
+}
+
+impl Theme {
+    /// The built-in theme used when a project names none: calm navy, warm orange, teal.
+    pub fn builtin() -> Self {
+        Theme {
+            name: "personapress".into(),
+            colors: Colors {
+                primary: Some(Color::with_cmyk([0x1B, 0x2A, 0x4A], [90, 70, 30, 40])),
+                secondary: Some(Color::with_cmyk([0xE8, 0x6A, 0x33], [0, 70, 85, 0])),
+                accent: Some(Color::with_cmyk([0x2A, 0x9D, 0x8F], [80, 10, 50, 0])),
+                background: Some(Color::hex([0xFB, 0xF8, 0xF3])),
+                text: Some(Color::with_cmyk([0x1E, 0x1E, 0x1E], [0, 0, 0, 100])),
+                muted: Some(Color::hex([0x6B, 0x6B, 0x6B])),
+            },
+            fonts: Fonts { heading: Some("Inter".into()), body: Some("Inter".into()) },
+            logo: None,
+            shape: Shape { radius: Some(Length::mm(3.0)) },
+        }
+    }
+
+    /// Fills every colour, font and shape the theme leaves out from the built-in theme.
+    pub fn with_defaults(mut self) -> Self {
+        let base = Theme::builtin();
+        let c = &mut self.colors;
+        let b = base.colors;
+        c.primary = c.primary.take().or(b.primary);
+        c.secondary = c.secondary.take().or(b.secondary);
+        c.accent = c.accent.take().or(b.accent);
+        c.background = c.background.take().or(b.background);
+        c.text = c.text.take().or(b.text);
+        c.muted = c.muted.take().or(b.muted);
+        self.fonts.heading = self.fonts.heading.or(base.fonts.heading);
+        self.fonts.body = self.fonts.body.or(base.fonts.body);
+        self.shape.radius = self.shape.radius.or(base.shape.radius);
+        self
+    }
+}

@@ -1,0 +1,223 @@
+//! Opening a project: the project file, its theme(s), the persona files it names
+//! and the formats to render, with the command line's overrides applied.
+
+use std::path::{Path, PathBuf};
+
+use super::persona::{Language, Persona};
+use super::project::Project;
+use super::theme::Theme;
+use super::{Loaded, load_toml, resolve_inside};
+use crate::diag::Diagnostic;
+use crate::format::Format;
+
+/// The project file name looked for in a project folder.
+pub const PROJECT_FILE: &str = "personapress.toml";
+
+/// What the command line may override.
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    /// `--out`: the output folder.
+    pub out: Option<PathBuf>,
+    /// `--formats`: the formats to render.
+    pub formats: Option<Vec<String>>,
+    /// `--theme`: one theme file instead of the project's.
+    pub theme: Option<PathBuf>,
+}
+
+/// A theme ready to use, with its logo resolved.
+#[derive(Debug, Clone)]
+pub struct ThemeSource {
+    /// The theme with every default filled in.
+    pub theme: Theme,
+    /// The file it came from; `None` for the built-in theme.
+    pub path: Option<PathBuf>,
+    /// The logo file, checked to lie inside the allowed folder.
+    pub logo: Option<PathBuf>,
+}
+
+/// An opened project: everything needed to plan the jobs.
+#[derive(Debug, Clone)]
+pub struct Workspace {
+    /// The project folder; persona and theme paths may not leave it.
+    pub root: PathBuf,
+    /// The project settings.
+    pub project: Project,
+    /// The persona files, sorted, as the globs found them.
+    pub persona_files: Vec<PathBuf>,
+    /// The themes; every persona is rendered in each.
+    pub themes: Vec<ThemeSource>,
+    /// The formats to render.
+    pub formats: Vec<Format>,
+    /// The output folder.
+    pub out: PathBuf,
+    /// The project's own templates folder, if any.
+    pub templates: Option<PathBuf>,
+    /// The project's own fonts folder, if any.
+    pub fonts: Option<PathBuf>,
+}
+
+/// Opens the project at `path`: a folder holding `personapress.toml`, or that file itself.
+pub fn open(path: &Path, overrides: &Overrides) -> Result<Workspace, Diagnostic> {
+    let file = if path.is_dir() { path.join(PROJECT_FILE) } else { path.to_path_buf() };
+    if !file.is_file() {
+        return Err(Diagnostic::error(format!("no project found at {}", file.display()))
+            .with_hint(format!("a project is a folder with a {PROJECT_FILE}; try `personapress render examples`")));
+    }
+    let loaded: Loaded<Project> = load_toml(&file)?;
+    let root = loaded.dir().to_path_buf();
+    let project = loaded.value.clone();
+    let formats = formats(&loaded, overrides)?;
+    let themes = themes(&loaded, &root, overrides)?;
+    let persona_files = persona_files(&loaded, &root)?;
+    let out = match &overrides.out {
+        Some(out) => out.clone(),
+        None => root.join(project.out.as_deref().unwrap_or("dist")),
+    };
+    let folder = |key: &str, value: &Option<String>| optional_folder(&loaded, &root, key, value);
+    let templates = folder("templates", &project.templates)?;
+    let fonts = folder("fonts", &project.fonts)?;
+    Ok(Workspace { root, project, persona_files, themes, formats, out, templates, fonts })
+}
+
+fn formats(loaded: &Loaded<Project>, overrides: &Overrides) -> Result<Vec<Format>, Diagnostic> {
+    let (names, from_cli) = match (&overrides.formats, &loaded.value.formats) {
+        (Some(names), _) => (names.clone(), true),
+        (None, Some(names)) => (names.clone(), false),
+        (None, None) => return Ok(Format::ALL.to_vec()),
+    };
+    let mut formats = Vec::new();
+    for name in names {
+        let format = Format::parse(name.trim()).map_err(|message| match from_cli {
+            true => Diagnostic::error(message),
+            false => loaded.error_at_key("formats", message),
+        })?;
+        if !formats.contains(&format) {
+            formats.push(format);
+        }
+    }
+    Ok(formats)
+}
+
+fn themes(loaded: &Loaded<Project>, root: &Path, overrides: &Overrides) -> Result<Vec<ThemeSource>, Diagnostic> {
+    if let Some(path) = &overrides.theme {
+        let dir = path.parent().unwrap_or(Path::new(".")).to_path_buf();
+        return Ok(vec![load_theme(path, &dir)?]);
+    }
+    let project = &loaded.value;
+    let written: Vec<(&str, &String)> = match (&project.theme, &project.themes) {
+        (Some(_), Some(_)) => {
+            return Err(loaded.error_at_key("themes", "both `theme` and `themes` are set")
+                .with_hint("keep one: `theme` for a single theme, `themes` for several"));
+        }
+        (Some(theme), None) => vec![("theme", theme)],
+        (None, Some(themes)) => themes.iter().map(|t| ("themes", t)).collect(),
+        (None, None) => return Ok(vec![ThemeSource { theme: Theme::builtin(), path: None, logo: None }]),
+    };
+    written
+        .into_iter()
+        .map(|(key, file)| {
+            let path = resolve_inside(root, file, root).map_err(|message| loaded.error_at_key(key, message))?;
+            load_theme(&path, root)
+        })
+        .collect()
+}
+
+/// Loads a theme file; its logo must lie inside `root`.
+pub fn load_theme(path: &Path, root: &Path) -> Result<ThemeSource, Diagnostic> {
+    let loaded: Loaded<Theme> = load_toml(path)?;
+    if loaded.value.name.trim().is_empty() {
+        return Err(loaded.error_at_key("name", "the theme's `name` is empty"));
+    }
+    let logo = match &loaded.value.logo {
+        Some(logo) => Some(
+            resolve_inside(loaded.dir(), &logo.file, root)
+                .map_err(|message| loaded.error_at_key("file", format!("the logo {message}")))?,
+        ),
+        None => None,
+    };
+    Ok(ThemeSource { theme: loaded.value.clone().with_defaults(), path: Some(path.to_path_buf()), logo })
+}
+
+fn persona_files(loaded: &Loaded<Project>, root: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
+    let default = vec!["personas/*.toml".to_string()];
+    let patterns = loaded.value.personas.as_ref().unwrap_or(&default);
+    let mut files = Vec::new();
+    for pattern in patterns {
+        let matches = glob_in(root, pattern).map_err(|message| loaded.error_at_key("personas", message))?;
+        if matches.is_empty() {
+            let message = format!("`{pattern}` matches no persona file");
+            return Err(loaded.error_at_key("personas", message)
+                .with_hint(format!("paths are relative to {}", root.display())));
+        }
+        files.extend(matches.into_iter().filter(|f| !files.contains(f)).collect::<Vec<_>>());
+    }
+    Ok(files)
+}
+
+/// The files a glob (relative to `root`) matches, sorted; each must stay inside `root`.
+fn glob_in(root: &Path, pattern: &str) -> Result<Vec<PathBuf>, String> {
+    if Path::new(pattern).is_absolute() || pattern.split(['/', '\\']).any(|part| part == "..") {
+        return Err(format!("`{pattern}` points outside the project folder"));
+    }
+    let full = root.join(pattern);
+    let paths = glob::glob(&full.to_string_lossy()).map_err(|err| format!("`{pattern}` is not a valid glob ({err})"))?;
+    let mut files: Vec<PathBuf> = paths.filter_map(Result::ok).filter(|p| p.is_file()).collect();
+    files.sort();
+    Ok(files)
+}
+
+fn optional_folder(
+    loaded: &Loaded<Project>,
+    root: &Path,
+    key: &str,
+    value: &Option<String>,
+) -> Result<Option<PathBuf>, Diagnostic> {
+    let Some(written) = value else { return Ok(None) };
+    let dir = resolve_inside(root, written, root).map_err(|message| loaded.error_at_key(key, message))?;
+    if !dir.is_dir() {
+        return Err(loaded.error_at_key(key, format!("`{written}` is not a folder")));
+    }
+    Ok(Some(dir))
+}
+
+/// A persona file loaded and checked, with its id, language and photo resolved.
+#[derive(Debug, Clone)]
+pub struct PersonaSource {
+    /// The persona as written.
+    pub persona: Persona,
+    /// The file it came from.
+    pub path: PathBuf,
+    /// Used in output names: `id`, else the file stem.
+    pub id: String,
+    /// Label language: the persona's, else the project's, else English.
+    pub language: Language,
+    /// The photo file, checked to lie inside the project.
+    pub photo: Option<PathBuf>,
+}
+
+impl Workspace {
+    /// Loads one persona file and checks what the TOML parser cannot.
+    pub fn load_persona(&self, path: &Path) -> Result<PersonaSource, Diagnostic> {
+        let loaded: Loaded<Persona> = load_toml(path)?;
+        let persona = &loaded.value;
+        if persona.name.trim().is_empty() {
+            return Err(loaded.error_at_key("name", "the persona's `name` is empty")
+                .with_hint("every persona needs a name, e.g. name = \"Peter de Vries\""));
+        }
+        let stem = path.file_stem().unwrap_or_default().to_string_lossy().into_owned();
+        let id = persona.id.clone().unwrap_or(stem);
+        if id.is_empty() || !id.chars().all(|c| c.is_alphanumeric() || "-_.".contains(c)) || id.starts_with('.') {
+            return Err(loaded.error_at_key("id", format!("the id `{id}` cannot be used in a file name"))
+                .with_hint("use letters, digits, `-` and `_` only, e.g. id = \"peter\""));
+        }
+        let photo = match &persona.photo {
+            Some(photo) => Some(
+                resolve_inside(loaded.dir(), photo, &self.root)
+                    .map_err(|message| loaded.error_at_key("photo", format!("the photo {message}")))?,
+            ),
+            None => None,
+        };
+        let language = persona.language.or(self.project.language).unwrap_or_default();
+        Ok(PersonaSource { persona: loaded.value.clone(), path: path.to_path_buf(), id, language, photo })
+    }
+}

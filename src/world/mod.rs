@@ -1,0 +1,137 @@
+//! The Typst world: one shared [`Base`] (library, fonts, parsed templates)
+//! and a cheap [`JobWorld`] per document that serves that document's data and images.
+//!
+//! Nothing is read from disk during compilation: a job's world holds every
+//! byte it may serve, so templates run in a sandbox with no file or network access.
+
+pub mod fonts;
+pub mod templates;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use typst::diag::{FileError, FileResult};
+use typst::foundations::{Bytes, Datetime};
+use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
+use typst::text::{Font, FontBook};
+use typst::utils::LazyHash;
+use typst::{Library, LibraryExt, World};
+use typst_kit::fonts::FontStore;
+
+use crate::diag::Diagnostic;
+
+/// The virtual path of a job's data file.
+pub const DATA_PATH: &str = "/data.json";
+
+/// What every job of a run shares: the standard library, fonts and templates.
+pub struct Base {
+    library: LazyHash<Library>,
+    fonts: FontStore,
+    templates: HashMap<FileId, (Source, PathBuf)>,
+    today: Option<Datetime>,
+}
+
+impl Base {
+    /// Loads fonts (bundled plus `project_fonts`) and templates (built in, overridden by `template_dir`).
+    pub fn new(project_fonts: Option<&Path>, template_dir: Option<&Path>) -> Result<Self, Diagnostic> {
+        let fonts = fonts::load(project_fonts)?;
+        let templates = templates::load(template_dir)?
+            .into_iter()
+            .map(|file| {
+                let id = file_id(&format!("/{}", file.name));
+                (id, (Source::new(id, file.text), file.origin))
+            })
+            .collect();
+        Ok(Base { library: LazyHash::new(Library::default()), fonts, templates, today: None })
+    }
+
+    /// The font book, to check the families a theme names.
+    pub fn book(&self) -> &FontBook {
+        self.fonts.book()
+    }
+
+    /// Whether a template of this file name exists.
+    pub fn has_template(&self, name: &str) -> bool {
+        self.templates.contains_key(&file_id(&format!("/{name}")))
+    }
+
+    /// The file a virtual template path came from, for diagnostics.
+    pub fn origin(&self, id: FileId) -> Option<&Path> {
+        self.templates.get(&id).map(|(_, origin)| origin.as_path())
+    }
+
+    /// The text of a template file, for diagnostics.
+    pub fn source_text(&self, id: FileId) -> Option<std::sync::Arc<str>> {
+        self.templates.get(&id).map(|(source, _)| std::sync::Arc::from(source.text()))
+    }
+
+    /// A world for one document: `main` is a template file name, `files` the data and assets it may read.
+    pub fn job(&self, main: &str, files: HashMap<String, Bytes>) -> JobWorld<'_> {
+        let files = files.into_iter().map(|(path, bytes)| (file_id(&path), bytes)).collect();
+        JobWorld { base: self, main: file_id(&format!("/{main}")), files }
+    }
+}
+
+/// Interns a virtual path in the project root.
+pub fn file_id(path: &str) -> FileId {
+    let vpath = VirtualPath::new(path).expect("virtual paths built by personapress are valid");
+    RootedPath::new(VirtualRoot::Project, vpath).intern()
+}
+
+/// The world of one document.
+pub struct JobWorld<'a> {
+    base: &'a Base,
+    main: FileId,
+    files: HashMap<FileId, Bytes>,
+}
+
+impl JobWorld<'_> {
+    /// The shared base.
+    pub fn base(&self) -> &Base {
+        self.base
+    }
+}
+
+impl World for JobWorld<'_> {
+    fn library(&self) -> &LazyHash<Library> {
+        &self.base.library
+    }
+
+    fn book(&self) -> &LazyHash<FontBook> {
+        self.base.fonts.book()
+    }
+
+    fn main(&self) -> FileId {
+        self.main
+    }
+
+    fn source(&self, id: FileId) -> FileResult<Source> {
+        match self.base.templates.get(&id) {
+            Some((source, _)) => Ok(source.clone()),
+            None if self.files.contains_key(&id) => Err(FileError::NotSource),
+            None => Err(not_found(id)),
+        }
+    }
+
+    fn file(&self, id: FileId) -> FileResult<Bytes> {
+        if let Some(bytes) = self.files.get(&id) {
+            return Ok(bytes.clone());
+        }
+        match self.base.templates.get(&id) {
+            Some((source, _)) => Ok(Bytes::from_string(source.clone())),
+            None => Err(not_found(id)),
+        }
+    }
+
+    fn font(&self, index: usize) -> Option<Font> {
+        self.base.fonts.font(index)
+    }
+
+    fn today(&self, _offset: Option<typst::foundations::Duration>) -> Option<Datetime> {
+        self.base.today
+    }
+}
+
+fn not_found(id: FileId) -> FileError {
+    FileError::NotFound(PathBuf::from(id.vpath().get_with_slash()))
+}
