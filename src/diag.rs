@@ -50,23 +50,44 @@ pub struct Diagnostic {
 impl Diagnostic {
     /// An error with no location yet.
     pub fn error(message: impl Into<String>) -> Self {
-        Diagnostic { severity: Severity::Error, message: message.into(), location: None, hints: vec![] }
+        Diagnostic {
+            severity: Severity::Error,
+            message: message.into(),
+            location: None,
+            hints: vec![],
+        }
     }
 
     /// A warning with no location yet.
     pub fn warning(message: impl Into<String>) -> Self {
-        Diagnostic { severity: Severity::Warning, ..Diagnostic::error(message) }
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(message)
+        }
     }
 
     /// Points the diagnostic at a file as a whole.
     pub fn in_file(mut self, path: impl Into<PathBuf>) -> Self {
-        self.location = Some(Location { path: path.into(), text: None, span: None });
+        self.location = Some(Location {
+            path: path.into(),
+            text: None,
+            span: None,
+        });
         self
     }
 
     /// Points the diagnostic at a range of a file's text.
-    pub fn at(mut self, path: impl Into<PathBuf>, text: Arc<str>, span: Option<Range<usize>>) -> Self {
-        self.location = Some(Location { path: path.into(), text: Some(text), span });
+    pub fn at(
+        mut self,
+        path: impl Into<PathBuf>,
+        text: Arc<str>,
+        span: Option<Range<usize>>,
+    ) -> Self {
+        self.location = Some(Location {
+            path: path.into(),
+            text: Some(text),
+            span,
+        });
         self
     }
 
@@ -132,7 +153,11 @@ impl Diagnostic {
         let file = match &self.location {
             Some(loc) => {
                 let text = loc.text.clone().unwrap_or_else(|| Arc::from(""));
-                let span = loc.span.clone().filter(|_| loc.text.is_some()).unwrap_or(0..0);
+                let span = loc
+                    .span
+                    .clone()
+                    .filter(|_| loc.text.is_some())
+                    .unwrap_or(0..0);
                 let name = loc.path.display().to_string();
                 if loc.text.is_some() {
                     report = report.with_labels(vec![Label::primary((), span)]);
@@ -174,8 +199,13 @@ mod tests {
     #[test]
     fn one_line_names_file_line_and_column() {
         let text: Arc<str> = Arc::from("name = \"Peter\"\nage = -4\n");
-        let diag = Diagnostic::error("invalid value").at("p.toml", text, Some(21..23)).with_hint("use a number");
-        assert_eq!(diag.one_line(), "p.toml:2:7: invalid value (hint: use a number)");
+        let diag = Diagnostic::error("invalid value")
+            .at("p.toml", text, Some(21..23))
+            .with_hint("use a number");
+        assert_eq!(
+            diag.one_line(),
+            "p.toml:2:7: invalid value (hint: use a number)"
+        );
         let plain = diag.render_plain();
         assert!(plain.contains("error: invalid value"), "{plain}");
         assert!(plain.contains("p.toml:2:7"), "{plain}");

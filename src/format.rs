@@ -22,7 +22,12 @@ pub enum Format {
 
 impl Format {
     /// Every built-in format, in the order they are rendered and listed.
-    pub const ALL: [Format; 4] = [Format::PosterA2, Format::PosterA3, Format::Mousepad, Format::Briefing];
+    pub const ALL: [Format; 4] = [
+        Format::PosterA2,
+        Format::PosterA3,
+        Format::Mousepad,
+        Format::Briefing,
+    ];
 
     /// The name used on the command line, in `formats` and in output file names.
     pub fn name(self) -> &'static str {
@@ -40,9 +45,9 @@ impl Format {
             return Ok(format);
         }
         let names: Vec<&str> = Format::ALL.iter().map(|f| f.name()).collect();
-        let closest = names.iter().max_by(|a, b| {
-            strsim::jaro_winkler(name, a).total_cmp(&strsim::jaro_winkler(name, b))
-        });
+        let closest = names
+            .iter()
+            .max_by(|a, b| strsim::jaro_winkler(name, a).total_cmp(&strsim::jaro_winkler(name, b)));
         let hint = match closest {
             Some(c) if strsim::jaro_winkler(name, c) > 0.8 => format!("did you mean `{c}`?"),
             _ => format!("known formats: {}", names.join(", ")),
@@ -70,7 +75,10 @@ impl Format {
         match self {
             Format::PosterA2 => (420.0, 594.0),
             Format::PosterA3 => (297.0, 420.0),
-            Format::Mousepad => project.mousepad.size.map_or((240.0, 200.0), |s| (s.width.mm, s.height.mm)),
+            Format::Mousepad => project
+                .mousepad
+                .size
+                .map_or((240.0, 200.0), |s| (s.width.mm, s.height.mm)),
             Format::Briefing => (210.0, 297.0),
         }
     }
@@ -78,9 +86,36 @@ impl Format {
     /// How many items of each list this format shows by design.
     pub fn budget(self) -> Budget {
         match self {
-            Format::PosterA2 => Budget { list: 5, details: 4, dos: 5, media: 6, traits: 5, quotes: 3, stages: 8, metrics: 4 },
-            Format::PosterA3 => Budget { list: 4, details: 0, dos: 4, media: 4, traits: 0, quotes: 0, stages: 0, metrics: 3 },
-            Format::Mousepad => Budget { list: 0, details: 0, dos: 3, media: 0, traits: 0, quotes: 0, stages: 0, metrics: 0 },
+            Format::PosterA2 => Budget {
+                list: 5,
+                details: 4,
+                dos: 5,
+                media: 6,
+                traits: 5,
+                quotes: 3,
+                stages: 8,
+                metrics: 4,
+            },
+            Format::PosterA3 => Budget {
+                list: 4,
+                details: 0,
+                dos: 4,
+                media: 4,
+                traits: 0,
+                quotes: 0,
+                stages: 0,
+                metrics: 3,
+            },
+            Format::Mousepad => Budget {
+                list: 0,
+                details: 0,
+                dos: 3,
+                media: 0,
+                traits: 0,
+                quotes: 0,
+                stages: 0,
+                metrics: 0,
+            },
             Format::Briefing => Budget::UNLIMITED,
         }
     }
@@ -136,7 +171,15 @@ mod tests {
         for format in Format::ALL {
             assert_eq!(Format::parse(format.name()), Ok(format));
         }
-        assert!(Format::parse("poster-a4").unwrap_err().contains("did you mean"));
-        assert!(Format::parse("flyer").unwrap_err().contains("known formats"));
+        assert!(
+            Format::parse("poster-a4")
+                .unwrap_err()
+                .contains("did you mean")
+        );
+        assert!(
+            Format::parse("flyer")
+                .unwrap_err()
+                .contains("known formats")
+        );
     }
 }

@@ -5,7 +5,11 @@ fn main() {
         Ok(cli) => cli,
         Err(err) => {
             let _ = err.print();
-            std::process::exit(if err.use_stderr() { personapress::cli::EXIT_UNUSABLE } else { 0 });
+            std::process::exit(if err.use_stderr() {
+                personapress::cli::EXIT_UNUSABLE
+            } else {
+                0
+            });
         }
     };
     std::process::exit(personapress::cli::run(cli));

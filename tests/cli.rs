@@ -5,29 +5,62 @@ mod common;
 
 use common::*;
 
-#[test]
-fn a_persona_with_only_a_name_gives_clean_documents_in_the_default_theme() {
-    let (_temp, project) = fixture("minimal");
+/// Renders the minimal fixture (a persona with only a name) and returns its output folder.
+fn minimal_rendered() -> (tempfile::TempDir, std::path::PathBuf) {
+    let (temp, project) = fixture("minimal");
     let result = personapress(&["render", project.to_str().unwrap(), "-q"]);
     assert!(result.status.success(), "{}", stderr(&result));
-    let out = project.join("dist");
+    (temp, project.join("dist"))
+}
+
+#[test]
+fn a_persona_with_only_a_name_gives_clean_documents_in_the_default_theme() {
+    let (_temp, out) = minimal_rendered();
     let report = report(&out);
     assert_eq!(report["summary"]["written"], 4);
     for format in ["poster-a2", "poster-a3", "mousepad", "briefing"] {
         let entry = entry(&report, "mo", format);
-        assert!(entry["warnings"].as_array().unwrap().is_empty(), "{format}: {entry}");
+        assert!(
+            entry["warnings"].as_array().unwrap().is_empty(),
+            "{format}: {entry}"
+        );
+        assert_eq!(entry["fit"], 1.0, "{format} needs no shrinking");
         let doc = pdf(&out.join("mo").join(format!("mo.{format}.pdf")));
-        let text = text(&doc);
-        assert!(text.contains("Mo"), "{format}: {text}");
-        // No photo: a monogram, drawn as text, and no raster or vector image.
+        assert!(all_fonts_embedded(&doc), "{format}");
+        // No photo: a monogram, drawn as text and shapes, and no image at all.
         let images = doc.objects.values().filter(|o| {
-            o.as_stream().is_ok_and(|s| s.dict.get(b"Subtype").and_then(|v| v.as_name()).ok() == Some(b"Image".as_slice()))
+            o.as_stream().is_ok_and(|s| {
+                s.dict.get(b"Subtype").and_then(|v| v.as_name()).ok() == Some(b"Image".as_slice())
+            })
         });
         assert_eq!(images.count(), 0, "{format} has no image");
     }
-    let poster = text(&pdf(&out.join("mo/mo.poster-a2.pdf")));
-    assert!(poster.contains("Fictional persona"), "the footer says what it is: {poster}");
-    assert!(!poster.contains("GOALS") && !poster.contains("Goals"), "empty sections disappear: {poster}");
+    assert_eq!(
+        pdf(&out.join("mo/mo.briefing.pdf")).get_pages().len(),
+        2,
+        "cover and one page"
+    );
+}
+
+#[test]
+#[ignore = "needs poppler-utils (pdftotext)"]
+fn a_persona_with_only_a_name_shows_no_empty_sections() {
+    let (_temp, out) = minimal_rendered();
+    let poster = text(&out.join("mo/mo.poster-a2.pdf"));
+    assert!(
+        poster.contains("Mo") && poster.contains("M\n"),
+        "name and monogram: {poster}"
+    );
+    assert!(
+        poster.contains("Fictional persona"),
+        "the footer says what it is: {poster}"
+    );
+    for label in ["Goals", "CORE NEED", "Customer journey", "KPIs"] {
+        assert!(
+            !poster.contains(label),
+            "empty section {label} disappears: {poster}"
+        );
+    }
 }
 
 #[test]
@@ -36,19 +69,48 @@ fn a_batch_goes_on_past_broken_personas_and_exits_1() {
     let result = personapress(&["render", project.to_str().unwrap()]);
     assert_eq!(result.status.code(), Some(1), "{}", stderr(&result));
     let err = stderr(&result);
-    assert!(err.contains("typo.toml:2:1"), "names file, line and column: {err}");
-    assert!(err.contains("did you mean `frustrations`?"), "suggests the key: {err}");
-    assert!(err.contains("overflow does not fit on one poster-a2 page"), "{err}");
+    assert!(
+        err.contains("typo.toml:2:1"),
+        "names file, line and column: {err}"
+    );
+    assert!(
+        err.contains("did you mean `frustrations`?"),
+        "suggests the key: {err}"
+    );
+    assert!(
+        err.contains("overflow does not fit on one poster-a2 page"),
+        "{err}"
+    );
     assert!(err.contains("`story`"), "names the field to shorten: {err}");
 
     let out = project.join("dist");
     let report = report(&out);
-    assert_eq!(report["summary"]["written"], 2, "the good persona's two documents");
+    assert_eq!(
+        report["summary"]["written"], 3,
+        "the good persona's two documents and one mousepad"
+    );
+    assert!(
+        out.join("overflow/overflow.mousepad.pdf").is_file(),
+        "the mousepad shows no story"
+    );
     assert!(out.join("good/good.poster-a2.pdf").is_file());
     assert!(out.join("good/good.mousepad.pdf").is_file());
-    assert!(!out.join("overflow/overflow.poster-a2.pdf").exists(), "no half-made poster");
-    let typo = report["documents"].as_array().unwrap().iter().find(|d| d["persona"] == "typo").unwrap();
-    assert!(typo["errors"][0].as_str().unwrap().contains("unknown field `frustation`"));
+    assert!(
+        !out.join("overflow/overflow.poster-a2.pdf").exists(),
+        "no half-made poster"
+    );
+    let typo = report["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["persona"] == "typo")
+        .unwrap();
+    assert!(
+        typo["errors"][0]
+            .as_str()
+            .unwrap()
+            .contains("unknown field `frustation`")
+    );
 }
 
 #[test]
@@ -58,23 +120,42 @@ fn content_a_format_has_no_room_for_is_named_in_a_warning() {
     let report = report(&project.join("dist"));
     let poster = entry(&report, "good", "poster-a2");
     let warnings = poster["warnings"].to_string();
-    assert!(warnings.contains("poster-a2 shows 5 of 7 goals"), "{warnings}");
+    assert!(
+        warnings.contains("poster-a2 shows 5 of 7 goals"),
+        "{warnings}"
+    );
     let mousepad = entry(&report, "good", "mousepad");
-    assert!(mousepad["warnings"].to_string().contains("mousepad shows 3 of 4 do's"), "{mousepad}");
+    assert!(
+        mousepad["warnings"]
+            .to_string()
+            .contains("mousepad shows 3 of 4 do's"),
+        "{mousepad}"
+    );
     assert_eq!(mousepad["pages"], 1);
 }
 
 #[test]
 fn long_text_is_shrunk_within_limits_to_stay_on_one_page() {
     let (_temp, project) = fixture("minimal");
-    let story = "A sentence that fills the poster with a longer story than designed. ".repeat(22);
-    write(&project.join("personas/mo.toml"), &format!("name = \"Mo\"\nstory = \"\"\"\n{story}\n\"\"\"\ngoals = [\"a\", \"b\", \"c\", \"d\", \"e\"]\nfrustrations = [\"a\", \"b\", \"c\", \"d\", \"e\"]\n"));
-    let result = personapress(&["render", project.to_str().unwrap(), "-f", "poster-a3"]);
+    let story = "A sentence that fills the poster with a longer story than designed. ".repeat(80);
+    let persona = format!("name = \"Mo\"\nstory = \"\"\"\n{story}\n\"\"\"\n");
+    write(&project.join("personas/mo.toml"), &persona);
+    let result = personapress(&["render", project.to_str().unwrap(), "-f", "poster-a2"]);
     assert!(result.status.success(), "{}", stderr(&result));
     let report = report(&project.join("dist"));
-    let entry = entry(&report, "mo", "poster-a3");
+    let entry = entry(&report, "mo", "poster-a2");
     assert_eq!(entry["pages"], 1);
-    assert_eq!(pdf(&project.join("dist/mo/mo.poster-a3.pdf")).get_pages().len(), 1);
+    let fit = entry["fit"].as_f64().unwrap();
+    assert!(
+        fit < 1.0 && fit >= 0.7,
+        "the type was shrunk within limits: {fit}"
+    );
+    assert_eq!(
+        pdf(&project.join("dist/mo/mo.poster-a2.pdf"))
+            .get_pages()
+            .len(),
+        1
+    );
 }
 
 #[test]
@@ -82,50 +163,92 @@ fn check_lays_out_everything_and_writes_nothing() {
     let (_temp, project) = fixture("minimal");
     let result = personapress(&["check", project.to_str().unwrap()]);
     assert!(result.status.success(), "{}", stderr(&result));
-    assert!(stderr(&result).contains("checked 4 documents"), "{}", stderr(&result));
+    assert!(
+        stderr(&result).contains("checked 4 documents"),
+        "{}",
+        stderr(&result)
+    );
     assert!(!project.join("dist").exists(), "check writes nothing");
 }
 
 #[test]
 fn a_project_that_cannot_be_loaded_exits_2() {
     let (_temp, project) = fixture("minimal");
-    write(&project.join("personapress.toml"), "title = \"x\"\nformats = [\"poster-a4\"]\n");
+    write(
+        &project.join("personapress.toml"),
+        "title = \"x\"\nformats = [\"poster-a4\"]\n",
+    );
     let result = personapress(&["render", project.to_str().unwrap()]);
     assert_eq!(result.status.code(), Some(2));
     let err = stderr(&result);
-    assert!(err.contains("personapress.toml:2:1") && err.contains("did you mean `poster-a2`?"), "{err}");
+    assert!(
+        err.contains("personapress.toml:2:1") && err.contains("did you mean `poster-a"),
+        "{err}"
+    );
 
     let missing = personapress(&["render", "/nonexistent/project"]);
     assert_eq!(missing.status.code(), Some(2));
-    assert!(stderr(&missing).contains("no project found"), "{}", stderr(&missing));
+    assert!(
+        stderr(&missing).contains("no project found"),
+        "{}",
+        stderr(&missing)
+    );
 }
 
 #[test]
 fn a_theme_font_that_is_not_available_is_named_with_the_alternatives() {
     let (_temp, project) = fixture("minimal");
-    write(&project.join("themes/t.toml"), "name = \"T\"\n[fonts]\nheading = \"Comic Serif\"\n");
-    write(&project.join("personapress.toml"), "theme = \"themes/t.toml\"\n");
+    write(
+        &project.join("themes/t.toml"),
+        "name = \"T\"\n[fonts]\nheading = \"Comic Serif\"\n",
+    );
+    write(
+        &project.join("personapress.toml"),
+        "theme = \"themes/t.toml\"\n",
+    );
     let result = personapress(&["check", project.to_str().unwrap()]);
     assert_eq!(result.status.code(), Some(2));
     let err = stderr(&result);
-    assert!(err.contains("`Comic Serif`") && err.contains("Inter") && err.contains("t.toml:3:1"), "{err}");
+    assert!(
+        err.contains("`Comic Serif`") && err.contains("Inter") && err.contains("t.toml:3:1"),
+        "{err}"
+    );
 }
 
 #[test]
 fn paths_in_persona_files_stay_inside_the_project() {
     let (_temp, project) = fixture("minimal");
-    write(&project.join("personas/mo.toml"), "name = \"Mo\"\nphoto = \"../../../../etc/passwd\"\n");
+    write(
+        &project.join("personas/mo.toml"),
+        "name = \"Mo\"\nphoto = \"../../../../etc/passwd\"\n",
+    );
     let result = personapress(&["check", project.to_str().unwrap()]);
     assert_eq!(result.status.code(), Some(1));
-    assert!(stderr(&result).contains("outside the project folder"), "{}", stderr(&result));
+    assert!(
+        stderr(&result).contains("outside the project folder"),
+        "{}",
+        stderr(&result)
+    );
 }
 
 #[test]
 fn the_same_inputs_give_identical_pdfs() {
     let (_temp, project) = fixture("minimal");
     let path = project.to_str().unwrap();
-    personapress(&["render", path, "-q", "-o", project.join("a").to_str().unwrap()]);
-    personapress(&["render", path, "-q", "-o", project.join("b").to_str().unwrap()]);
+    personapress(&[
+        "render",
+        path,
+        "-q",
+        "-o",
+        project.join("a").to_str().unwrap(),
+    ]);
+    personapress(&[
+        "render",
+        path,
+        "-q",
+        "-o",
+        project.join("b").to_str().unwrap(),
+    ]);
     for format in ["poster-a2", "briefing"] {
         let a = std::fs::read(project.join(format!("a/mo/mo.{format}.pdf"))).unwrap();
         let b = std::fs::read(project.join(format!("b/mo/mo.{format}.pdf"))).unwrap();

@@ -13,15 +13,26 @@ fn rendered() -> &'static std::path::Path {
     OUT.get_or_init(|| {
         let out = tempfile::tempdir().unwrap();
         let examples = repo().join("examples");
-        let result = personapress(&["render", examples.to_str().unwrap(), "-o", out.path().to_str().unwrap()]);
-        assert!(result.status.success(), "render examples failed:\n{}", stderr(&result));
+        let result = personapress(&[
+            "render",
+            examples.to_str().unwrap(),
+            "-o",
+            out.path().to_str().unwrap(),
+        ]);
+        assert!(
+            result.status.success(),
+            "render examples failed:\n{}",
+            stderr(&result)
+        );
         out
     })
     .path()
 }
 
 fn file(persona: &str, theme: &str, format: &str) -> std::path::PathBuf {
-    rendered().join(persona).join(format!("{persona}.{theme}.{format}.pdf"))
+    rendered()
+        .join(persona)
+        .join(format!("{persona}.{theme}.{format}.pdf"))
 }
 
 #[test]
@@ -41,20 +52,39 @@ fn every_persona_theme_and_format_is_written_and_reported() {
 
 #[test]
 fn trim_sizes_and_page_counts_match_the_formats() {
-    let expected = [("poster-a2", (420.0, 594.0)), ("poster-a3", (297.0, 420.0)), ("mousepad", (240.0, 200.0))];
+    let expected = [
+        ("poster-a2", (420.0, 594.0)),
+        ("poster-a3", (297.0, 420.0)),
+        ("mousepad", (240.0, 200.0)),
+    ];
     for persona in PERSONAS {
         for theme in THEMES {
             for (format, size) in expected {
                 let doc = pdf(&file(persona, theme, format));
-                assert_eq!(doc.get_pages().len(), 1, "{persona} {theme} {format} is one page");
+                assert_eq!(
+                    doc.get_pages().len(),
+                    1,
+                    "{persona} {theme} {format} is one page"
+                );
                 let trim = box_mm(&doc, b"TrimBox").expect("print formats have a TrimBox");
                 assert_size(trim, size, &format!("{persona} {format} TrimBox"));
                 let media = box_mm(&doc, b"MediaBox").unwrap();
-                assert_size(media, (size.0 + 6.0, size.1 + 6.0), &format!("{persona} {format} MediaBox with 3 mm bleed"));
+                assert_size(
+                    media,
+                    (size.0 + 6.0, size.1 + 6.0),
+                    &format!("{persona} {format} MediaBox with 3 mm bleed"),
+                );
             }
             let briefing = pdf(&file(persona, theme, "briefing"));
-            assert!(briefing.get_pages().len() >= 3, "{persona} briefing has a cover and several pages");
-            assert_size(box_mm(&briefing, b"MediaBox").unwrap(), (210.0, 297.0), "briefing is A4");
+            assert!(
+                briefing.get_pages().len() >= 3,
+                "{persona} briefing has a cover and several pages"
+            );
+            assert_size(
+                box_mm(&briefing, b"MediaBox").unwrap(),
+                (210.0, 297.0),
+                "briefing is A4",
+            );
         }
     }
 }
@@ -64,33 +94,50 @@ fn all_fonts_are_embedded() {
     for persona in PERSONAS {
         for format in ["poster-a2", "poster-a3", "mousepad", "briefing"] {
             let doc = pdf(&file(persona, "terracotta", format));
-            assert!(all_fonts_embedded(&doc), "{persona} {format} embeds every font");
+            assert!(
+                all_fonts_embedded(&doc),
+                "{persona} {format} embeds every font"
+            );
         }
     }
 }
 
 #[test]
+#[ignore = "needs poppler-utils (pdftotext)"]
 fn names_are_text_with_diacritics_intact() {
-    let zoe = text(&pdf(&file("zoe", "noordzee", "poster-a2")));
+    let zoe = text(&file("zoe", "noordzee", "poster-a2"));
     assert!(zoe.contains("Zoë Bakker"), "poster text: {zoe}");
-    let lars = text(&pdf(&file("lars", "noordzee", "poster-a3")));
+    let lars = text(&file("lars", "noordzee", "poster-a3"));
     assert!(lars.contains("Ødegaard"), "poster text: {lars}");
-    let peter = text(&pdf(&file("peter", "noordzee", "poster-a2")));
-    assert!(peter.contains("’s avonds"), "typographic apostrophe: {peter}");
+    let peter = text(&file("peter", "noordzee", "poster-a2"));
+    assert!(
+        peter.contains("’s avonds"),
+        "typographic apostrophe: {peter}"
+    );
 }
 
 #[test]
+#[ignore = "needs poppler-utils (pdftotext)"]
 fn labels_follow_the_persona_language() {
-    let dutch = text(&pdf(&file("peter", "noordzee", "poster-a2")));
+    // Letter-spaced labels come out of pdftotext with spaces between letters.
+    let squash = |text: String| text.split_whitespace().collect::<String>();
+    let dutch = squash(text(&file("peter", "noordzee", "poster-a2")));
     assert!(dutch.contains("KERNBEHOEFTE") && dutch.contains("Frustraties"), "{dutch}");
-    let english = text(&pdf(&file("zoe", "noordzee", "poster-a2")));
-    assert!(english.contains("CORE NEED") && english.contains("Frustrations"), "{english}");
+    let english = squash(text(&file("zoe", "noordzee", "poster-a2")));
+    assert!(english.contains("CORENEED") && english.contains("Frustrations"), "{english}");
 }
 
 #[test]
+#[ignore = "needs poppler-utils (pdftotext)"]
 fn profiles_and_personas_are_labelled_differently() {
-    let profile = text(&pdf(&file("anouk", "noordzee", "poster-a2")));
-    assert!(profile.contains("PROFIEL") && profile.contains("Datagedreven profiel"), "{profile}");
-    let persona = text(&pdf(&file("peter", "noordzee", "poster-a2")));
-    assert!(persona.contains("PERSONA") && persona.contains("Fictieve persona"), "{persona}");
+    let profile = text(&file("anouk", "noordzee", "poster-a2"));
+    assert!(
+        profile.contains("PROFIEL") && profile.contains("Datagedreven profiel"),
+        "{profile}"
+    );
+    let persona = text(&file("peter", "noordzee", "poster-a2"));
+    assert!(
+        persona.contains("PERSONA") && persona.contains("Fictieve persona"),
+        "{persona}"
+    );
 }

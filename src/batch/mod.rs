@@ -52,18 +52,31 @@ struct Planned {
 /// (or per persona that could not be loaded), in a stable order.
 pub fn run(ws: &Workspace, base: &Base, options: &RunOptions) -> Vec<Outcome> {
     let (ready, mut outcomes) = load_personas(ws);
-    let logos: Vec<Result<Option<(String, Bytes)>, Diagnostic>> = ws.themes.iter().map(read_logo).collect();
+    let logos: Vec<Result<Option<(String, Bytes)>, Diagnostic>> =
+        ws.themes.iter().map(read_logo).collect();
     let plan = plan(&ready, ws);
     options.progress.set_length(plan.len() as u64);
     let results: Vec<Mutex<Option<Outcome>>> = plan.iter().map(|_| Mutex::new(None)).collect();
     let next = AtomicUsize::new(0);
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(options.jobs.max(1)).build().expect("a thread pool");
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(options.jobs.max(1))
+        .build()
+        .expect("a thread pool");
     // One long-lived loop per worker pulls documents in persona order, so a worker never
     // starts a second document while its export waits (typst-pdf yields to rayon).
     pool.broadcast(|_| {
-        while let Some(i) = Some(next.fetch_add(1, Ordering::SeqCst)).filter(|&i| i < plan.len()) {
-            let job = &plan[i];
-            let outcome = run_guarded(ws, base, &ready[job.persona], &ws.themes[job.theme], &logos[job.theme], job.format, options.write);
+        loop {
+            let i = next.fetch_add(1, Ordering::SeqCst);
+            let Some(job) = plan.get(i) else { break };
+            let outcome = run_guarded(
+                ws,
+                base,
+                &ready[job.persona],
+                &ws.themes[job.theme],
+                &logos[job.theme],
+                job.format,
+                options.write,
+            );
             *results[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(outcome);
             if plan.get(i + 1).is_none_or(|n| n.persona != job.persona) {
                 typst::comemo::evict(3);
@@ -71,7 +84,11 @@ pub fn run(ws: &Workspace, base: &Base, options: &RunOptions) -> Vec<Outcome> {
             options.progress.inc(1);
         }
     });
-    outcomes.extend(results.into_iter().filter_map(|m| m.into_inner().unwrap_or_else(|e| e.into_inner())));
+    outcomes.extend(
+        results
+            .into_iter()
+            .filter_map(|m| m.into_inner().unwrap_or_else(|e| e.into_inner())),
+    );
     outcomes
 }
 
@@ -82,9 +99,13 @@ fn load_personas(ws: &Workspace) -> (Vec<Ready>, Vec<Outcome>) {
     for path in &ws.persona_files {
         let loaded = ws.load_persona(path).and_then(|source| {
             if let Some(other) = ready.iter().find(|r| r.source.id == source.id) {
-                return Err(Diagnostic::error(format!("the id `{}` is also used by {}", source.id, other.source.path.display()))
-                    .in_file(path)
-                    .with_hint("give each persona its own `id`"));
+                return Err(Diagnostic::error(format!(
+                    "the id `{}` is also used by {}",
+                    source.id,
+                    other.source.path.display()
+                ))
+                .in_file(path)
+                .with_hint("give each persona its own `id`"));
             }
             let photo = read_photo(&source)?;
             Ok(Ready { source, photo })
@@ -98,7 +119,9 @@ fn load_personas(ws: &Workspace) -> (Vec<Ready>, Vec<Outcome>) {
 }
 
 fn read_photo(source: &PersonaSource) -> Result<Option<(String, Bytes)>, Diagnostic> {
-    let Some(path) = &source.photo else { return Ok(None) };
+    let Some(path) = &source.photo else {
+        return Ok(None);
+    };
     let bytes = read_image(path).map_err(|message| {
         Diagnostic::error(format!("{}: the photo {message}", source.id)).in_file(&source.path)
     })?;
@@ -106,9 +129,14 @@ fn read_photo(source: &PersonaSource) -> Result<Option<(String, Bytes)>, Diagnos
 }
 
 fn read_logo(theme: &ThemeSource) -> Result<Option<(String, Bytes)>, Diagnostic> {
-    let Some(path) = &theme.logo else { return Ok(None) };
+    let Some(path) = &theme.logo else {
+        return Ok(None);
+    };
     let bytes = read_image(path).map_err(|message| {
-        let diag = Diagnostic::error(format!("the logo of theme `{}` {message}", theme.theme.name));
+        let diag = Diagnostic::error(format!(
+            "the logo of theme `{}` {message}",
+            theme.theme.name
+        ));
         match &theme.path {
             Some(theme_path) => diag.in_file(theme_path),
             None => diag,
@@ -119,15 +147,34 @@ fn read_logo(theme: &ThemeSource) -> Result<Option<(String, Bytes)>, Diagnostic>
 
 /// Reads an image file of a supported type, refusing huge files.
 fn read_image(path: &Path) -> Result<Bytes, String> {
-    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
-    if !matches!(ext.as_str(), "jpg" | "jpeg" | "png" | "webp" | "gif" | "svg" | "pdf") {
-        return Err(format!("{} is not a supported image (use JPEG, PNG, WebP, SVG or PDF)", path.display()));
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    if !matches!(
+        ext.as_str(),
+        "jpg" | "jpeg" | "png" | "webp" | "gif" | "svg" | "pdf"
+    ) {
+        return Err(format!(
+            "{} is not a supported image (use JPEG, PNG, WebP, SVG or PDF)",
+            path.display()
+        ));
     }
-    let size = std::fs::metadata(path).map_err(|e| format!("{} cannot be read ({e})", path.display()))?.len();
+    let size = std::fs::metadata(path)
+        .map_err(|e| format!("{} cannot be read ({e})", path.display()))?
+        .len();
     if size > MAX_IMAGE_BYTES {
-        return Err(format!("{} is too large ({} MiB; at most {} MiB)", path.display(), size >> 20, MAX_IMAGE_BYTES >> 20));
+        return Err(format!(
+            "{} is too large ({} MiB; at most {} MiB)",
+            path.display(),
+            size >> 20,
+            MAX_IMAGE_BYTES >> 20
+        ));
     }
-    std::fs::read(path).map(Bytes::new).map_err(|e| format!("{} cannot be read ({e})", path.display()))
+    std::fs::read(path)
+        .map(Bytes::new)
+        .map_err(|e| format!("{} cannot be read ({e})", path.display()))
 }
 
 /// Every persona × theme × format, persona first so a persona's documents run together.
@@ -135,7 +182,11 @@ fn plan(ready: &[Ready], ws: &Workspace) -> Vec<Planned> {
     let mut plan = Vec::new();
     for persona in 0..ready.len() {
         for theme in 0..ws.themes.len() {
-            plan.extend(ws.formats.iter().map(|&format| Planned { persona, theme, format }));
+            plan.extend(ws.formats.iter().map(|&format| Planned {
+                persona,
+                theme,
+                format,
+            }));
         }
     }
     plan
@@ -152,11 +203,21 @@ fn run_guarded(
     write: bool,
 ) -> Outcome {
     let mut outcome = Outcome::new(&ready.source, theme, format);
-    let result = std::panic::catch_unwind(AssertUnwindSafe(|| run_one(ws, base, ready, theme, logo, format, write, &mut outcome)));
+    let result = std::panic::catch_unwind(AssertUnwindSafe(|| {
+        run_one(ws, base, ready, theme, logo, format, write, &mut outcome)
+    }));
     if let Err(panic) = result {
-        let what = panic.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| panic.downcast_ref::<String>().cloned());
-        outcome.errors.push(Diagnostic::error(format!("internal error while rendering ({})", what.unwrap_or_default()))
-            .with_hint("this is a bug in personapress: please report it with the persona file"));
+        let what = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned());
+        outcome.errors.push(
+            Diagnostic::error(format!(
+                "internal error while rendering ({})",
+                what.unwrap_or_default()
+            ))
+            .with_hint("this is a bug in personapress: please report it with the persona file"),
+        );
     }
     outcome
 }
@@ -177,7 +238,13 @@ fn run_one(
         Err(diag) => return outcome.errors.push(diag.clone()),
     };
     let assets: HashMap<String, Bytes> = ready.photo.iter().chain(logo).cloned().collect();
-    let job = Job { persona: &ready.source, theme, format, project: &ws.project, assets: &assets };
+    let job = Job {
+        persona: &ready.source,
+        theme,
+        format,
+        project: &ws.project,
+        assets: &assets,
+    };
     let laid = match render::lay_out(base, &job) {
         Ok(laid) => laid,
         Err(errors) => return outcome.errors.extend(errors),
@@ -190,7 +257,12 @@ fn run_one(
     }
 }
 
-fn write_pdf(document: &typst_layout::PagedDocument, job: &Job, ws: &Workspace, outcome: &mut Outcome) {
+fn write_pdf(
+    document: &typst_layout::PagedDocument,
+    job: &Job,
+    ws: &Workspace,
+    outcome: &mut Outcome,
+) {
     let inputs = input_files(job, ws);
     let ident = format!("{}/{}/{}", job.persona.id, job.theme.theme.name, job.format);
     let pdf = match render::export_pdf(document, job.format, &ident, document_date(&inputs)) {
@@ -204,13 +276,19 @@ fn write_pdf(document: &typst_layout::PagedDocument, job: &Job, ws: &Workspace, 
             outcome.sha256 = Some(sha256_hex(&pdf));
             outcome.path = Some(path);
         }
-        Err(err) => outcome.errors.push(Diagnostic::error(format!("cannot write {} ({err})", path.display()))),
+        Err(err) => outcome.errors.push(Diagnostic::error(format!(
+            "cannot write {} ({err})",
+            path.display()
+        ))),
     }
 }
 
 /// The files whose modification time dates a document.
 fn input_files(job: &Job, ws: &Workspace) -> Vec<PathBuf> {
-    let mut inputs = vec![job.persona.path.clone(), ws.root.join(crate::spec::workspace::PROJECT_FILE)];
+    let mut inputs = vec![
+        job.persona.path.clone(),
+        ws.root.join(crate::spec::workspace::PROJECT_FILE),
+    ];
     inputs.extend(job.persona.photo.clone());
     inputs.extend(job.theme.path.clone());
     inputs.extend(job.theme.logo.clone());
@@ -218,10 +296,20 @@ fn input_files(job: &Job, ws: &Workspace) -> Vec<PathBuf> {
 }
 
 /// `OUT/<id>/<id>.<format>.pdf`, with the theme's name added when several themes are rendered.
-pub fn output_path(ws: &Workspace, persona: &PersonaSource, theme: &ThemeSource, format: Format) -> PathBuf {
+pub fn output_path(
+    ws: &Workspace,
+    persona: &PersonaSource,
+    theme: &ThemeSource,
+    format: Format,
+) -> PathBuf {
     let dir = ws.out.join(&persona.id);
     if ws.themes.len() > 1 {
-        dir.join(format!("{}.{}.{}.pdf", persona.id, slug(&theme.theme.name), format))
+        dir.join(format!(
+            "{}.{}.{}.pdf",
+            persona.id,
+            slug(&theme.theme.name),
+            format
+        ))
     } else {
         dir.join(format!("{}.{}.pdf", persona.id, format))
     }
@@ -234,5 +322,8 @@ fn slug(name: &str) -> String {
         .chars()
         .map(|c| if c.is_alphanumeric() { c } else { '-' })
         .collect();
-    slug.split('-').filter(|s| !s.is_empty()).collect::<Vec<_>>().join("-")
+    slug.split('-')
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join("-")
 }

@@ -43,20 +43,25 @@ impl Outcome {
             persona_file: persona.path.clone(),
             theme: Some(theme.theme.name.clone()),
             format: Some(format),
-            path: None,
-            pages: 0,
-            bytes: 0,
-            sha256: None,
-            fit: 1.0,
-            warnings: vec![],
-            errors: vec![],
+            ..Self::blank()
         }
     }
 
     /// A persona file that could not be loaded: none of its documents were made.
     pub fn failed_persona(path: &Path, error: Diagnostic) -> Self {
-        let stem = path.file_stem().unwrap_or_default().to_string_lossy().into_owned();
-        Outcome { persona: stem, persona_file: path.to_path_buf(), theme: None, format: None, errors: vec![error], ..Self::blank() }
+        let stem = path
+            .file_stem()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
+        Outcome {
+            persona: stem,
+            persona_file: path.to_path_buf(),
+            theme: None,
+            format: None,
+            errors: vec![error],
+            ..Self::blank()
+        }
     }
 
     fn blank() -> Self {
@@ -138,7 +143,12 @@ impl Report {
     /// Folds outcomes into a report; paths relative to `out` and `root`.
     pub fn new(title: Option<String>, outcomes: &[Outcome], out: &Path, root: &Path) -> Self {
         let documents = outcomes.iter().map(|o| entry(o, out, root)).collect();
-        Report { generator: format!("personapress {}", env!("CARGO_PKG_VERSION")), title, summary: summarize(outcomes), documents }
+        Report {
+            generator: format!("personapress {}", env!("CARGO_PKG_VERSION")),
+            title,
+            summary: summarize(outcomes),
+            documents,
+        }
     }
 
     /// The report as pretty JSON.
@@ -160,7 +170,10 @@ pub fn summarize(outcomes: &[Outcome]) -> Summary {
 
 fn entry(o: &Outcome, out: &Path, root: &Path) -> Entry {
     let relative = |path: &Path, base: &Path| {
-        path.strip_prefix(base).unwrap_or(path).to_string_lossy().replace('\\', "/")
+        path.strip_prefix(base)
+            .unwrap_or(path)
+            .to_string_lossy()
+            .replace('\\', "/")
     };
     Entry {
         persona: o.persona.clone(),

@@ -32,13 +32,22 @@ pub fn run(cli: Cli) -> i32 {
 }
 
 /// Opens the project and builds the shared Typst base, checking the themes' fonts.
-pub fn prepare(args: &args::ProjectArgs, out: Option<std::path::PathBuf>) -> Result<(Workspace, Base), Diagnostic> {
-    let overrides = Overrides { out, formats: args.formats.clone(), theme: args.theme.clone() };
+pub fn prepare(
+    args: &args::ProjectArgs,
+    out: Option<std::path::PathBuf>,
+) -> Result<(Workspace, Base), Diagnostic> {
+    let overrides = Overrides {
+        out,
+        formats: args.formats.clone(),
+        theme: args.theme.clone(),
+    };
     let ws = workspace::open(&args.project, &overrides)?;
     let base = Base::new(ws.fonts.as_deref(), ws.templates.as_deref())?;
     for format in &ws.formats {
         if !base.has_template(&format.template()) {
-            return Err(Diagnostic::error(format!("no template for the format `{format}`")));
+            return Err(Diagnostic::error(format!(
+                "no template for the format `{format}`"
+            )));
         }
     }
     check_fonts(&ws, &base)?;
@@ -49,12 +58,18 @@ pub fn prepare(args: &args::ProjectArgs, out: Option<std::path::PathBuf>) -> Res
 fn check_fonts(ws: &Workspace, base: &Base) -> Result<(), Diagnostic> {
     for source in &ws.themes {
         let theme = &source.theme;
-        for (key, family) in [("heading", &theme.fonts.heading), ("body", &theme.fonts.body)] {
+        for (key, family) in [
+            ("heading", &theme.fonts.heading),
+            ("body", &theme.fonts.body),
+        ] {
             let Some(family) = family else { continue };
             if fonts::has_family(base.book(), family) {
                 continue;
             }
-            let message = format!("the font family `{family}` of theme `{}` is not available", theme.name);
+            let message = format!(
+                "the font family `{family}` of theme `{}` is not available",
+                theme.name
+            );
             let diag = match &source.path {
                 Some(path) => crate::spec::load_toml::<toml::Value>(path)
                     .map(|l| l.error_at_key(key, message.clone()))
@@ -62,17 +77,34 @@ fn check_fonts(ws: &Workspace, base: &Base) -> Result<(), Diagnostic> {
                 None => Diagnostic::error(message),
             };
             let known = fonts::family_names(base.book()).join(", ");
-            return Err(diag.with_hint(format!("available: {known}; or put the font files in the project's `fonts` folder")));
+            return Err(diag.with_hint(format!(
+                "available: {known}; or put the font files in the project's `fonts` folder"
+            )));
         }
     }
     Ok(())
 }
 
 /// Runs the batch with a progress bar on a terminal.
-pub fn run_batch(ws: &Workspace, base: &Base, args: &args::ProjectArgs, write: bool) -> Vec<Outcome> {
+pub fn run_batch(
+    ws: &Workspace,
+    base: &Base,
+    args: &args::ProjectArgs,
+    write: bool,
+) -> Vec<Outcome> {
     let progress = progress_bar(args.quiet);
-    let jobs = args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-    let outcomes = batch::run(ws, base, &RunOptions { jobs, write, progress: &progress });
+    let jobs = args
+        .jobs
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let outcomes = batch::run(
+        ws,
+        base,
+        &RunOptions {
+            jobs,
+            write,
+            progress: &progress,
+        },
+    );
     progress.finish_and_clear();
     outcomes
 }
@@ -82,9 +114,10 @@ fn progress_bar(quiet: bool) -> ProgressBar {
         return ProgressBar::hidden();
     }
     let bar = ProgressBar::new(0);
-    let style = ProgressStyle::with_template("{spinner} [{bar:30}] {pos}/{len} documents {elapsed}")
-        .expect("a valid progress template")
-        .progress_chars("=> ");
+    let style =
+        ProgressStyle::with_template("{spinner} [{bar:30}] {pos}/{len} documents {elapsed}")
+            .expect("a valid progress template")
+            .progress_chars("=> ");
     bar.set_style(style);
     bar.enable_steady_tick(Duration::from_millis(120));
     bar
@@ -93,7 +126,11 @@ fn progress_bar(quiet: bool) -> ProgressBar {
 /// Prints every warning and error of the run, in the persona order.
 pub fn print_findings(outcomes: &[Outcome], quiet: bool) {
     for outcome in outcomes {
-        for diag in outcome.errors.iter().chain(outcome.warnings.iter().filter(|_| !quiet)) {
+        for diag in outcome
+            .errors
+            .iter()
+            .chain(outcome.warnings.iter().filter(|_| !quiet))
+        {
             eprintln!("{}:", outcome.label());
             diag.eprint();
         }
@@ -102,5 +139,9 @@ pub fn print_findings(outcomes: &[Outcome], quiet: bool) {
 
 /// Folds outcomes into the exit status.
 pub fn exit_status(outcomes: &[Outcome]) -> i32 {
-    if outcomes.iter().any(Outcome::failed) { EXIT_FAILED } else { EXIT_OK }
+    if outcomes.iter().any(Outcome::failed) {
+        EXIT_FAILED
+    } else {
+        EXIT_OK
+    }
 }

@@ -14,7 +14,9 @@ use crate::spec::units::{Color, round3};
 use crate::spec::workspace::{PersonaSource, ThemeSource};
 
 /// Keys whose values are identifiers or paths, not prose: never smartened.
-const VERBATIM_KEYS: &[&str] = &["id", "kind", "language", "status", "phase", "photo", "updated", "unit"];
+const VERBATIM_KEYS: &[&str] = &[
+    "id", "kind", "language", "status", "phase", "photo", "updated", "unit",
+];
 
 /// The template data of one document and the content it had to leave out.
 #[derive(Debug, Clone)]
@@ -27,12 +29,22 @@ pub struct TemplateData {
 
 /// Virtual paths of a job's images, as the templates see them.
 pub fn asset_path(kind: &str, file: &Path) -> String {
-    let ext = file.extension().and_then(|e| e.to_str()).unwrap_or("bin").to_ascii_lowercase();
+    let ext = file
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("bin")
+        .to_ascii_lowercase();
     format!("/assets/{kind}.{ext}")
 }
 
 /// Builds the data for `format`; `fit` scales the type (1.0 = as designed).
-pub fn build(persona: &PersonaSource, theme: &ThemeSource, format: Format, project: &Project, fit: f64) -> TemplateData {
+pub fn build(
+    persona: &PersonaSource,
+    theme: &ThemeSource,
+    format: Format,
+    project: &Project,
+    fit: f64,
+) -> TemplateData {
     let language = persona.language;
     let mut value = serde_json::to_value(&persona.persona).expect("a persona always serialises");
     smarten_strings(&mut value, language);
@@ -40,7 +52,10 @@ pub fn build(persona: &PersonaSource, theme: &ThemeSource, format: Format, proje
     map.insert("id".into(), json!(persona.id));
     map.insert("language".into(), json!(language.code()));
     map.insert("initials".into(), json!(initials(&persona.persona.name)));
-    map.insert("photo".into(), json!(persona.photo.as_deref().map(|p| asset_path("photo", p))));
+    map.insert(
+        "photo".into(),
+        json!(persona.photo.as_deref().map(|p| asset_path("photo", p))),
+    );
     if let Some(story) = &persona.persona.story {
         map.insert("story".into(), json!(paragraphs(story, language)));
     }
@@ -61,9 +76,14 @@ pub fn build(persona: &PersonaSource, theme: &ThemeSource, format: Format, proje
 fn smarten_strings(value: &mut Value, language: Language) {
     match value {
         Value::String(text) => *text = smarten(text, language),
-        Value::Array(items) => items.iter_mut().for_each(|item| smarten_strings(item, language)),
+        Value::Array(items) => items
+            .iter_mut()
+            .for_each(|item| smarten_strings(item, language)),
         Value::Object(map) => {
-            for (_, item) in map.iter_mut().filter(|(k, _)| !VERBATIM_KEYS.contains(&k.as_str())) {
+            for (_, item) in map
+                .iter_mut()
+                .filter(|(k, _)| !VERBATIM_KEYS.contains(&k.as_str()))
+            {
                 smarten_strings(item, language);
             }
         }
@@ -75,8 +95,15 @@ fn smarten_strings(value: &mut Value, language: Language) {
 pub fn initials(name: &str) -> String {
     let words: Vec<&str> = name.split_whitespace().collect();
     let first = words.first().and_then(|w| w.chars().next());
-    let last = words.get(1..).and_then(|rest| rest.last()).and_then(|w| w.chars().next());
-    first.into_iter().chain(last).flat_map(char::to_uppercase).collect()
+    let last = words
+        .get(1..)
+        .and_then(|rest| rest.last())
+        .and_then(|w| w.chars().next());
+    first
+        .into_iter()
+        .chain(last)
+        .flat_map(char::to_uppercase)
+        .collect()
 }
 
 /// Cuts each list to what the format shows; lists it leaves out by design are removed.
@@ -85,11 +112,17 @@ fn apply_budget(map: &mut Map<String, Value>, format: Format, id: &str) -> Vec<S
     let budget = format.budget();
     let mut omitted = Vec::new();
     for (key, limit) in list_limits(budget) {
-        let Some(Value::Array(items)) = map.get_mut(key) else { continue };
+        let Some(Value::Array(items)) = map.get_mut(key) else {
+            continue;
+        };
         if limit == 0 {
             map.remove(key);
         } else if items.len() > limit {
-            omitted.push(format!("{id}: {format} shows {limit} of {} {}; the rest is left out", items.len(), label(key)));
+            omitted.push(format!(
+                "{id}: {format} shows {limit} of {} {}; the rest is left out",
+                items.len(),
+                label(key)
+            ));
             items.truncate(limit);
         }
     }
@@ -145,7 +178,11 @@ fn format_data(format: Format, project: &Project) -> Value {
         Format::Briefing => None,
         _ => project.print.bleed,
     };
-    let bleed = if format.is_print() { bleed.map_or(3.0, |b| b.mm) } else { 0.0 };
+    let bleed = if format.is_print() {
+        bleed.map_or(3.0, |b| b.mm)
+    } else {
+        0.0
+    };
     let radius = project.mousepad.corner_radius.map_or(5.0, |r| r.mm);
     json!({
         "name": format.name(),

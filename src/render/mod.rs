@@ -54,10 +54,14 @@ pub fn lay_out(base: &Base, job: &Job) -> Result<Laid, Vec<Diagnostic>> {
         let Warned { output, warnings } = typst::compile::<PagedDocument>(&world);
         let document = output.map_err(|errors| convert(&world, &errors))?;
         last_pages = document.pages().len();
-        if !job.format.single_page() || last_pages == 1 || std::env::var_os("PP_DEBUG_NOFIT").is_some() {
+        if !job.format.single_page() || last_pages == 1 {
             let mut warnings = convert(&world, &warnings);
             warnings.extend(data.omitted.into_iter().map(Diagnostic::warning));
-            return Ok(Laid { document, fit, warnings });
+            return Ok(Laid {
+                document,
+                fit,
+                warnings,
+            });
         }
     }
     Err(vec![does_not_fit(job, last_pages)])
@@ -93,7 +97,11 @@ fn longest_fields(persona: &crate::spec::persona::Persona) -> Vec<String> {
         .filter(|(key, _)| key != "photo")
         .collect();
     sizes.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    sizes.into_iter().take(3).map(|(key, n)| format!("`{key}` ({n} characters)")).collect()
+    sizes
+        .into_iter()
+        .take(3)
+        .map(|(key, n)| format!("`{key}` ({n} characters)"))
+        .collect()
 }
 
 /// Converts Typst's diagnostics, pointing at the template file the user knows.
@@ -108,7 +116,8 @@ fn convert_one(world: &JobWorld, source: &SourceDiagnostic) -> Diagnostic {
     };
     if let Some(id) = source.span.id() {
         let origin = world.base().origin(id).map(|p| p.to_path_buf());
-        let path = origin.unwrap_or_else(|| std::path::PathBuf::from(id.vpath().get_without_slash()));
+        let path =
+            origin.unwrap_or_else(|| std::path::PathBuf::from(id.vpath().get_without_slash()));
         let text = world.base().source_text(id);
         diag = match text {
             Some(text) => diag.at(path, text, world.range(source.span)),
@@ -122,9 +131,16 @@ fn convert_one(world: &JobWorld, source: &SourceDiagnostic) -> Diagnostic {
 }
 
 /// Exports a laid-out document to PDF; the briefing as PDF/UA-1.
-pub fn export_pdf(document: &PagedDocument, format: Format, ident: &str, date: Datetime) -> Result<Vec<u8>, Vec<Diagnostic>> {
+pub fn export_pdf(
+    document: &PagedDocument,
+    format: Format,
+    ident: &str,
+    date: Datetime,
+) -> Result<Vec<u8>, Vec<Diagnostic>> {
     let standards = match format {
-        Format::Briefing => PdfStandards::new(&[PdfStandard::Ua_1]).expect("PDF/UA-1 alone is valid"),
+        Format::Briefing => {
+            PdfStandards::new(&[PdfStandard::Ua_1]).expect("PDF/UA-1 alone is valid")
+        }
         _ => PdfStandards::default(),
     };
     let options = PdfOptions {
@@ -135,6 +151,9 @@ pub fn export_pdf(document: &PagedDocument, format: Format, ident: &str, date: D
         ..PdfOptions::default()
     };
     typst_pdf::pdf(document, &options).map_err(|errors| {
-        errors.iter().map(|e| Diagnostic::error(format!("pdf export failed ({})", e.message))).collect()
+        errors
+            .iter()
+            .map(|e| Diagnostic::error(format!("pdf export failed ({})", e.message)))
+            .collect()
     })
 }

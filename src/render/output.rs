@@ -28,7 +28,10 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 
 /// The lowercase hex SHA-256 of `bytes`.
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// The document date: `SOURCE_DATE_EPOCH` when set, else the newest modification
@@ -49,7 +52,11 @@ fn newest_mtime(inputs: &[PathBuf]) -> i64 {
         .filter_map(|t| t.duration_since(UNIX_EPOCH).ok())
         .map(|d| d.as_secs() as i64)
         .max()
-        .unwrap_or_else(|| SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64))
+        .unwrap_or_else(|| {
+            SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs() as i64)
+        })
 }
 
 /// A UTC date-time from seconds since 1970 (civil-from-days, proleptic Gregorian).
@@ -57,7 +64,11 @@ pub fn datetime_from_unix(seconds: i64) -> Datetime {
     let days = seconds.div_euclid(86_400);
     let rem = seconds.rem_euclid(86_400);
     let (year, month, day) = civil_from_days(days);
-    let (h, m, s) = ((rem / 3600) as u8, ((rem % 3600) / 60) as u8, (rem % 60) as u8);
+    let (h, m, s) = (
+        (rem / 3600) as u8,
+        ((rem % 3600) / 60) as u8,
+        (rem % 60) as u8,
+    );
     Datetime::from_ymd_hms(year, month, day, h, m, s).expect("a valid civil date")
 }
 
@@ -92,7 +103,10 @@ mod tests {
         let path = dir.join("a/b.pdf");
         write_atomic(&path, b"%PDF").unwrap();
         assert_eq!(std::fs::read(&path).unwrap(), b"%PDF");
-        let names: Vec<_> = std::fs::read_dir(dir.join("a")).unwrap().map(|e| e.unwrap().file_name()).collect();
+        let names: Vec<_> = std::fs::read_dir(dir.join("a"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
         assert_eq!(names.len(), 1);
         std::fs::remove_dir_all(&dir).ok();
     }

@@ -46,7 +46,11 @@ impl<T> Loaded<T> {
 pub fn load_toml<T: DeserializeOwned>(path: &Path) -> Result<Loaded<T>, Diagnostic> {
     let text = read_text(path)?;
     let value = toml::from_str(&text).map_err(|err| toml_diagnostic(path, &text, &err))?;
-    Ok(Loaded { value, path: path.to_path_buf(), text })
+    Ok(Loaded {
+        value,
+        path: path.to_path_buf(),
+        text,
+    })
 }
 
 /// Reads a spec file as UTF-8 text, refusing files that are too large.
@@ -66,9 +70,13 @@ pub fn read_text(path: &Path) -> Result<Arc<str>, Diagnostic> {
     }
     let bytes = std::fs::read(path).map_err(cannot)?;
     String::from_utf8(bytes).map(Arc::from).map_err(|err| {
-        Diagnostic::error(format!("{} is not UTF-8 text (invalid byte at offset {})", path.display(), err.utf8_error().valid_up_to()))
-            .in_file(path)
-            .with_hint("save the file as UTF-8 in your editor")
+        Diagnostic::error(format!(
+            "{} is not UTF-8 text (invalid byte at offset {})",
+            path.display(),
+            err.utf8_error().valid_up_to()
+        ))
+        .in_file(path)
+        .with_hint("save the file as UTF-8 in your editor")
     })
 }
 
@@ -84,7 +92,9 @@ fn toml_diagnostic(path: &Path, text: &Arc<str>, err: &toml::de::Error) -> Diagn
 
 /// For serde's "unknown field `x`, expected one of `a`, `b`": the closest allowed key.
 fn did_you_mean(message: &str) -> Option<String> {
-    let rest = message.strip_prefix("unknown field `").or_else(|| message.strip_prefix("unknown variant `"))?;
+    let rest = message
+        .strip_prefix("unknown field `")
+        .or_else(|| message.strip_prefix("unknown variant `"))?;
     let (unknown, expected) = rest.split_once('`')?;
     let candidates: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
     let best = candidates
@@ -126,16 +136,30 @@ pub fn find_key(text: &str, key: &str) -> Option<std::ops::Range<usize>> {
 /// refuses one that leaves `root` (absolute paths, `..`, symlinks pointing out).
 pub fn resolve_inside(base: &Path, written: &str, root: &Path) -> Result<PathBuf, String> {
     let relative = Path::new(written);
-    if relative.is_absolute() || relative.components().any(|c| matches!(c, Component::Prefix(_))) {
-        return Err(format!("`{written}` is an absolute path (write it relative to the file that names it)"));
+    if relative.is_absolute()
+        || relative
+            .components()
+            .any(|c| matches!(c, Component::Prefix(_)))
+    {
+        return Err(format!(
+            "`{written}` is an absolute path (write it relative to the file that names it)"
+        ));
     }
     let joined = base.join(relative);
-    let real = joined
+    let real = joined.canonicalize().map_err(|err| {
+        format!(
+            "`{written}` cannot be opened (looked for {}: {err})",
+            joined.display()
+        )
+    })?;
+    let root = root
         .canonicalize()
-        .map_err(|err| format!("`{written}` cannot be opened (looked for {}: {err})", joined.display()))?;
-    let root = root.canonicalize().map_err(|err| format!("cannot open the project folder ({err})"))?;
+        .map_err(|err| format!("cannot open the project folder ({err})"))?;
     if !real.starts_with(&root) {
-        return Err(format!("`{written}` points outside the project folder {}", root.display()));
+        return Err(format!(
+            "`{written}` points outside the project folder {}",
+            root.display()
+        ));
     }
     Ok(real)
 }
@@ -146,7 +170,9 @@ mod tests {
 
     #[test]
     fn suggests_the_closest_key() {
-        let hint = did_you_mean("unknown field `frustation`, expected one of `goals`, `frustrations`, `dos`");
+        let hint = did_you_mean(
+            "unknown field `frustation`, expected one of `goals`, `frustrations`, `dos`",
+        );
         assert_eq!(hint.as_deref(), Some("did you mean `frustrations`?"));
     }
 
@@ -164,7 +190,11 @@ mod tests {
         std::fs::write(dir.join("a/x.jpg"), b"x").unwrap();
         assert!(resolve_inside(&dir.join("a"), "x.jpg", &dir).is_ok());
         assert!(resolve_inside(&dir.join("a"), "../../etc/passwd", &dir).is_err());
-        assert!(resolve_inside(&dir, "/etc/passwd", &dir).unwrap_err().contains("absolute"));
+        assert!(
+            resolve_inside(&dir, "/etc/passwd", &dir)
+                .unwrap_err()
+                .contains("absolute")
+        );
         std::fs::remove_dir_all(&dir).ok();
     }
 }

@@ -208,7 +208,10 @@ pub struct Sources {
 }
 
 /// Writes a TOML date as its plain text (`2026-03-01`) for the templates.
-fn date_as_text<S: serde::Serializer>(date: &Option<toml::value::Datetime>, s: S) -> Result<S::Ok, S::Error> {
+fn date_as_text<S: serde::Serializer>(
+    date: &Option<toml::value::Datetime>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
     match date {
         Some(date) => s.serialize_some(&date.to_string()),
         None => s.serialize_none(),

@@ -65,9 +65,14 @@ impl Theme {
                 text: Some(Color::with_cmyk([0x1E, 0x1E, 0x1E], [0, 0, 0, 100])),
                 muted: Some(Color::hex([0x6B, 0x6B, 0x6B])),
             },
-            fonts: Fonts { heading: Some("Inter".into()), body: Some("Inter".into()) },
+            fonts: Fonts {
+                heading: Some("Inter".into()),
+                body: Some("Inter".into()),
+            },
             logo: None,
-            shape: Shape { radius: Some(Length::mm(3.0)) },
+            shape: Shape {
+                radius: Some(Length::mm(3.0)),
+            },
         }
     }
 

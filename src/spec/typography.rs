@@ -85,7 +85,11 @@ fn runs(text: &str) -> Vec<Run> {
             continue;
         }
         push_run(&mut out, &rest[..star], emph, strong);
-        if double { strong = !strong } else { emph = !emph }
+        if double {
+            strong = !strong
+        } else {
+            emph = !emph
+        }
         rest = &rest[star + marker.len()..];
     }
     out
@@ -97,7 +101,11 @@ fn push_run(out: &mut Vec<Run>, text: &str, emph: bool, strong: bool) {
     }
     match out.last_mut() {
         Some(last) if last.emph == emph && last.strong == strong => last.text.push_str(text),
-        _ => out.push(Run { text: text.to_string(), emph, strong }),
+        _ => out.push(Run {
+            text: text.to_string(),
+            emph,
+            strong,
+        }),
     }
 }
 
@@ -107,7 +115,10 @@ mod tests {
 
     #[test]
     fn quotes_follow_the_language() {
-        assert_eq!(smarten("he said \"yes\" - twice", Language::En), "he said “yes” – twice");
+        assert_eq!(
+            smarten("he said \"yes\" - twice", Language::En),
+            "he said “yes” – twice"
+        );
         assert_eq!(smarten("hij zei \"ja\"", Language::Nl), "hij zei „ja”");
     }
 
@@ -133,6 +144,13 @@ mod tests {
     #[test]
     fn unmatched_stars_stay_text() {
         let paras = paragraphs("5 * 3 is fifteen", Language::En);
-        assert_eq!(paras[0], vec![Run { text: "5 * 3 is fifteen".into(), emph: false, strong: false }]);
+        assert_eq!(
+            paras[0],
+            vec![Run {
+                text: "5 * 3 is fifteen".into(),
+                emph: false,
+                strong: false
+            }]
+        );
     }
 }

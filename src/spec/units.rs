@@ -42,7 +42,11 @@ impl FromStr for Length {
             "cm" => 10.0,
             "in" => 25.4,
             "pt" => 25.4 / 72.0,
-            _ => return Err(format!("unknown unit `{unit}` in `{text}` (allowed: mm, cm, in, pt)")),
+            _ => {
+                return Err(format!(
+                    "unknown unit `{unit}` in `{text}` (allowed: mm, cm, in, pt)"
+                ));
+            }
         };
         if !value.is_finite() || value < 0.0 {
             return Err(format!("length `{text}` must not be negative"));
@@ -108,21 +112,27 @@ impl FromStr for Hex {
     type Err = String;
 
     fn from_str(text: &str) -> Result<Self, String> {
-        let digits = text.strip_prefix('#').filter(|d| d.len() == 6 && d.is_ascii());
+        let digits = text
+            .strip_prefix('#')
+            .filter(|d| d.len() == 6 && d.is_ascii());
         let digits = digits.ok_or_else(|| {
             format!("`{text}` is not a colour (hint: write six hex digits, e.g. \"#0B3D91\")")
         })?;
         let channel = |i: usize| u8::from_str_radix(&digits[i..i + 2], 16);
         match (channel(0), channel(2), channel(4)) {
             (Ok(r), Ok(g), Ok(b)) => Ok(Hex([r, g, b])),
-            _ => Err(format!("`{text}` is not a colour (hint: write six hex digits, e.g. \"#0B3D91\")")),
+            _ => Err(format!(
+                "`{text}` is not a colour (hint: write six hex digits, e.g. \"#0B3D91\")"
+            )),
         }
     }
 }
 
 impl<'de> Deserialize<'de> for Hex {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        String::deserialize(deserializer)?.parse().map_err(de::Error::custom)
+        String::deserialize(deserializer)?
+            .parse()
+            .map_err(de::Error::custom)
     }
 }
 
@@ -170,9 +180,17 @@ impl<'de> Deserialize<'de> for Color {
         match form {
             ColorForm::Hex(text) => {
                 let rgb = text.parse().map_err(de::Error::custom)?;
-                Ok(Color { rgb, cmyk: None, spot: None })
+                Ok(Color {
+                    rgb,
+                    cmyk: None,
+                    spot: None,
+                })
             }
-            ColorForm::Table(t) => Ok(Color { rgb: t.rgb, cmyk: t.cmyk, spot: t.spot }),
+            ColorForm::Table(t) => Ok(Color {
+                rgb: t.rgb,
+                cmyk: t.cmyk,
+                spot: t.spot,
+            }),
         }
     }
 }
@@ -180,12 +198,20 @@ impl<'de> Deserialize<'de> for Color {
 impl Color {
     /// A screen-only colour.
     pub fn hex(rgb: [u8; 3]) -> Self {
-        Color { rgb: Hex(rgb), cmyk: None, spot: None }
+        Color {
+            rgb: Hex(rgb),
+            cmyk: None,
+            spot: None,
+        }
     }
 
     /// A colour with exact CMYK values for print.
     pub fn with_cmyk(rgb: [u8; 3], cmyk: [i64; 4]) -> Self {
-        Color { rgb: Hex(rgb), cmyk: Some(cmyk.map(Bounded)), spot: None }
+        Color {
+            rgb: Hex(rgb),
+            cmyk: Some(cmyk.map(Bounded)),
+            spot: None,
+        }
     }
 }
 
@@ -202,7 +228,8 @@ impl FromStr for Size {
     type Err = String;
 
     fn from_str(text: &str) -> Result<Self, String> {
-        let bad = || format!("`{text}` is not a size (hint: write width x height, e.g. \"240x200mm\")");
+        let bad =
+            || format!("`{text}` is not a size (hint: write width x height, e.g. \"240x200mm\")");
         let (width, height) = text.split_once(['x', '×']).ok_or_else(bad)?;
         let height: Length = height.parse().map_err(|_| bad())?;
         let unit = height_unit(text);
@@ -219,13 +246,17 @@ impl FromStr for Size {
 
 /// The unit letters at the end of a size string.
 fn height_unit(text: &str) -> &str {
-    let start = text.trim_end_matches(|c: char| c.is_ascii_alphabetic()).len();
+    let start = text
+        .trim_end_matches(|c: char| c.is_ascii_alphabetic())
+        .len();
     &text[start..]
 }
 
 impl<'de> Deserialize<'de> for Size {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        String::deserialize(deserializer)?.parse().map_err(de::Error::custom)
+        String::deserialize(deserializer)?
+            .parse()
+            .map_err(de::Error::custom)
     }
 }
 
@@ -240,7 +271,12 @@ mod tests {
         assert!(("0.25in".parse::<Length>().unwrap().mm - 6.35).abs() < 1e-9);
         assert!(("72pt".parse::<Length>().unwrap().mm - 25.4).abs() < 1e-9);
         assert!("3".parse::<Length>().unwrap_err().contains("no unit"));
-        assert!("3px".parse::<Length>().unwrap_err().contains("unknown unit `px`"));
+        assert!(
+            "3px"
+                .parse::<Length>()
+                .unwrap_err()
+                .contains("unknown unit `px`")
+        );
     }
 
     #[test]

@@ -58,7 +58,11 @@ pub struct Workspace {
 
 /// Opens the project at `path`: a folder holding `personapress.toml`, or that file itself.
 pub fn open(path: &Path, overrides: &Overrides) -> Result<Workspace, Diagnostic> {
-    let file = if path.is_dir() { path.join(PROJECT_FILE) } else { path.to_path_buf() };
+    let file = if path.is_dir() {
+        path.join(PROJECT_FILE)
+    } else {
+        path.to_path_buf()
+    };
     if !file.is_file() {
         return Err(Diagnostic::error(format!("no project found at {}", file.display()))
             .with_hint(format!("a project is a folder with a {PROJECT_FILE}; try `personapress render examples`")));
@@ -76,7 +80,16 @@ pub fn open(path: &Path, overrides: &Overrides) -> Result<Workspace, Diagnostic>
     let folder = |key: &str, value: &Option<String>| optional_folder(&loaded, &root, key, value);
     let templates = folder("templates", &project.templates)?;
     let fonts = folder("fonts", &project.fonts)?;
-    Ok(Workspace { root, project, persona_files, themes, formats, out, templates, fonts })
+    Ok(Workspace {
+        root,
+        project,
+        persona_files,
+        themes,
+        formats,
+        out,
+        templates,
+        fonts,
+    })
 }
 
 fn formats(loaded: &Loaded<Project>, overrides: &Overrides) -> Result<Vec<Format>, Diagnostic> {
@@ -98,7 +111,11 @@ fn formats(loaded: &Loaded<Project>, overrides: &Overrides) -> Result<Vec<Format
     Ok(formats)
 }
 
-fn themes(loaded: &Loaded<Project>, root: &Path, overrides: &Overrides) -> Result<Vec<ThemeSource>, Diagnostic> {
+fn themes(
+    loaded: &Loaded<Project>,
+    root: &Path,
+    overrides: &Overrides,
+) -> Result<Vec<ThemeSource>, Diagnostic> {
     if let Some(path) = &overrides.theme {
         let dir = path.parent().unwrap_or(Path::new(".")).to_path_buf();
         return Ok(vec![load_theme(path, &dir)?]);
@@ -106,17 +123,25 @@ fn themes(loaded: &Loaded<Project>, root: &Path, overrides: &Overrides) -> Resul
     let project = &loaded.value;
     let written: Vec<(&str, &String)> = match (&project.theme, &project.themes) {
         (Some(_), Some(_)) => {
-            return Err(loaded.error_at_key("themes", "both `theme` and `themes` are set")
+            return Err(loaded
+                .error_at_key("themes", "both `theme` and `themes` are set")
                 .with_hint("keep one: `theme` for a single theme, `themes` for several"));
         }
         (Some(theme), None) => vec![("theme", theme)],
         (None, Some(themes)) => themes.iter().map(|t| ("themes", t)).collect(),
-        (None, None) => return Ok(vec![ThemeSource { theme: Theme::builtin(), path: None, logo: None }]),
+        (None, None) => {
+            return Ok(vec![ThemeSource {
+                theme: Theme::builtin(),
+                path: None,
+                logo: None,
+            }]);
+        }
     };
     written
         .into_iter()
         .map(|(key, file)| {
-            let path = resolve_inside(root, file, root).map_err(|message| loaded.error_at_key(key, message))?;
+            let path = resolve_inside(root, file, root)
+                .map_err(|message| loaded.error_at_key(key, message))?;
             load_theme(&path, root)
         })
         .collect()
@@ -135,7 +160,11 @@ pub fn load_theme(path: &Path, root: &Path) -> Result<ThemeSource, Diagnostic> {
         ),
         None => None,
     };
-    Ok(ThemeSource { theme: loaded.value.clone().with_defaults(), path: Some(path.to_path_buf()), logo })
+    Ok(ThemeSource {
+        theme: loaded.value.clone().with_defaults(),
+        path: Some(path.to_path_buf()),
+        logo,
+    })
 }
 
 fn persona_files(loaded: &Loaded<Project>, root: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
@@ -143,13 +172,20 @@ fn persona_files(loaded: &Loaded<Project>, root: &Path) -> Result<Vec<PathBuf>, 
     let patterns = loaded.value.personas.as_ref().unwrap_or(&default);
     let mut files = Vec::new();
     for pattern in patterns {
-        let matches = glob_in(root, pattern).map_err(|message| loaded.error_at_key("personas", message))?;
+        let matches =
+            glob_in(root, pattern).map_err(|message| loaded.error_at_key("personas", message))?;
         if matches.is_empty() {
             let message = format!("`{pattern}` matches no persona file");
-            return Err(loaded.error_at_key("personas", message)
+            return Err(loaded
+                .error_at_key("personas", message)
                 .with_hint(format!("paths are relative to {}", root.display())));
         }
-        files.extend(matches.into_iter().filter(|f| !files.contains(f)).collect::<Vec<_>>());
+        files.extend(
+            matches
+                .into_iter()
+                .filter(|f| !files.contains(f))
+                .collect::<Vec<_>>(),
+        );
     }
     Ok(files)
 }
@@ -160,8 +196,12 @@ fn glob_in(root: &Path, pattern: &str) -> Result<Vec<PathBuf>, String> {
         return Err(format!("`{pattern}` points outside the project folder"));
     }
     let full = root.join(pattern);
-    let paths = glob::glob(&full.to_string_lossy()).map_err(|err| format!("`{pattern}` is not a valid glob ({err})"))?;
-    let mut files: Vec<PathBuf> = paths.filter_map(Result::ok).filter(|p| p.is_file()).collect();
+    let paths = glob::glob(&full.to_string_lossy())
+        .map_err(|err| format!("`{pattern}` is not a valid glob ({err})"))?;
+    let mut files: Vec<PathBuf> = paths
+        .filter_map(Result::ok)
+        .filter(|p| p.is_file())
+        .collect();
     files.sort();
     Ok(files)
 }
@@ -172,8 +212,11 @@ fn optional_folder(
     key: &str,
     value: &Option<String>,
 ) -> Result<Option<PathBuf>, Diagnostic> {
-    let Some(written) = value else { return Ok(None) };
-    let dir = resolve_inside(root, written, root).map_err(|message| loaded.error_at_key(key, message))?;
+    let Some(written) = value else {
+        return Ok(None);
+    };
+    let dir =
+        resolve_inside(root, written, root).map_err(|message| loaded.error_at_key(key, message))?;
     if !dir.is_dir() {
         return Err(loaded.error_at_key(key, format!("`{written}` is not a folder")));
     }
@@ -201,23 +244,41 @@ impl Workspace {
         let loaded: Loaded<Persona> = load_toml(path)?;
         let persona = &loaded.value;
         if persona.name.trim().is_empty() {
-            return Err(loaded.error_at_key("name", "the persona's `name` is empty")
+            return Err(loaded
+                .error_at_key("name", "the persona's `name` is empty")
                 .with_hint("every persona needs a name, e.g. name = \"Peter de Vries\""));
         }
-        let stem = path.file_stem().unwrap_or_default().to_string_lossy().into_owned();
+        let stem = path
+            .file_stem()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
         let id = persona.id.clone().unwrap_or(stem);
-        if id.is_empty() || !id.chars().all(|c| c.is_alphanumeric() || "-_.".contains(c)) || id.starts_with('.') {
-            return Err(loaded.error_at_key("id", format!("the id `{id}` cannot be used in a file name"))
+        if id.is_empty()
+            || !id.chars().all(|c| c.is_alphanumeric() || "-_.".contains(c))
+            || id.starts_with('.')
+        {
+            return Err(loaded
+                .error_at_key("id", format!("the id `{id}` cannot be used in a file name"))
                 .with_hint("use letters, digits, `-` and `_` only, e.g. id = \"peter\""));
         }
-        let photo = match &persona.photo {
-            Some(photo) => Some(
-                resolve_inside(loaded.dir(), photo, &self.root)
-                    .map_err(|message| loaded.error_at_key("photo", format!("the photo {message}")))?,
-            ),
-            None => None,
-        };
-        let language = persona.language.or(self.project.language).unwrap_or_default();
-        Ok(PersonaSource { persona: loaded.value.clone(), path: path.to_path_buf(), id, language, photo })
+        let photo =
+            match &persona.photo {
+                Some(photo) => Some(resolve_inside(loaded.dir(), photo, &self.root).map_err(
+                    |message| loaded.error_at_key("photo", format!("the photo {message}")),
+                )?),
+                None => None,
+            };
+        let language = persona
+            .language
+            .or(self.project.language)
+            .unwrap_or_default();
+        Ok(PersonaSource {
+            persona: loaded.value.clone(),
+            path: path.to_path_buf(),
+            id,
+            language,
+            photo,
+        })
     }
 }

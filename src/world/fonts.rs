@@ -47,14 +47,21 @@ fn push_all(store: &mut FontStore, data: Bytes) {
 /// Loads every `.ttf`, `.otf`, `.ttc` and `.otc` below `dir`, in a stable order.
 fn load_dir(store: &mut FontStore, dir: &Path) -> Result<(), Diagnostic> {
     let mut files = Vec::new();
-    collect_font_files(dir, &mut files)
-        .map_err(|err| Diagnostic::error(format!("cannot read the fonts folder {} ({err})", dir.display())))?;
+    collect_font_files(dir, &mut files).map_err(|err| {
+        Diagnostic::error(format!(
+            "cannot read the fonts folder {} ({err})",
+            dir.display()
+        ))
+    })?;
     files.sort();
     for path in files {
-        let too_big = std::fs::metadata(&path).map(|m| m.len() > MAX_FONT_BYTES).unwrap_or(false);
+        let too_big = std::fs::metadata(&path)
+            .map(|m| m.len() > MAX_FONT_BYTES)
+            .unwrap_or(false);
         let data = std::fs::read(&path).ok().filter(|_| !too_big);
         let data = data.ok_or_else(|| {
-            Diagnostic::error(format!("cannot read the font file {}", path.display())).in_file(&path)
+            Diagnostic::error(format!("cannot read the font file {}", path.display()))
+                .in_file(&path)
         })?;
         push_all(store, Bytes::new(data));
     }
@@ -74,7 +81,10 @@ fn collect_font_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) -> std::io:
 }
 
 fn is_font_file(path: &Path) -> bool {
-    let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
     matches!(ext.as_deref(), Some("ttf" | "otf" | "ttc" | "otc"))
 }
 

@@ -33,7 +33,10 @@ pub struct Base {
 
 impl Base {
     /// Loads fonts (bundled plus `project_fonts`) and templates (built in, overridden by `template_dir`).
-    pub fn new(project_fonts: Option<&Path>, template_dir: Option<&Path>) -> Result<Self, Diagnostic> {
+    pub fn new(
+        project_fonts: Option<&Path>,
+        template_dir: Option<&Path>,
+    ) -> Result<Self, Diagnostic> {
         let fonts = fonts::load(project_fonts)?;
         let templates = templates::load(template_dir)?
             .into_iter()
@@ -42,7 +45,12 @@ impl Base {
                 (id, (Source::new(id, file.text), file.origin))
             })
             .collect();
-        Ok(Base { library: LazyHash::new(Library::default()), fonts, templates, today: None })
+        Ok(Base {
+            library: LazyHash::new(Library::default()),
+            fonts,
+            templates,
+            today: None,
+        })
     }
 
     /// The font book, to check the families a theme names.
@@ -62,13 +70,22 @@ impl Base {
 
     /// The text of a template file, for diagnostics.
     pub fn source_text(&self, id: FileId) -> Option<std::sync::Arc<str>> {
-        self.templates.get(&id).map(|(source, _)| std::sync::Arc::from(source.text()))
+        self.templates
+            .get(&id)
+            .map(|(source, _)| std::sync::Arc::from(source.text()))
     }
 
     /// A world for one document: `main` is a template file name, `files` the data and assets it may read.
     pub fn job(&self, main: &str, files: HashMap<String, Bytes>) -> JobWorld<'_> {
-        let files = files.into_iter().map(|(path, bytes)| (file_id(&path), bytes)).collect();
-        JobWorld { base: self, main: file_id(&format!("/{main}")), files }
+        let files = files
+            .into_iter()
+            .map(|(path, bytes)| (file_id(&path), bytes))
+            .collect();
+        JobWorld {
+            base: self,
+            main: file_id(&format!("/{main}")),
+            files,
+        }
     }
 }
 

@@ -9,8 +9,14 @@ use crate::diag::Diagnostic;
 pub const BUILTIN: &[(&str, &str)] = &[
     ("lib.typ", include_str!("../../templates/lib.typ")),
     ("labels.typ", include_str!("../../templates/labels.typ")),
-    ("poster-a2.typ", include_str!("../../templates/poster-a2.typ")),
-    ("poster-a3.typ", include_str!("../../templates/poster-a3.typ")),
+    (
+        "poster-a2.typ",
+        include_str!("../../templates/poster-a2.typ"),
+    ),
+    (
+        "poster-a3.typ",
+        include_str!("../../templates/poster-a3.typ"),
+    ),
     ("mousepad.typ", include_str!("../../templates/mousepad.typ")),
     ("briefing.typ", include_str!("../../templates/briefing.typ")),
 ];
@@ -50,15 +56,26 @@ pub fn load(overrides: Option<&Path>) -> Result<Vec<TemplateFile>, Diagnostic> {
 
 fn read_override_dir(dir: &Path) -> Result<Vec<TemplateFile>, Diagnostic> {
     let cannot = |err: std::io::Error| {
-        Diagnostic::error(format!("cannot read the templates folder {} ({err})", dir.display()))
+        Diagnostic::error(format!(
+            "cannot read the templates folder {} ({err})",
+            dir.display()
+        ))
     };
     let mut out = Vec::new();
     for entry in std::fs::read_dir(dir).map_err(cannot)? {
         let path = entry.map_err(cannot)?.path();
         if path.extension().is_some_and(|e| e == "typ") {
             let text = crate::spec::read_text(&path)?;
-            let name = path.file_name().unwrap_or_default().to_string_lossy().into_owned();
-            out.push(TemplateFile { name, text: text.to_string(), origin: path });
+            let name = path
+                .file_name()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .into_owned();
+            out.push(TemplateFile {
+                name,
+                text: text.to_string(),
+                origin: path,
+            });
         }
     }
     out.sort_by(|a, b| a.name.cmp(&b.name));

@@ -1,0 +1,167 @@
+//! The checks a print shop or an agency would run, with their own tools:
+//! poppler, qpdf, Ghostscript and the `page` PDF/UA validator. Ignored in plain
+//! `cargo test`; `.ci/run` installs the tools and runs them with `--include-ignored`.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::*;
+
+/// Renders the examples once (one theme, to keep it quick) and lists the PDFs.
+fn rendered() -> &'static (tempfile::TempDir, Vec<PathBuf>) {
+    static OUT: std::sync::OnceLock<(tempfile::TempDir, Vec<PathBuf>)> = std::sync::OnceLock::new();
+    OUT.get_or_init(|| {
+        let out = tempfile::tempdir().unwrap();
+        let examples = repo().join("examples");
+        let theme = examples.join("themes/noordzee.toml");
+        let args = [
+            "render",
+            arg(&examples),
+            "-q",
+            "-o",
+            arg(out.path()),
+            "--theme",
+            arg(&theme),
+        ];
+        let result = personapress(&args);
+        assert!(result.status.success(), "{}", stderr(&result));
+        let report = report(out.path());
+        let files = report["documents"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| out.path().join(d["file"].as_str().unwrap()))
+            .collect();
+        (out, files)
+    })
+}
+
+fn run(tool: &str, args: &[&str]) -> String {
+    require_tool(tool);
+    let output = Command::new(tool).args(args).output().unwrap();
+    assert!(
+        output.status.success(),
+        "{tool} {args:?} failed:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn arg(path: &Path) -> &str {
+    path.to_str().unwrap()
+}
+
+#[test]
+#[ignore = "needs poppler-utils (pdffonts)"]
+fn pdffonts_reports_every_font_embedded() {
+    for file in &rendered().1 {
+        let listing = run("pdffonts", &[arg(file)]);
+        let fonts: Vec<&str> = listing.lines().skip(2).collect();
+        assert!(!fonts.is_empty(), "{} has fonts", file.display());
+        for line in fonts {
+            let columns: Vec<&str> = line.split_whitespace().collect();
+            let emb = columns[columns.len() - 5];
+            assert_eq!(emb, "yes", "{}: font not embedded: {line}", file.display());
+        }
+    }
+}
+
+#[test]
+#[ignore = "needs poppler-utils (pdfinfo)"]
+fn pdfinfo_shows_the_trim_box_in_millimetres() {
+    for file in rendered()
+        .1
+        .iter()
+        .filter(|f| arg(f).ends_with("poster-a2.pdf"))
+    {
+        let info = run("pdfinfo", &["-box", arg(file)]);
+        let trim = info
+            .lines()
+            .find(|l| l.starts_with("TrimBox:"))
+            .expect("a TrimBox line");
+        let n: Vec<f64> = trim
+            .split_whitespace()
+            .skip(1)
+            .map(|v| v.parse().unwrap())
+            .collect();
+        assert_size(
+            ((n[2] - n[0]) / PT_PER_MM, (n[3] - n[1]) / PT_PER_MM),
+            (420.0, 594.0),
+            "A2 TrimBox",
+        );
+        assert!(info.contains("Pages:           1"), "{info}");
+    }
+}
+
+#[test]
+#[ignore = "needs poppler-utils (pdftotext)"]
+fn pdftotext_extracts_names_with_diacritics() {
+    let files = &rendered().1;
+    let lars = files
+        .iter()
+        .find(|f| arg(f).ends_with("lars.poster-a2.pdf"))
+        .unwrap();
+    assert!(run("pdftotext", &[arg(lars), "-"]).contains("Ødegaard"));
+    let zoe = files
+        .iter()
+        .find(|f| arg(f).ends_with("zoe.briefing.pdf"))
+        .unwrap();
+    assert!(run("pdftotext", &[arg(zoe), "-"]).contains("Zoë Bakker"));
+}
+
+#[test]
+#[ignore = "needs qpdf"]
+fn qpdf_finds_no_structural_problems() {
+    for file in &rendered().1 {
+        let output = run("qpdf", &["--check", arg(file)]);
+        assert!(
+            output.contains("No syntax or stream encoding errors"),
+            "{}: {output}",
+            file.display()
+        );
+    }
+}
+
+#[test]
+#[ignore = "needs ghostscript"]
+fn ghostscript_renders_every_page_without_error() {
+    for file in &rendered().1 {
+        run(
+            "gs",
+            &[
+                "-q",
+                "-dNOPAUSE",
+                "-dBATCH",
+                "-dPDFSTOPONERROR",
+                "-sDEVICE=nullpage",
+                arg(file),
+            ],
+        );
+    }
+}
+
+#[test]
+#[ignore = "needs python3 with page-validation (pip install page-validation)"]
+fn briefings_pass_a_pdf_ua_1_check() {
+    let briefings: Vec<&str> = rendered()
+        .1
+        .iter()
+        .map(|f| arg(f))
+        .filter(|f| f.ends_with("briefing.pdf"))
+        .collect();
+    assert_eq!(briefings.len(), 4);
+    let script = "import sys, page\n\
+        bad = 0\n\
+        for f in sys.argv[1:]:\n\
+        \x20   r = page.validate_pdf(f, profile='ua1')\n\
+        \x20   for x in r.failures: print(f, x.rule_id, x.message)\n\
+        \x20   bad += 0 if r.is_compliant else 1\n\
+        print('checked', len(sys.argv) - 1, 'failed', bad)\n\
+        sys.exit(1 if bad else 0)\n";
+    let mut args = vec!["-c", script];
+    args.extend(briefings);
+    let output = run("python3", &args);
+    assert!(output.contains("checked 4 failed 0"), "{output}");
+}
