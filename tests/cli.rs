@@ -147,7 +147,7 @@ fn long_text_is_shrunk_within_limits_to_stay_on_one_page() {
     assert_eq!(entry["pages"], 1);
     let fit = entry["fit"].as_f64().unwrap();
     assert!(
-        fit < 1.0 && fit >= 0.7,
+        (0.7..1.0).contains(&fit),
         "the type was shrunk within limits: {fit}"
     );
     assert_eq!(

@@ -18,8 +18,10 @@ use crate::spec::project::Project;
 use crate::spec::workspace::{PersonaSource, ThemeSource};
 use crate::world::{Base, DATA_PATH, JobWorld};
 
-/// Type scales tried in turn until a single-page format fits; the last is the limit.
-pub const FIT_STEPS: [f64; 6] = [1.0, 0.94, 0.88, 0.82, 0.76, 0.70];
+/// Type scales a single-page format may use, largest first; the last is the limit.
+pub const FIT_STEPS: [f64; 11] = [
+    1.0, 0.97, 0.94, 0.91, 0.88, 0.85, 0.82, 0.79, 0.76, 0.73, 0.70,
+];
 
 /// One document to lay out: a persona in a theme and a format.
 pub struct Job<'a> {
@@ -45,26 +47,42 @@ pub struct Laid {
     pub warnings: Vec<Diagnostic>,
 }
 
-/// Lays out a job, shrinking the type step by step until a single-page format fits.
+/// Lays out a job. A single-page format that overflows is laid out again with smaller
+/// type: a binary search over [`FIT_STEPS`] for the largest scale that fits on one page.
 pub fn lay_out(base: &Base, job: &Job) -> Result<Laid, Vec<Diagnostic>> {
-    let mut last_pages = 0;
-    for fit in FIT_STEPS {
-        let data = data::build(job.persona, job.theme, job.format, job.project, fit);
-        let world = job_world(base, job, &data.value);
-        let Warned { output, warnings } = typst::compile::<PagedDocument>(&world);
-        let document = output.map_err(|errors| convert(&world, &errors))?;
-        last_pages = document.pages().len();
-        if !job.format.single_page() || last_pages == 1 {
-            let mut warnings = convert(&world, &warnings);
-            warnings.extend(data.omitted.into_iter().map(Diagnostic::warning));
-            return Ok(Laid {
-                document,
-                fit,
-                warnings,
-            });
+    let first = compile_at(base, job, FIT_STEPS[0])?;
+    if !job.format.single_page() || first.document.pages().len() == 1 {
+        return Ok(first);
+    }
+    let (mut best, mut pages) = (None, first.document.pages().len());
+    let (mut low, mut high) = (1, FIT_STEPS.len());
+    while low < high {
+        let mid = (low + high) / 2;
+        let laid = compile_at(base, job, FIT_STEPS[mid])?;
+        if laid.document.pages().len() == 1 {
+            best = Some(laid);
+            high = mid;
+        } else {
+            pages = laid.document.pages().len();
+            low = mid + 1;
         }
     }
-    Err(vec![does_not_fit(job, last_pages)])
+    best.ok_or_else(|| vec![does_not_fit(job, pages)])
+}
+
+/// Compiles a job with the type scaled by `fit`.
+fn compile_at(base: &Base, job: &Job, fit: f64) -> Result<Laid, Vec<Diagnostic>> {
+    let data = data::build(job.persona, job.theme, job.format, job.project, fit);
+    let world = job_world(base, job, &data.value);
+    let Warned { output, warnings } = typst::compile::<PagedDocument>(&world);
+    let document = output.map_err(|errors| convert(&world, &errors))?;
+    let mut warnings = convert(&world, &warnings);
+    warnings.extend(data.omitted.into_iter().map(Diagnostic::warning));
+    Ok(Laid {
+        document,
+        fit,
+        warnings,
+    })
 }
 
 fn job_world<'a>(base: &'a Base, job: &Job, data: &serde_json::Value) -> JobWorld<'a> {
