@@ -68,12 +68,12 @@ fn trim_sizes_and_page_counts_match_the_formats() {
                 );
                 let trim = box_mm(&doc, b"TrimBox").expect("print formats have a TrimBox");
                 assert_size(trim, size, &format!("{persona} {format} TrimBox"));
+                let bleed = box_mm(&doc, b"BleedBox").expect("print formats have a BleedBox");
+                let what = format!("{persona} {format} BleedBox with 3 mm bleed");
+                assert_size(bleed, (size.0 + 6.0, size.1 + 6.0), &what);
                 let media = box_mm(&doc, b"MediaBox").unwrap();
-                assert_size(
-                    media,
-                    (size.0 + 6.0, size.1 + 6.0),
-                    &format!("{persona} {format} MediaBox with 3 mm bleed"),
-                );
+                let what = format!("{persona} {format} MediaBox with room for crop marks");
+                assert_size(media, (size.0 + 24.0, size.1 + 24.0), &what);
             }
             let briefing = pdf(&file(persona, theme, "briefing"));
             assert!(

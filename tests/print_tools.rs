@@ -165,3 +165,67 @@ fn briefings_pass_a_pdf_ua_1_check() {
     let output = run("python3", &args);
     assert!(output.contains("checked 4 failed 0"), "{output}");
 }
+
+#[test]
+#[ignore = "needs ghostscript"]
+fn ghostscript_separates_a_cut_contour_plate_for_the_mousepad() {
+    let mousepad = rendered()
+        .1
+        .iter()
+        .find(|f| arg(f).ends_with("peter.mousepad.pdf"))
+        .unwrap();
+    let plates = tempfile::tempdir().unwrap();
+    let output = plates.path().join("plate.tif");
+    let output_arg = format!("-sOutputFile={}", arg(&output));
+    run(
+        "gs",
+        &[
+            "-q",
+            "-dNOPAUSE",
+            "-dBATCH",
+            "-dPDFSTOPONERROR",
+            "-r20",
+            "-sDEVICE=tiffsep",
+            &output_arg,
+            arg(mousepad),
+        ],
+    );
+    let names: Vec<String> = std::fs::read_dir(plates.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        names.iter().any(|n| n.contains("(CutContour)")),
+        "plates: {names:?}"
+    );
+}
+
+#[test]
+#[ignore = "needs poppler-utils (pdfinfo)"]
+fn pdfinfo_shows_nested_bleed_and_media_boxes() {
+    for file in rendered()
+        .1
+        .iter()
+        .filter(|f| arg(f).ends_with("mousepad.pdf"))
+    {
+        let info = run("pdfinfo", &["-box", arg(file)]);
+        let read = |name: &str| -> Vec<f64> {
+            let line = info
+                .lines()
+                .find(|l| l.starts_with(name))
+                .unwrap_or_else(|| panic!("{name} in {info}"));
+            line.split_whitespace()
+                .skip(1)
+                .map(|v| v.parse().unwrap())
+                .collect()
+        };
+        let (media, bleed, trim) = (read("MediaBox:"), read("BleedBox:"), read("TrimBox:"));
+        let mm = |b: &[f64]| ((b[2] - b[0]) / PT_PER_MM, (b[3] - b[1]) / PT_PER_MM);
+        assert_size(mm(&trim), (240.0, 200.0), "TrimBox");
+        assert_size(mm(&bleed), (246.0, 206.0), "BleedBox");
+        assert_size(mm(&media), (264.0, 224.0), "MediaBox");
+        assert!(
+            media[0] < bleed[0] && bleed[0] < trim[0] && trim[2] < bleed[2] && bleed[2] < media[2]
+        );
+    }
+}

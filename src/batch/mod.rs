@@ -14,9 +14,11 @@ use typst::foundations::Bytes;
 
 use crate::diag::Diagnostic;
 use crate::format::Format;
+use crate::print::{self, CutContour, OutputIntent, PrintSettings};
 use crate::render::data::asset_path;
 use crate::render::output::{document_date, sha256_hex, write_atomic};
 use crate::render::{self, Job};
+use crate::spec::project::Project;
 use crate::spec::workspace::{PersonaSource, ThemeSource, Workspace};
 use crate::world::Base;
 
@@ -33,6 +35,19 @@ pub struct RunOptions<'a> {
     pub write: bool,
     /// Advanced once per document.
     pub progress: &'a ProgressBar,
+    /// The PDF/X output intent for print formats (`None` when `[print] pdfx = false`).
+    pub output_intent: Option<OutputIntent>,
+}
+
+/// Logo bytes per theme, or why the logo could not be read.
+type Logo = Result<Option<(String, Bytes)>, Diagnostic>;
+
+/// Everything a worker needs to run any planned document.
+struct Context<'a> {
+    ws: &'a Workspace,
+    base: &'a Base,
+    options: &'a RunOptions<'a>,
+    logos: Vec<Logo>,
 }
 
 /// A persona ready to render: the loaded file and its photo bytes.
@@ -52,8 +67,12 @@ struct Planned {
 /// (or per persona that could not be loaded), in a stable order.
 pub fn run(ws: &Workspace, base: &Base, options: &RunOptions) -> Vec<Outcome> {
     let (ready, mut outcomes) = load_personas(ws);
-    let logos: Vec<Result<Option<(String, Bytes)>, Diagnostic>> =
-        ws.themes.iter().map(read_logo).collect();
+    let context = Context {
+        ws,
+        base,
+        options,
+        logos: ws.themes.iter().map(read_logo).collect(),
+    };
     let plan = plan(&ready, ws);
     options.progress.set_length(plan.len() as u64);
     let results: Vec<Mutex<Option<Outcome>>> = plan.iter().map(|_| Mutex::new(None)).collect();
@@ -68,15 +87,7 @@ pub fn run(ws: &Workspace, base: &Base, options: &RunOptions) -> Vec<Outcome> {
         loop {
             let i = next.fetch_add(1, Ordering::SeqCst);
             let Some(job) = plan.get(i) else { break };
-            let outcome = run_guarded(
-                ws,
-                base,
-                &ready[job.persona],
-                &ws.themes[job.theme],
-                &logos[job.theme],
-                job.format,
-                options.write,
-            );
+            let outcome = context.run_guarded(&ready[job.persona], job.theme, job.format);
             *results[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(outcome);
             if plan.get(i + 1).is_none_or(|n| n.persona != job.persona) {
                 typst::comemo::evict(3);
@@ -84,11 +95,10 @@ pub fn run(ws: &Workspace, base: &Base, options: &RunOptions) -> Vec<Outcome> {
             options.progress.inc(1);
         }
     });
-    outcomes.extend(
-        results
-            .into_iter()
-            .filter_map(|m| m.into_inner().unwrap_or_else(|e| e.into_inner())),
-    );
+    let results = results
+        .into_iter()
+        .filter_map(|m| m.into_inner().unwrap_or_else(|e| e.into_inner()));
+    outcomes.extend(results);
     outcomes
 }
 
@@ -192,95 +202,113 @@ fn plan(ready: &[Ready], ws: &Workspace) -> Vec<Planned> {
     plan
 }
 
-/// Runs one document, turning a panic into an internal error for that document alone.
-fn run_guarded(
-    ws: &Workspace,
-    base: &Base,
-    ready: &Ready,
-    theme: &ThemeSource,
-    logo: &Result<Option<(String, Bytes)>, Diagnostic>,
-    format: Format,
-    write: bool,
-) -> Outcome {
-    let mut outcome = Outcome::new(&ready.source, theme, format);
-    let result = std::panic::catch_unwind(AssertUnwindSafe(|| {
-        run_one(ws, base, ready, theme, logo, format, write, &mut outcome)
-    }));
-    if let Err(panic) = result {
-        let what = panic
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| panic.downcast_ref::<String>().cloned());
-        outcome.errors.push(
-            Diagnostic::error(format!(
+impl Context<'_> {
+    /// Runs one document, turning a panic into an internal error for that document alone.
+    fn run_guarded(&self, ready: &Ready, theme: usize, format: Format) -> Outcome {
+        let mut outcome = Outcome::new(&ready.source, &self.ws.themes[theme], format);
+        let result = std::panic::catch_unwind(AssertUnwindSafe(|| {
+            self.run_one(ready, theme, format, &mut outcome)
+        }));
+        if let Err(panic) = result {
+            let what = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned());
+            let message = format!(
                 "internal error while rendering ({})",
                 what.unwrap_or_default()
-            ))
-            .with_hint("this is a bug in personapress: please report it with the persona file"),
-        );
-    }
-    outcome
-}
-
-#[allow(clippy::too_many_arguments)]
-fn run_one(
-    ws: &Workspace,
-    base: &Base,
-    ready: &Ready,
-    theme: &ThemeSource,
-    logo: &Result<Option<(String, Bytes)>, Diagnostic>,
-    format: Format,
-    write: bool,
-    outcome: &mut Outcome,
-) {
-    let logo = match logo {
-        Ok(logo) => logo,
-        Err(diag) => return outcome.errors.push(diag.clone()),
-    };
-    let assets: HashMap<String, Bytes> = ready.photo.iter().chain(logo).cloned().collect();
-    let job = Job {
-        persona: &ready.source,
-        theme,
-        format,
-        project: &ws.project,
-        assets: &assets,
-    };
-    let laid = match render::lay_out(base, &job) {
-        Ok(laid) => laid,
-        Err(errors) => return outcome.errors.extend(errors),
-    };
-    outcome.pages = laid.document.pages().len();
-    outcome.fit = laid.fit;
-    outcome.warnings.extend(laid.warnings);
-    if write {
-        write_pdf(&laid.document, &job, ws, outcome);
-    }
-}
-
-fn write_pdf(
-    document: &typst_layout::PagedDocument,
-    job: &Job,
-    ws: &Workspace,
-    outcome: &mut Outcome,
-) {
-    let inputs = input_files(job, ws);
-    let ident = format!("{}/{}/{}", job.persona.id, job.theme.theme.name, job.format);
-    let pdf = match render::export_pdf(document, job.format, &ident, document_date(&inputs)) {
-        Ok(pdf) => pdf,
-        Err(errors) => return outcome.errors.extend(errors),
-    };
-    let path = output_path(ws, job.persona, job.theme, job.format);
-    match write_atomic(&path, &pdf) {
-        Ok(()) => {
-            outcome.bytes = pdf.len() as u64;
-            outcome.sha256 = Some(sha256_hex(&pdf));
-            outcome.path = Some(path);
+            );
+            let hint = "this is a bug in personapress: please report it with the persona file";
+            outcome
+                .errors
+                .push(Diagnostic::error(message).with_hint(hint));
         }
-        Err(err) => outcome.errors.push(Diagnostic::error(format!(
-            "cannot write {} ({err})",
-            path.display()
-        ))),
+        outcome
     }
+
+    fn run_one(&self, ready: &Ready, theme_index: usize, format: Format, outcome: &mut Outcome) {
+        let logo = match &self.logos[theme_index] {
+            Ok(logo) => logo,
+            Err(diag) => return outcome.errors.push(diag.clone()),
+        };
+        let theme = &self.ws.themes[theme_index];
+        let assets: HashMap<String, Bytes> = ready.photo.iter().chain(logo).cloned().collect();
+        let job = Job {
+            persona: &ready.source,
+            theme,
+            format,
+            project: &self.ws.project,
+            assets: &assets,
+        };
+        let laid = match render::lay_out(self.base, &job) {
+            Ok(laid) => laid,
+            Err(errors) => return outcome.errors.extend(errors),
+        };
+        outcome.pages = laid.document.pages().len();
+        outcome.fit = laid.fit;
+        outcome.warnings.extend(laid.warnings);
+        if self.options.write {
+            self.write_pdf(&laid.document, &job, outcome);
+        }
+    }
+
+    /// Exports, finishes for print where the format goes to a print shop, and writes atomically.
+    fn write_pdf(&self, document: &typst_layout::PagedDocument, job: &Job, outcome: &mut Outcome) {
+        let ws = self.ws;
+        let ident = format!("{}/{}/{}", job.persona.id, job.theme.theme.name, job.format);
+        let date = document_date(&input_files(job, ws));
+        let pdf = render::export_pdf(document, job.format, &ident, date).and_then(|pdf| {
+            match print_settings(&ws.project, job.format, &self.options.output_intent) {
+                Some(settings) => {
+                    print::finish(&pdf, &settings).map_err(|e| vec![Diagnostic::error(e)])
+                }
+                None => Ok(pdf),
+            }
+        });
+        let pdf = match pdf {
+            Ok(pdf) => pdf,
+            Err(errors) => return outcome.errors.extend(errors),
+        };
+        let path = output_path(ws, job.persona, job.theme, job.format);
+        match write_atomic(&path, &pdf) {
+            Ok(()) => {
+                outcome.bytes = pdf.len() as u64;
+                outcome.sha256 = Some(sha256_hex(&pdf));
+                outcome.path = Some(path);
+            }
+            Err(err) => outcome.errors.push(Diagnostic::error(format!(
+                "cannot write {} ({err})",
+                path.display()
+            ))),
+        }
+    }
+}
+
+/// The print finishing a format gets from the project's `[print]` and `[mousepad]` tables;
+/// `None` for office formats.
+pub fn print_settings(
+    project: &Project,
+    format: Format,
+    intent: &Option<OutputIntent>,
+) -> Option<PrintSettings> {
+    if !format.is_print() {
+        return None;
+    }
+    let cut_contour = (format == Format::Mousepad).then(|| CutContour {
+        name: project
+            .mousepad
+            .cut_contour
+            .clone()
+            .unwrap_or_else(|| "CutContour".into()),
+        radius_mm: project.mousepad.corner_radius.map_or(5.0, |r| r.mm),
+    });
+    Some(PrintSettings {
+        crop_marks: project.print.crop_marks.unwrap_or(true),
+        pdfx: intent
+            .clone()
+            .filter(|_| project.print.pdfx.unwrap_or(true)),
+        cut_contour,
+    })
 }
 
 /// The files whose modification time dates a document.

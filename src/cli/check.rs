@@ -9,14 +9,14 @@ use crate::batch::report::summarize;
 /// Checks the project; returns the exit status.
 pub fn run(args: &ProjectArgs) -> i32 {
     let started = Instant::now();
-    let (ws, base) = match prepare(args, None) {
+    let prepared = match prepare(args, None) {
         Ok(prepared) => prepared,
         Err(diag) => {
             diag.eprint();
             return EXIT_UNUSABLE;
         }
     };
-    let outcomes = run_batch(&ws, &base, args, false);
+    let outcomes = run_batch(&prepared, args, false);
     print_findings(&outcomes, args.quiet);
     let s = summarize(&outcomes);
     if !args.quiet {

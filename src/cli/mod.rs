@@ -11,6 +11,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::batch::{self, Outcome, RunOptions};
 use crate::diag::Diagnostic;
+use crate::print::OutputIntent;
 use crate::spec::workspace::{self, Overrides, Workspace};
 use crate::world::{Base, fonts};
 
@@ -31,11 +32,22 @@ pub fn run(cli: Cli) -> i32 {
     }
 }
 
-/// Opens the project and builds the shared Typst base, checking the themes' fonts.
+/// A project opened and ready to render.
+pub struct Prepared {
+    /// The project, its personas, themes and formats.
+    pub ws: Workspace,
+    /// The shared Typst base.
+    pub base: Base,
+    /// The PDF/X output intent, unless `[print] pdfx = false`.
+    pub intent: Option<OutputIntent>,
+}
+
+/// Opens the project and builds the shared Typst base, checking the themes' fonts
+/// and loading the output intent.
 pub fn prepare(
     args: &args::ProjectArgs,
     out: Option<std::path::PathBuf>,
-) -> Result<(Workspace, Base), Diagnostic> {
+) -> Result<Prepared, Diagnostic> {
     let overrides = Overrides {
         out,
         formats: args.formats.clone(),
@@ -51,7 +63,27 @@ pub fn prepare(
         }
     }
     check_fonts(&ws, &base)?;
-    Ok((ws, base))
+    let intent = match ws.project.print.pdfx.unwrap_or(true) {
+        true => Some(output_intent(&ws)?),
+        false => None,
+    };
+    Ok(Prepared { ws, base, intent })
+}
+
+fn output_intent(ws: &Workspace) -> Result<OutputIntent, Diagnostic> {
+    let written = ws
+        .project
+        .print
+        .output_intent
+        .as_deref()
+        .unwrap_or("FOGRA39");
+    crate::print::load_output_intent(written, &ws.root).map_err(|message| {
+        let file = ws.root.join(workspace::PROJECT_FILE);
+        match crate::spec::load_toml::<toml::Value>(&file) {
+            Ok(loaded) => loaded.error_at_key("output_intent", message),
+            Err(_) => Diagnostic::error(message),
+        }
+    })
 }
 
 /// Every font family a theme names must be available.
@@ -86,25 +118,18 @@ fn check_fonts(ws: &Workspace, base: &Base) -> Result<(), Diagnostic> {
 }
 
 /// Runs the batch with a progress bar on a terminal.
-pub fn run_batch(
-    ws: &Workspace,
-    base: &Base,
-    args: &args::ProjectArgs,
-    write: bool,
-) -> Vec<Outcome> {
+pub fn run_batch(prepared: &Prepared, args: &args::ProjectArgs, write: bool) -> Vec<Outcome> {
     let progress = progress_bar(args.quiet);
     let jobs = args
         .jobs
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-    let outcomes = batch::run(
-        ws,
-        base,
-        &RunOptions {
-            jobs,
-            write,
-            progress: &progress,
-        },
-    );
+    let options = RunOptions {
+        jobs,
+        write,
+        progress: &progress,
+        output_intent: prepared.intent.clone(),
+    };
+    let outcomes = batch::run(&prepared.ws, &prepared.base, &options);
     progress.finish_and_clear();
     outcomes
 }

@@ -12,14 +12,15 @@ use crate::render::output::write_atomic;
 /// Renders the project and writes `report.json`; returns the exit status.
 pub fn run(args: &RenderArgs) -> i32 {
     let started = Instant::now();
-    let (ws, base) = match prepare(&args.project, args.out.clone()) {
+    let prepared = match prepare(&args.project, args.out.clone()) {
         Ok(prepared) => prepared,
         Err(diag) => {
             diag.eprint();
             return EXIT_UNUSABLE;
         }
     };
-    let outcomes = run_batch(&ws, &base, &args.project, true);
+    let ws = &prepared.ws;
+    let outcomes = run_batch(&prepared, &args.project, true);
     print_findings(&outcomes, args.project.quiet);
     let report = Report::new(ws.project.title.clone(), &outcomes, &ws.out, &ws.root);
     let report_path = ws.out.join("report.json");

@@ -1,0 +1,315 @@
+//! Post-processing of Typst's PDF for print shops: bleed and crop-mark boxes,
+//! registration crop marks, the die-cut contour as a spot colour, and the
+//! PDF/X-4 output intent and keys. Geometry lives in [`geometry`]; this module
+//! edits the PDF with lopdf.
+
+pub mod geometry;
+pub mod xmp;
+
+use lopdf::{Dictionary, Document, Object, ObjectId, Stream};
+
+use geometry::{MARK_WIDTH_PT, PT_PER_MM, Rect};
+
+/// The built-in output intent: ISO Coated v2 (ECI), for FOGRA39 offset printing.
+pub const FOGRA39_ICC: &[u8] = include_bytes!("../../icc/ISOcoated_v2_eci.icc");
+
+/// A CMYK output profile and how to name it in the output intent.
+#[derive(Debug, Clone)]
+pub struct OutputIntent {
+    /// `OutputConditionIdentifier`, e.g. `FOGRA39`.
+    pub identifier: String,
+    /// A human-readable description.
+    pub info: String,
+    /// The ICC profile bytes (a CMYK output profile).
+    pub profile: std::sync::Arc<Vec<u8>>,
+}
+
+impl OutputIntent {
+    /// ISO Coated v2 (ECI), the built-in FOGRA39 profile.
+    pub fn fogra39() -> Self {
+        OutputIntent {
+            identifier: "FOGRA39".into(),
+            info: "ISO Coated v2 (ECI), Coated FOGRA39 (ISO 12647-2:2004)".into(),
+            profile: std::sync::Arc::new(FOGRA39_ICC.to_vec()),
+        }
+    }
+}
+
+/// The die-cut line of a shaped product such as a mousepad.
+#[derive(Debug, Clone)]
+pub struct CutContour {
+    /// The spot colour's name, e.g. `CutContour`.
+    pub name: String,
+    /// Corner radius of the cut, in millimetres.
+    pub radius_mm: f64,
+}
+
+/// What to add to a print PDF.
+#[derive(Debug, Clone)]
+pub struct PrintSettings {
+    /// Crop marks outside the bleed box, in registration colour.
+    pub crop_marks: bool,
+    /// PDF/X-4 with this output intent, or none.
+    pub pdfx: Option<OutputIntent>,
+    /// A die-cut contour on top of everything, or none.
+    pub cut_contour: Option<CutContour>,
+}
+
+/// Finishes a Typst PDF for print; returns the new PDF bytes.
+pub fn finish(pdf: &[u8], settings: &PrintSettings) -> Result<Vec<u8>, String> {
+    let mut doc =
+        Document::load_mem(pdf).map_err(|e| format!("cannot read the exported PDF ({e})"))?;
+    let pages: Vec<ObjectId> = doc.get_pages().into_values().collect();
+    for page in pages {
+        finish_page(&mut doc, page, settings)?;
+    }
+    if let Some(intent) = &settings.pdfx {
+        add_output_intent(&mut doc, intent)?;
+        mark_pdfx(&mut doc)?;
+    }
+    let mut out = Vec::with_capacity(pdf.len() + 64 * 1024);
+    doc.save_to(&mut out)
+        .map_err(|e| format!("cannot write the finished PDF ({e})"))?;
+    Ok(out)
+}
+
+/// Sets the page's boxes and draws crop marks and the cut contour on top.
+fn finish_page(doc: &mut Document, page: ObjectId, settings: &PrintSettings) -> Result<(), String> {
+    let dict = doc.get_dictionary(page).map_err(|e| e.to_string())?;
+    let media = rect(dict, b"MediaBox").ok_or("the page has no MediaBox")?;
+    let trim = rect(dict, b"TrimBox").unwrap_or(media);
+    let bleed = trim.x0 - media.x0;
+    let boxes = geometry::boxes(trim, bleed, settings.crop_marks);
+    let mut ops = String::new();
+    if settings.crop_marks {
+        let registration = separation(doc, "All", [1.0; 4]);
+        let name = add_resource(doc, page, b"ColorSpace", b"PPRegistration", registration)?;
+        ops += &format!(
+            "q /{name} CS 1 SCN {MARK_WIDTH_PT} w 0 J\n{}S Q\n",
+            geometry::lines_path(&geometry::crop_marks(trim, bleed))
+        );
+    }
+    if let Some(cut) = &settings.cut_contour {
+        let cut_colour = separation(doc, &cut.name, [0.0, 1.0, 0.0, 0.0]);
+        let space = add_resource(doc, page, b"ColorSpace", b"PPCut", cut_colour)?;
+        let gs = add_resource(doc, page, b"ExtGState", b"PPOverprint", overprint_state())?;
+        let path = geometry::rounded_rect_path(trim, cut.radius_mm * PT_PER_MM);
+        ops += &format!("q /{gs} gs /{space} CS 1 SCN 0.5 w\n{path}S Q\n");
+    }
+    let dict = doc.get_dictionary_mut(page).map_err(|e| e.to_string())?;
+    dict.set("MediaBox", array(boxes.media));
+    dict.set("CropBox", array(boxes.media));
+    dict.set("BleedBox", array(boxes.bleed));
+    dict.set("TrimBox", array(boxes.trim));
+    if !ops.is_empty() {
+        append_content(doc, page, ops.into_bytes())?;
+    }
+    Ok(())
+}
+
+/// A box of a page dictionary as a rectangle.
+fn rect(dict: &Dictionary, key: &[u8]) -> Option<Rect> {
+    let values: Vec<f64> = dict
+        .get(key)
+        .ok()?
+        .as_array()
+        .ok()?
+        .iter()
+        .filter_map(number)
+        .collect();
+    match values[..] {
+        [x0, y0, x1, y1] => Some(Rect { x0, y0, x1, y1 }),
+        _ => None,
+    }
+}
+
+fn number(object: &Object) -> Option<f64> {
+    match object {
+        Object::Integer(i) => Some(*i as f64),
+        Object::Real(r) => Some(f64::from(*r)),
+        _ => None,
+    }
+}
+
+fn array(rect: Rect) -> Object {
+    Object::Array(
+        rect.to_array()
+            .iter()
+            .map(|v| Object::Real(*v as f32))
+            .collect(),
+    )
+}
+
+/// A `[/Separation /name /DeviceCMYK tint]` colour space whose full tint is `cmyk` (0..1).
+fn separation(doc: &mut Document, name: &str, cmyk: [f32; 4]) -> Object {
+    let mut function = Dictionary::new();
+    function.set("FunctionType", 2);
+    function.set("Domain", vec![0.into(), 1.into()]);
+    function.set("C0", vec![Object::Real(0.0); 4]);
+    function.set(
+        "C1",
+        cmyk.iter().map(|v| Object::Real(*v)).collect::<Vec<_>>(),
+    );
+    function.set("N", 1);
+    let function = doc.add_object(function);
+    Object::Array(vec![
+        Object::Name(b"Separation".to_vec()),
+        Object::Name(name.as_bytes().to_vec()),
+        Object::Name(b"DeviceCMYK".to_vec()),
+        Object::Reference(function),
+    ])
+}
+
+/// An ExtGState that overprints strokes and fills.
+fn overprint_state() -> Object {
+    let mut state = Dictionary::new();
+    state.set("Type", Object::Name(b"ExtGState".to_vec()));
+    state.set("OP", true);
+    state.set("op", true);
+    state.set("OPM", 1);
+    Object::Dictionary(state)
+}
+
+/// Adds `value` under `category`/`name` to the page's resources; returns the name used.
+fn add_resource(
+    doc: &mut Document,
+    page: ObjectId,
+    category: &[u8],
+    name: &[u8],
+    value: Object,
+) -> Result<String, String> {
+    let resources = ensure_dict(doc, page, b"Resources")?;
+    let category = ensure_dict(doc, resources, category)?;
+    doc.get_dictionary_mut(category)
+        .map_err(|e| e.to_string())?
+        .set(name.to_vec(), value);
+    Ok(String::from_utf8_lossy(name).into_owned())
+}
+
+/// Makes `parent[key]` an indirect dictionary (moving an inline one out) and returns its id.
+fn ensure_dict(doc: &mut Document, parent: ObjectId, key: &[u8]) -> Result<ObjectId, String> {
+    let current = doc
+        .get_dictionary(parent)
+        .map_err(|e| e.to_string())?
+        .get(key)
+        .ok()
+        .cloned();
+    let id = match current {
+        Some(Object::Reference(id)) => id,
+        Some(Object::Dictionary(dict)) => doc.add_object(dict),
+        _ => doc.add_object(Dictionary::new()),
+    };
+    doc.get_dictionary_mut(parent)
+        .map_err(|e| e.to_string())?
+        .set(key.to_vec(), Object::Reference(id));
+    Ok(id)
+}
+
+/// Appends a content stream drawn after the page's own, in a clean graphics state.
+fn append_content(doc: &mut Document, page: ObjectId, ops: Vec<u8>) -> Result<(), String> {
+    let existing = match doc
+        .get_dictionary(page)
+        .map_err(|e| e.to_string())?
+        .get(b"Contents")
+    {
+        Ok(Object::Array(items)) => items.clone(),
+        Ok(other) => vec![other.clone()],
+        Err(_) => vec![],
+    };
+    let open = doc.add_object(Stream::new(Dictionary::new(), b"q\n".to_vec()));
+    let close = doc.add_object(Stream::new(Dictionary::new(), b"\nQ\n".to_vec()));
+    let mut stream = Stream::new(Dictionary::new(), ops);
+    let _ = stream.compress();
+    let extra = doc.add_object(stream);
+    let mut contents = vec![Object::Reference(open)];
+    contents.extend(existing);
+    contents.extend([Object::Reference(close), Object::Reference(extra)]);
+    doc.get_dictionary_mut(page)
+        .map_err(|e| e.to_string())?
+        .set("Contents", contents);
+    Ok(())
+}
+
+/// Adds exactly one `/GTS_PDFX` output intent with the embedded CMYK profile.
+fn add_output_intent(doc: &mut Document, intent: &OutputIntent) -> Result<(), String> {
+    let mut profile = Stream::new(Dictionary::new(), intent.profile.to_vec());
+    profile.dict.set("N", 4);
+    let _ = profile.compress();
+    let profile = doc.add_object(profile);
+    let mut dict = Dictionary::new();
+    dict.set("Type", Object::Name(b"OutputIntent".to_vec()));
+    dict.set("S", Object::Name(b"GTS_PDFX".to_vec()));
+    dict.set(
+        "OutputConditionIdentifier",
+        Object::string_literal(intent.identifier.as_str()),
+    );
+    dict.set(
+        "OutputCondition",
+        Object::string_literal(intent.info.as_str()),
+    );
+    dict.set("Info", Object::string_literal(intent.info.as_str()));
+    dict.set(
+        "RegistryName",
+        Object::string_literal("http://www.color.org"),
+    );
+    dict.set("DestOutputProfile", Object::Reference(profile));
+    let intent = doc.add_object(dict);
+    let catalog = doc.catalog_mut().map_err(|e| e.to_string())?;
+    catalog.set("OutputIntents", vec![Object::Reference(intent)]);
+    Ok(())
+}
+
+/// The PDF/X keys: `GTS_PDFXVersion` and `Trapped` in the Info dictionary and the XMP.
+fn mark_pdfx(doc: &mut Document) -> Result<(), String> {
+    let info_id = match doc.trailer.get(b"Info") {
+        Ok(Object::Reference(id)) => *id,
+        _ => {
+            let id = doc.add_object(Dictionary::new());
+            doc.trailer.set("Info", Object::Reference(id));
+            id
+        }
+    };
+    let info = doc.get_dictionary_mut(info_id).map_err(|e| e.to_string())?;
+    info.set("GTS_PDFXVersion", Object::string_literal("PDF/X-4"));
+    info.set("Trapped", Object::Name(b"False".to_vec()));
+    let metadata = match doc.catalog().map_err(|e| e.to_string())?.get(b"Metadata") {
+        Ok(Object::Reference(id)) => *id,
+        _ => return Err("the PDF has no XMP metadata to mark as PDF/X-4".into()),
+    };
+    let stream = doc
+        .get_object_mut(metadata)
+        .and_then(Object::as_stream_mut)
+        .map_err(|e| e.to_string())?;
+    let _ = stream.decompress();
+    let text = String::from_utf8_lossy(&stream.content).into_owned();
+    stream.set_plain_content(xmp::mark_pdfx(&text)?.into_bytes());
+    Ok(())
+}
+
+/// The output intent `[print] output_intent` names: `FOGRA39` (built in) or a path,
+/// relative to the project folder, to a CMYK output `.icc` profile.
+pub fn load_output_intent(written: &str, root: &std::path::Path) -> Result<OutputIntent, String> {
+    if written.eq_ignore_ascii_case("FOGRA39") {
+        return Ok(OutputIntent::fogra39());
+    }
+    let path = crate::spec::resolve_inside(root, written, root)?;
+    let profile =
+        std::fs::read(&path).map_err(|e| format!("cannot read {} ({e})", path.display()))?;
+    let is_icc = profile.len() > 128 && &profile[36..40] == b"acsp";
+    if !is_icc || &profile[16..20] != b"CMYK" {
+        return Err(format!(
+            "{} is not a CMYK ICC profile (hint: PDF/X-4 needs a CMYK output profile)",
+            path.display()
+        ));
+    }
+    let identifier = path
+        .file_stem()
+        .unwrap_or_default()
+        .to_string_lossy()
+        .into_owned();
+    Ok(OutputIntent {
+        info: identifier.clone(),
+        identifier,
+        profile: std::sync::Arc::new(profile),
+    })
+}

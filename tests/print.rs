@@ -1,0 +1,256 @@
+//! Print-shop readiness of the print formats: boxes, crop marks, PDF/X-4 output
+//! intent and keys, CMYK, the die-cut contour, and a second opinion from an
+//! independent PDF/X-4 validator.
+
+mod common;
+
+use common::*;
+use lopdf::{Document, Object};
+
+/// Renders the minimal fixture with a theme that has exact CMYK values.
+fn render_with(project_toml: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+    let (temp, project) = fixture("minimal");
+    write(&project.join("personapress.toml"), project_toml);
+    write(
+        &project.join("themes/print.toml"),
+        "name = \"Print\"\n[colors]\nprimary = { rgb = \"#FFCC00\", cmyk = [0, 20, 100, 0] }\n\
+         secondary = { rgb = \"#E30613\", cmyk = [0, 100, 100, 0], spot = \"PANTONE 485 C\" }\n",
+    );
+    write(
+        &project.join("personas/mo.toml"),
+        "name = \"Mo Print\"\ncore_need = \"Colour that is right.\"\n",
+    );
+    let result = personapress(&["render", project.to_str().unwrap(), "-q"]);
+    assert!(result.status.success(), "{}", stderr(&result));
+    let out = project.join("dist");
+    (temp, out)
+}
+
+fn catalog(doc: &Document) -> &lopdf::Dictionary {
+    doc.catalog().expect("a catalog")
+}
+
+fn output_intents(doc: &Document) -> Vec<&lopdf::Dictionary> {
+    let intents = catalog(doc)
+        .get(b"OutputIntents")
+        .and_then(Object::as_array);
+    intents
+        .map(|list| {
+            list.iter()
+                .filter_map(|o| doc.dereference(o).ok()?.1.as_dict().ok())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn info<'a>(doc: &'a Document) -> &'a lopdf::Dictionary {
+    let id = doc
+        .trailer
+        .get(b"Info")
+        .and_then(Object::as_reference)
+        .expect("an Info dictionary");
+    doc.get_dictionary(id).unwrap()
+}
+
+fn string(dict: &lopdf::Dictionary, key: &[u8]) -> String {
+    match dict.get(key) {
+        Ok(Object::String(bytes, _)) if bytes.starts_with(&[0xFE, 0xFF]) => {
+            let units: Vec<u16> = bytes[2..]
+                .chunks(2)
+                .map(|c| u16::from_be_bytes([c[0], c[1]]))
+                .collect();
+            String::from_utf16_lossy(&units)
+        }
+        Ok(Object::String(bytes, _)) => String::from_utf8_lossy(bytes).into_owned(),
+        Ok(Object::Name(bytes)) => String::from_utf8_lossy(bytes).into_owned(),
+        other => panic!("{} is {other:?}", String::from_utf8_lossy(key)),
+    }
+}
+
+/// All content of page 1, decompressed, as text.
+fn page_content(doc: &Document) -> String {
+    let page = doc.get_pages()[&1];
+    String::from_utf8_lossy(&doc.get_page_content(page).unwrap()).into_owned()
+}
+
+#[test]
+fn print_formats_have_bleed_trim_and_crop_mark_boxes_in_millimetres() {
+    let (_temp, out) = render_with("theme = \"themes/print.toml\"\n");
+    for (format, size) in [
+        ("poster-a2", (420.0, 594.0)),
+        ("poster-a3", (297.0, 420.0)),
+        ("mousepad", (240.0, 200.0)),
+    ] {
+        let doc = pdf(&out.join(format!("mo/mo.{format}.pdf")));
+        assert_size(box_mm(&doc, b"TrimBox").unwrap(), size, "TrimBox");
+        assert_size(
+            box_mm(&doc, b"BleedBox").unwrap(),
+            (size.0 + 6.0, size.1 + 6.0),
+            "BleedBox",
+        );
+        assert_size(
+            box_mm(&doc, b"MediaBox").unwrap(),
+            (size.0 + 24.0, size.1 + 24.0),
+            "MediaBox",
+        );
+        let content = page_content(&doc);
+        assert!(
+            content.contains("/PPRegistration CS 1 SCN 0.25 w"),
+            "{format}: crop marks in registration colour"
+        );
+    }
+    let briefing = pdf(&out.join("mo/mo.briefing.pdf"));
+    assert!(
+        box_mm(&briefing, b"BleedBox").is_none(),
+        "the briefing is an office document"
+    );
+    assert!(output_intents(&briefing).is_empty());
+}
+
+#[test]
+fn crop_marks_can_be_switched_off() {
+    let (_temp, out) = render_with(
+        "theme = \"themes/print.toml\"\n[print]\ncrop_marks = false\nbleed = \"5mm\"\n",
+    );
+    let doc = pdf(&out.join("mo/mo.poster-a3.pdf"));
+    assert_size(
+        box_mm(&doc, b"MediaBox").unwrap(),
+        (307.0, 430.0),
+        "MediaBox equals the BleedBox",
+    );
+    assert_size(
+        box_mm(&doc, b"BleedBox").unwrap(),
+        (307.0, 430.0),
+        "BleedBox with 5 mm bleed",
+    );
+    assert!(!page_content(&doc).contains("PPRegistration"));
+}
+
+#[test]
+fn pdfx_4_output_intent_and_keys_are_present() {
+    let (_temp, out) = render_with("theme = \"themes/print.toml\"\n");
+    let doc = pdf(&out.join("mo/mo.poster-a2.pdf"));
+    let intents = output_intents(&doc);
+    assert_eq!(intents.len(), 1, "exactly one output intent");
+    let intent = intents[0];
+    assert_eq!(string(intent, b"S"), "GTS_PDFX");
+    assert_eq!(string(intent, b"OutputConditionIdentifier"), "FOGRA39");
+    let profile = intent
+        .get(b"DestOutputProfile")
+        .and_then(Object::as_reference)
+        .unwrap();
+    let profile = doc.get_object(profile).unwrap().as_stream().unwrap();
+    assert_eq!(
+        profile.dict.get(b"N").unwrap().as_i64().unwrap(),
+        4,
+        "a CMYK profile"
+    );
+    let info = info(&doc);
+    assert_eq!(string(info, b"GTS_PDFXVersion"), "PDF/X-4");
+    assert_eq!(string(info, b"Trapped"), "False");
+    assert!(string(info, b"Title").contains("Mo Print"));
+    for key in [b"CreationDate".as_slice(), b"ModDate"] {
+        assert!(info.has(key), "{}", String::from_utf8_lossy(key));
+    }
+    assert!(doc.trailer.has(b"ID"), "a document ID");
+    assert!(!doc.trailer.has(b"Encrypt"));
+    let metadata = catalog(&doc)
+        .get(b"Metadata")
+        .and_then(Object::as_reference)
+        .unwrap();
+    let xmp = doc.get_object(metadata).unwrap().as_stream().unwrap();
+    let xmp = String::from_utf8_lossy(&xmp.decompressed_content().unwrap_or(xmp.content.clone()))
+        .into_owned();
+    assert!(
+        xmp.contains("<pdfxid:GTS_PDFXVersion>PDF/X-4</pdfxid:GTS_PDFXVersion>"),
+        "{xmp}"
+    );
+    assert!(xmp.contains("<pdf:Trapped>False</pdf:Trapped>"), "{xmp}");
+}
+
+#[test]
+fn pdfx_can_be_switched_off() {
+    let (_temp, out) = render_with("theme = \"themes/print.toml\"\n[print]\npdfx = false\n");
+    let doc = pdf(&out.join("mo/mo.poster-a2.pdf"));
+    assert!(output_intents(&doc).is_empty());
+    assert!(!info(&doc).has(b"GTS_PDFXVersion"));
+}
+
+#[test]
+fn the_mousepad_has_an_overprinting_cut_contour_spot_colour() {
+    let (_temp, out) = render_with(
+        "theme = \"themes/print.toml\"\n[mousepad]\ncut_contour = \"DieCut\"\ncorner_radius = \"8mm\"\n",
+    );
+    let doc = pdf(&out.join("mo/mo.mousepad.pdf"));
+    let content = page_content(&doc);
+    let cut = content
+        .rfind("/PPCut CS 1 SCN")
+        .expect("the cut contour is stroked");
+    assert!(
+        content[cut..].contains(" c\n") && content[cut..].trim_end().ends_with("S Q"),
+        "a closed rounded path on top"
+    );
+    let page = doc.get_pages()[&1];
+    let resources = doc
+        .get_dictionary(page)
+        .unwrap()
+        .get(b"Resources")
+        .and_then(Object::as_reference)
+        .unwrap();
+    let resources = doc.get_dictionary(resources).unwrap();
+    let spaces = doc
+        .dereference(resources.get(b"ColorSpace").unwrap())
+        .unwrap()
+        .1
+        .as_dict()
+        .unwrap();
+    let cut_space = spaces.get(b"PPCut").unwrap().as_array().unwrap();
+    assert_eq!(cut_space[0].as_name().unwrap(), b"Separation");
+    assert_eq!(cut_space[1].as_name().unwrap(), b"DieCut");
+    let states = doc
+        .dereference(resources.get(b"ExtGState").unwrap())
+        .unwrap()
+        .1
+        .as_dict()
+        .unwrap();
+    let overprint = states.get(b"PPOverprint").unwrap().as_dict().unwrap();
+    assert!(overprint.get(b"OP").unwrap().as_bool().unwrap());
+}
+
+#[test]
+fn the_same_inputs_give_byte_identical_print_pdfs() {
+    let (_temp, first) = render_with("theme = \"themes/print.toml\"\n");
+    let (_temp2, second) = render_with("theme = \"themes/print.toml\"\n");
+    for format in ["poster-a2", "mousepad"] {
+        let a = std::fs::read(first.join(format!("mo/mo.{format}.pdf"))).unwrap();
+        let b = std::fs::read(second.join(format!("mo/mo.{format}.pdf"))).unwrap();
+        assert!(a == b, "{format} differs between runs");
+    }
+}
+
+#[test]
+fn an_independent_pdfx_4_validator_finds_no_errors() {
+    use pdf_oxide::compliance::{PdfXLevel, PdfXValidator};
+    let (_temp, out) = render_with("theme = \"themes/print.toml\"\n");
+    for format in ["poster-a2", "poster-a3", "mousepad"] {
+        let path = out.join(format!("mo/mo.{format}.pdf"));
+        let mut document = pdf_oxide::PdfDocument::open(&path).unwrap();
+        let result = PdfXValidator::new(PdfXLevel::X4)
+            .validate(&mut document)
+            .unwrap();
+        let errors: Vec<String> = result
+            .errors
+            .iter()
+            .map(|e| format!("{:?}: {}", e.code, e.message))
+            .collect();
+        assert!(errors.is_empty(), "{format}: {errors:#?}");
+        assert!(result.is_compliant, "{format}");
+    }
+    // The validator does fail a PDF without the PDF/X parts: the check above can fail.
+    let (_temp, plain) = render_with("theme = \"themes/print.toml\"\n[print]\npdfx = false\n");
+    let mut document = pdf_oxide::PdfDocument::open(plain.join("mo/mo.poster-a2.pdf")).unwrap();
+    let result = PdfXValidator::new(PdfXLevel::X4)
+        .validate(&mut document)
+        .unwrap();
+    assert!(!result.errors.is_empty(), "a plain PDF is not PDF/X-4");
+}
