@@ -7,6 +7,7 @@ pub mod batch;
 pub mod cli;
 pub mod diag;
 pub mod format;
+pub mod preflight;
 pub mod print;
 pub mod render;
 pub mod spec;

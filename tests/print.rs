@@ -254,3 +254,80 @@ fn an_independent_pdfx_4_validator_finds_no_errors() {
         .unwrap();
     assert!(!result.errors.is_empty(), "a plain PDF is not PDF/X-4");
 }
+
+#[test]
+fn low_resolution_photos_are_flagged_at_their_printed_size() {
+    let (_temp, project) = fixture("lowres");
+    let result = personapress(&["render", project.to_str().unwrap()]);
+    assert_eq!(
+        result.status.code(),
+        Some(1),
+        "the tiny photo fails its documents"
+    );
+    let report = report(&project.join("dist"));
+    let warning = entry(&report, "medium", "poster-a2")["warnings"][0]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        warning.contains("900 × 1170 px prints at 163 ppi")
+            && warning.contains("recommended 200 ppi"),
+        "{warning}"
+    );
+    let a3 = entry(&report, "medium", "poster-a3")["warnings"][0]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        a3.contains("recommended 300 ppi"),
+        "A3 uses the stricter limit: {a3}"
+    );
+    assert!(
+        entry(&report, "medium", "mousepad")["warnings"]
+            .as_array()
+            .unwrap()
+            .is_empty(),
+        "317 ppi is fine"
+    );
+    let error = entry(&report, "tiny", "poster-a2")["errors"][0]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        error.contains("44 ppi") && error.contains("minimum of 100 ppi"),
+        "{error}"
+    );
+    assert!(
+        project.join("dist/medium/medium.poster-a2.pdf").is_file(),
+        "a warning never fails a document"
+    );
+    assert!(
+        !project.join("dist/tiny/tiny.poster-a2.pdf").exists(),
+        "an error does"
+    );
+}
+
+#[test]
+fn strict_turns_warnings_into_failure_and_limits_are_configurable() {
+    let (_temp, project) = fixture("lowres");
+    std::fs::remove_file(project.join("personas/tiny.toml")).unwrap();
+    let path = project.to_str().unwrap();
+    assert_eq!(personapress(&["check", path, "-q"]).status.code(), Some(0));
+    assert_eq!(
+        personapress(&["check", path, "-q", "--strict"])
+            .status
+            .code(),
+        Some(1)
+    );
+    write(
+        &project.join("personapress.toml"),
+        "formats = [\"poster-a2\"]\n[print]\nwarn_ppi = 150\nmin_ppi = 100\n",
+    );
+    assert_eq!(
+        personapress(&["check", path, "-q", "--strict"])
+            .status
+            .code(),
+        Some(0),
+        "163 ppi passes a 150 ppi limit"
+    );
+}

@@ -14,6 +14,7 @@ use typst::foundations::Bytes;
 
 use crate::diag::Diagnostic;
 use crate::format::Format;
+use crate::preflight;
 use crate::print::{self, CutContour, OutputIntent, PrintSettings};
 use crate::render::data::asset_path;
 use crate::render::output::{document_date, sha256_hex, write_atomic};
@@ -247,33 +248,62 @@ impl Context<'_> {
         outcome.pages = laid.document.pages().len();
         outcome.fit = laid.fit;
         outcome.warnings.extend(laid.warnings);
-        if self.options.write {
-            self.write_pdf(&laid.document, &job, outcome);
+        outcome.add(preflight::check_layout(
+            &laid.document,
+            preflight::ppi_limits(format, &self.ws.project),
+        ));
+        if format.is_print() {
+            outcome.add(preflight::check_theme_ink(&theme.theme));
+        }
+        let Some(pdf) = self.finished_pdf(&laid.document, &job, outcome) else {
+            return;
+        };
+        if self.options.write && !outcome.failed() {
+            self.write(&pdf, &job, outcome);
         }
     }
 
-    /// Exports, finishes for print where the format goes to a print shop, and writes atomically.
-    fn write_pdf(&self, document: &typst_layout::PagedDocument, job: &Job, outcome: &mut Outcome) {
-        let ws = self.ws;
+    /// Exports the PDF, finishes it for print where the format goes to a print shop,
+    /// and preflights the result.
+    fn finished_pdf(
+        &self,
+        document: &typst_layout::PagedDocument,
+        job: &Job,
+        outcome: &mut Outcome,
+    ) -> Option<Vec<u8>> {
         let ident = format!("{}/{}/{}", job.persona.id, job.theme.theme.name, job.format);
-        let date = document_date(&input_files(job, ws));
-        let pdf = render::export_pdf(document, job.format, &ident, date).and_then(|pdf| {
-            match print_settings(&ws.project, job.format, &self.options.output_intent) {
-                Some(settings) => {
-                    print::finish(&pdf, &settings).map_err(|e| vec![Diagnostic::error(e)])
+        let date = document_date(&input_files(job, self.ws));
+        let settings = print_settings(&self.ws.project, job.format, &self.options.output_intent);
+        let pdf =
+            render::export_pdf(document, job.format, &ident, date).and_then(
+                |pdf| match &settings {
+                    Some(settings) => {
+                        print::finish(&pdf, settings).map_err(|e| vec![Diagnostic::error(e)])
+                    }
+                    None => Ok(pdf),
+                },
+            );
+        match pdf {
+            Ok(pdf) => {
+                if let Some(settings) = &settings {
+                    outcome.add(preflight::check_pdf(&pdf, settings.pdfx.is_some()));
                 }
-                None => Ok(pdf),
+                Some(pdf)
             }
-        });
-        let pdf = match pdf {
-            Ok(pdf) => pdf,
-            Err(errors) => return outcome.errors.extend(errors),
-        };
-        let path = output_path(ws, job.persona, job.theme, job.format);
-        match write_atomic(&path, &pdf) {
+            Err(errors) => {
+                outcome.errors.extend(errors);
+                None
+            }
+        }
+    }
+
+    /// Writes the PDF atomically and records its size and checksum.
+    fn write(&self, pdf: &[u8], job: &Job, outcome: &mut Outcome) {
+        let path = output_path(self.ws, job.persona, job.theme, job.format);
+        match write_atomic(&path, pdf) {
             Ok(()) => {
                 outcome.bytes = pdf.len() as u64;
-                outcome.sha256 = Some(sha256_hex(&pdf));
+                outcome.sha256 = Some(sha256_hex(pdf));
                 outcome.path = Some(path);
             }
             Err(err) => outcome.errors.push(Diagnostic::error(format!(

@@ -80,6 +80,16 @@ impl Outcome {
         }
     }
 
+    /// Files findings under warnings or errors by their severity.
+    pub fn add(&mut self, findings: Vec<Diagnostic>) {
+        for finding in findings {
+            match finding.severity {
+                crate::diag::Severity::Error => self.errors.push(finding),
+                crate::diag::Severity::Warning => self.warnings.push(finding),
+            }
+        }
+    }
+
     /// Whether the document failed.
     pub fn failed(&self) -> bool {
         !self.errors.is_empty()

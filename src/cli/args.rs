@@ -44,6 +44,10 @@ pub struct ProjectArgs {
     /// Print only errors.
     #[arg(short, long)]
     pub quiet: bool,
+
+    /// Treat warnings (low-resolution images, omitted content, heavy ink) as failures.
+    #[arg(long)]
+    pub strict: bool,
 }
 
 /// Options of `render`.

@@ -29,5 +29,5 @@ pub fn run(args: &ProjectArgs) -> i32 {
             s.errors
         );
     }
-    exit_status(&outcomes)
+    exit_status(&outcomes, args.strict)
 }

@@ -162,9 +162,10 @@ pub fn print_findings(outcomes: &[Outcome], quiet: bool) {
     }
 }
 
-/// Folds outcomes into the exit status.
-pub fn exit_status(outcomes: &[Outcome]) -> i32 {
-    if outcomes.iter().any(Outcome::failed) {
+/// Folds outcomes into the exit status; with `strict`, a warning fails too.
+pub fn exit_status(outcomes: &[Outcome], strict: bool) -> i32 {
+    let failed = |o: &Outcome| o.failed() || (strict && !o.warnings.is_empty());
+    if outcomes.iter().any(failed) {
         EXIT_FAILED
     } else {
         EXIT_OK

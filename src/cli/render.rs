@@ -40,5 +40,5 @@ pub fn run(args: &RenderArgs) -> i32 {
             s.errors
         );
     }
-    exit_status(&outcomes)
+    exit_status(&outcomes, args.project.strict)
 }

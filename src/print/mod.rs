@@ -76,8 +76,8 @@ pub fn finish(pdf: &[u8], settings: &PrintSettings) -> Result<Vec<u8>, String> {
 /// Sets the page's boxes and draws crop marks and the cut contour on top.
 fn finish_page(doc: &mut Document, page: ObjectId, settings: &PrintSettings) -> Result<(), String> {
     let dict = doc.get_dictionary(page).map_err(|e| e.to_string())?;
-    let media = rect(dict, b"MediaBox").ok_or("the page has no MediaBox")?;
-    let trim = rect(dict, b"TrimBox").unwrap_or(media);
+    let media = page_box(dict, b"MediaBox").ok_or("the page has no MediaBox")?;
+    let trim = page_box(dict, b"TrimBox").unwrap_or(media);
     let bleed = trim.x0 - media.x0;
     let boxes = geometry::boxes(trim, bleed, settings.crop_marks);
     let mut ops = String::new();
@@ -108,7 +108,7 @@ fn finish_page(doc: &mut Document, page: ObjectId, settings: &PrintSettings) -> 
 }
 
 /// A box of a page dictionary as a rectangle.
-fn rect(dict: &Dictionary, key: &[u8]) -> Option<Rect> {
+pub fn page_box(dict: &Dictionary, key: &[u8]) -> Option<Rect> {
     let values: Vec<f64> = dict
         .get(key)
         .ok()?

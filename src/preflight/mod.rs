@@ -1,0 +1,311 @@
+//! Preflight: the checks a print shop runs, each returning findings as
+//! diagnostics (error or warning) with a hint, never stopping at the first.
+//!
+//! Layout checks read Typst's laid-out document (image resolution, small text);
+//! PDF checks read the finished file (boxes, fonts, PDF/X keys); theme checks
+//! read the colours (ink limit).
+
+use lopdf::{Document, Object};
+use typst::layout::{Frame, FrameItem, Transform};
+use typst::visualize::ImageKind;
+use typst_layout::PagedDocument;
+
+use crate::diag::Diagnostic;
+use crate::format::Format;
+use crate::spec::project::Project;
+use crate::spec::theme::Theme;
+
+/// Smallest type size print shops accept.
+pub const MIN_TEXT_PT: f64 = 6.0;
+/// Highest total ink coverage, in percent.
+pub const MAX_INK: i64 = 300;
+
+/// Effective-resolution limits for raster images at their printed size.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PpiLimits {
+    /// Below this: a warning.
+    pub warn: u32,
+    /// Below this: an error.
+    pub min: u32,
+}
+
+/// The limits of a format: `[print] warn_ppi` / `min_ppi`, else 200 / 100 for A2 posters
+/// (seen from a distance) and 300 / 150 for everything else.
+pub fn ppi_limits(format: Format, project: &Project) -> PpiLimits {
+    let (warn, min) = if format == Format::PosterA2 {
+        (200, 100)
+    } else {
+        (300, 150)
+    };
+    PpiLimits {
+        warn: project.print.warn_ppi.unwrap_or(warn),
+        min: project.print.min_ppi.unwrap_or(min),
+    }
+}
+
+/// Checks the laid-out document: every raster image's effective resolution and text below 6 pt.
+pub fn check_layout(document: &PagedDocument, limits: PpiLimits) -> Vec<Diagnostic> {
+    let mut findings = Vec::new();
+    let mut smallest_text: Option<f64> = None;
+    for page in document.pages() {
+        walk(
+            &page.frame,
+            Transform::identity(),
+            &mut |item, scale| match item {
+                FrameItem::Image(image, size, _) => {
+                    if let ImageKind::Raster(raster) = image.kind() {
+                        let (w_in, h_in) = (size.x.to_inches() * scale, size.y.to_inches() * scale);
+                        let ppi = (f64::from(raster.width()) / w_in)
+                            .min(f64::from(raster.height()) / h_in);
+                        findings.extend(ppi_finding(
+                            ppi,
+                            (raster.width(), raster.height()),
+                            (w_in, h_in),
+                            limits,
+                        ));
+                    }
+                }
+                FrameItem::Text(text) => {
+                    let size = text.size.to_pt() * scale;
+                    smallest_text = Some(smallest_text.map_or(size, |s: f64| s.min(size)));
+                }
+                _ => {}
+            },
+        );
+    }
+    if let Some(size) = smallest_text.filter(|s| *s < MIN_TEXT_PT - 0.01) {
+        findings.push(
+            Diagnostic::error(format!(
+                "text is set at {size:.1} pt, below the {MIN_TEXT_PT} pt print shops accept"
+            ))
+            .with_hint(
+                "shorten the text so it needs less shrinking, or enlarge it in the template",
+            ),
+        );
+    }
+    findings
+}
+
+/// Calls `visit` for every item with the uniform scale of its transform.
+fn walk(frame: &Frame, transform: Transform, visit: &mut dyn FnMut(&FrameItem, f64)) {
+    for (_, item) in frame.items() {
+        match item {
+            FrameItem::Group(group) => {
+                walk(&group.frame, transform.pre_concat(group.transform), visit)
+            }
+            other => visit(other, scale_of(transform)),
+        }
+    }
+}
+
+/// The linear scale factor of a transform (the square root of its determinant).
+fn scale_of(t: Transform) -> f64 {
+    (t.sx.get() * t.sy.get() - t.kx.get() * t.ky.get())
+        .abs()
+        .sqrt()
+}
+
+fn ppi_finding(
+    ppi: f64,
+    pixels: (u32, u32),
+    inches: (f64, f64),
+    limits: PpiLimits,
+) -> Option<Diagnostic> {
+    let (w_mm, h_mm) = (inches.0 * 25.4, inches.1 * 25.4);
+    let what = format!(
+        "an image of {} × {} px prints at {ppi:.0} ppi ({w_mm:.0} × {h_mm:.0} mm)",
+        pixels.0, pixels.1
+    );
+    let needed = (inches.0 * f64::from(limits.warn)).ceil();
+    let hint = format!(
+        "use an image of at least {needed:.0} px wide for {} ppi",
+        limits.warn
+    );
+    if ppi < f64::from(limits.min) {
+        Some(
+            Diagnostic::error(format!("{what}, below the minimum of {} ppi", limits.min))
+                .with_hint(hint),
+        )
+    } else if ppi < f64::from(limits.warn) {
+        Some(
+            Diagnostic::warning(format!("{what}, below the recommended {} ppi", limits.warn))
+                .with_hint(hint),
+        )
+    } else {
+        None
+    }
+}
+
+/// Checks a theme's CMYK colours against the total ink limit.
+pub fn check_theme_ink(theme: &Theme) -> Vec<Diagnostic> {
+    let c = &theme.colors;
+    let named = [
+        ("primary", &c.primary),
+        ("secondary", &c.secondary),
+        ("accent", &c.accent),
+        ("background", &c.background),
+        ("text", &c.text),
+        ("muted", &c.muted),
+    ];
+    named
+        .iter()
+        .filter_map(|(name, color)| {
+            let total: i64 = color.as_ref()?.cmyk?.iter().map(|v| v.0).sum();
+            (total > MAX_INK).then(|| {
+                Diagnostic::warning(format!(
+                    "the theme colour `{name}` of `{}` has {total} % total ink, above {MAX_INK} %",
+                    theme.name
+                ))
+                .with_hint("lower the CMYK values so they add up to 300 or less")
+            })
+        })
+        .collect()
+}
+
+/// Checks a finished print PDF: boxes present and nested, fonts embedded, PDF/X keys.
+pub fn check_pdf(pdf: &[u8], pdfx: bool) -> Vec<Diagnostic> {
+    let doc = match Document::load_mem(pdf) {
+        Ok(doc) => doc,
+        Err(err) => {
+            return vec![Diagnostic::error(format!(
+                "the finished PDF cannot be read back ({err})"
+            ))];
+        }
+    };
+    let mut findings = check_boxes(&doc);
+    findings.extend(check_fonts_embedded(&doc));
+    if pdfx {
+        findings.extend(check_pdfx_keys(&doc));
+    }
+    findings
+}
+
+fn check_boxes(doc: &Document) -> Vec<Diagnostic> {
+    let mut findings = Vec::new();
+    for (number, page) in doc.get_pages() {
+        let Ok(dict) = doc.get_dictionary(page) else {
+            continue;
+        };
+        let get = |key: &[u8]| crate::print::page_box(dict, key);
+        match (get(b"MediaBox"), get(b"BleedBox"), get(b"TrimBox")) {
+            (Some(media), Some(bleed), Some(trim))
+                if media.contains(bleed) && bleed.contains(trim) => {}
+            (Some(_), Some(_), Some(_)) => findings.push(Diagnostic::error(format!(
+                "page {number}: the boxes are not nested (TrimBox ⊂ BleedBox ⊂ MediaBox)"
+            ))),
+            _ => findings.push(Diagnostic::error(format!(
+                "page {number}: a TrimBox or BleedBox is missing"
+            ))),
+        }
+    }
+    findings
+}
+
+fn check_fonts_embedded(doc: &Document) -> Vec<Diagnostic> {
+    doc.objects
+        .values()
+        .filter_map(|object| object.as_dict().ok())
+        .filter(|dict| {
+            dict.get(b"Type").and_then(Object::as_name).ok() == Some(b"FontDescriptor".as_slice())
+        })
+        .filter(|dict| {
+            ![b"FontFile".as_slice(), b"FontFile2", b"FontFile3"]
+                .iter()
+                .any(|k| dict.has(k))
+        })
+        .map(|dict| {
+            let name = dict
+                .get(b"FontName")
+                .and_then(Object::as_name)
+                .map(String::from_utf8_lossy)
+                .unwrap_or_default();
+            Diagnostic::error(format!("the font {name} is not embedded"))
+        })
+        .collect()
+}
+
+fn check_pdfx_keys(doc: &Document) -> Vec<Diagnostic> {
+    let mut findings = Vec::new();
+    let intents = doc
+        .catalog()
+        .ok()
+        .and_then(|c| c.get(b"OutputIntents").ok())
+        .and_then(|o| o.as_array().ok());
+    if intents.map_or(0, Vec::len) != 1 {
+        findings.push(Diagnostic::error(
+            "the PDF/X output intent is missing (exactly one is required)",
+        ));
+    }
+    let info = doc
+        .trailer
+        .get(b"Info")
+        .and_then(Object::as_reference)
+        .and_then(|id| doc.get_dictionary(id))
+        .ok();
+    for key in [
+        "GTS_PDFXVersion",
+        "Trapped",
+        "Title",
+        "CreationDate",
+        "ModDate",
+    ] {
+        if !info.is_some_and(|info| info.has(key.as_bytes())) {
+            findings.push(Diagnostic::error(format!(
+                "the PDF/X key `{key}` is missing from the Info dictionary"
+            )));
+        }
+    }
+    findings
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const LIMITS: PpiLimits = PpiLimits {
+        warn: 300,
+        min: 150,
+    };
+
+    #[test]
+    fn resolution_findings_follow_the_limits() {
+        // 1200 px over 4 inches is 300 ppi: fine.
+        assert!(ppi_finding(300.0, (1200, 1200), (4.0, 4.0), LIMITS).is_none());
+        let warning = ppi_finding(200.0, (800, 800), (4.0, 4.0), LIMITS).unwrap();
+        assert_eq!(warning.severity, crate::diag::Severity::Warning);
+        assert!(warning.message.contains("200 ppi") && warning.hints[0].contains("1200 px"));
+        let error = ppi_finding(100.0, (400, 400), (4.0, 4.0), LIMITS).unwrap();
+        assert_eq!(error.severity, crate::diag::Severity::Error);
+    }
+
+    #[test]
+    fn a2_posters_accept_lower_resolution() {
+        let project = Project::default();
+        assert_eq!(
+            ppi_limits(Format::PosterA2, &project),
+            PpiLimits {
+                warn: 200,
+                min: 100
+            }
+        );
+        assert_eq!(
+            ppi_limits(Format::Mousepad, &project),
+            PpiLimits {
+                warn: 300,
+                min: 150
+            }
+        );
+    }
+
+    #[test]
+    fn heavy_ink_is_a_warning() {
+        let mut theme = Theme::builtin();
+        theme.colors.primary = Some(crate::spec::units::Color::with_cmyk(
+            [0, 0, 0],
+            [100, 100, 100, 100],
+        ));
+        let findings = check_theme_ink(&theme);
+        assert_eq!(findings.len(), 1);
+        assert!(findings[0].message.contains("400 % total ink"));
+    }
+}
