@@ -14,7 +14,8 @@ fn render_with(project_toml: &str) -> (tempfile::TempDir, std::path::PathBuf) {
     write(
         &project.join("themes/print.toml"),
         "name = \"Print\"\n[colors]\nprimary = { rgb = \"#FFCC00\", cmyk = [0, 20, 100, 0] }\n\
-         secondary = { rgb = \"#E30613\", cmyk = [0, 100, 100, 0], spot = \"PANTONE 485 C\" }\n",
+         secondary = { rgb = \"#E30613\", cmyk = [0, 100, 100, 0], spot = \"PANTONE 485 C\" }\n\
+         accent = { rgb = \"#0B3D91\", cmyk = [100, 80, 0, 10] }\n",
     );
     write(
         &project.join("personas/mo.toml"),
@@ -329,5 +330,57 @@ fn strict_turns_warnings_into_failure_and_limits_are_configurable() {
             .code(),
         Some(0),
         "163 ppi passes a 150 ppi limit"
+    );
+}
+
+/// Every content stream of the document (pages and forms), decompressed, as text.
+fn all_content(doc: &Document) -> String {
+    doc.objects
+        .values()
+        .filter_map(|o| o.as_stream().ok())
+        .filter(|s| !s.dict.has(b"N") && !s.dict.has(b"Length1"))
+        .map(|s| {
+            String::from_utf8_lossy(
+                &s.decompressed_content()
+                    .unwrap_or_else(|_| s.content.clone()),
+            )
+            .into_owned()
+        })
+        .collect()
+}
+
+#[test]
+fn theme_cmyk_values_are_painted_exactly_and_spot_colours_as_separations() {
+    let (_temp, out) = render_with("theme = \"themes/print.toml\"\n");
+    let doc = pdf(&out.join("mo/mo.poster-a2.pdf"));
+    let content = all_content(&doc);
+    assert!(
+        content.contains("0 0.2 1 0 k"),
+        "primary 0/20/100/0 as DeviceCMYK"
+    );
+    assert!(
+        content.contains("1 0.8 0 0.1 k"),
+        "accent 100/80/0/10 exactly, not Typst's 8-bit 0.10196"
+    );
+    assert!(!content.contains("0.101960786"), "no rounded CMYK left");
+    let separations: Vec<&Vec<Object>> = doc
+        .objects
+        .values()
+        .filter_map(|o| o.as_array().ok())
+        .filter(|a| a.first().and_then(|n| n.as_name().ok()) == Some(b"Separation".as_slice()))
+        .collect();
+    let pantone = separations
+        .iter()
+        .find(|a| a[1].as_name().ok() == Some(b"PANTONE 485 C".as_slice()));
+    let pantone = pantone.expect("the spot colour is a Separation");
+    assert_eq!(
+        pantone[2].as_name().unwrap(),
+        b"DeviceCMYK",
+        "with its CMYK alternate"
+    );
+    let briefing = all_content(&pdf(&out.join("mo/mo.briefing.pdf")));
+    assert!(
+        !briefing.contains("0 0.2 1 0 k"),
+        "office documents stay RGB"
     );
 }

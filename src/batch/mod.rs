@@ -20,6 +20,7 @@ use crate::render::data::asset_path;
 use crate::render::output::{document_date, sha256_hex, write_atomic};
 use crate::render::{self, Job};
 use crate::spec::project::Project;
+use crate::spec::theme::Theme;
 use crate::spec::workspace::{PersonaSource, ThemeSource, Workspace};
 use crate::world::Base;
 
@@ -273,7 +274,12 @@ impl Context<'_> {
     ) -> Option<Vec<u8>> {
         let ident = format!("{}/{}/{}", job.persona.id, job.theme.theme.name, job.format);
         let date = document_date(&input_files(job, self.ws));
-        let settings = print_settings(&self.ws.project, job.format, &self.options.output_intent);
+        let settings = print_settings(
+            &self.ws.project,
+            &job.theme.theme,
+            job.format,
+            &self.options.output_intent,
+        );
         let pdf =
             render::export_pdf(document, job.format, &ident, date).and_then(
                 |pdf| match &settings {
@@ -318,6 +324,7 @@ impl Context<'_> {
 /// `None` for office formats.
 pub fn print_settings(
     project: &Project,
+    theme: &Theme,
     format: Format,
     intent: &Option<OutputIntent>,
 ) -> Option<PrintSettings> {
@@ -338,7 +345,25 @@ pub fn print_settings(
             .clone()
             .filter(|_| project.print.pdfx.unwrap_or(true)),
         cut_contour,
+        exact_cmyk: theme_cmyk(theme),
     })
+}
+
+/// The theme's CMYK colours as fractions, for [`PrintSettings::exact_cmyk`].
+fn theme_cmyk(theme: &Theme) -> Vec<[f32; 4]> {
+    let c = &theme.colors;
+    [
+        &c.primary,
+        &c.secondary,
+        &c.accent,
+        &c.background,
+        &c.text,
+        &c.muted,
+    ]
+    .into_iter()
+    .filter_map(|color| color.as_ref()?.cmyk)
+    .map(|cmyk| cmyk.map(|v| v.0 as f32 / 100.0))
+    .collect()
 }
 
 /// The files whose modification time dates a document.

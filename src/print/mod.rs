@@ -53,6 +53,9 @@ pub struct PrintSettings {
     pub pdfx: Option<OutputIntent>,
     /// A die-cut contour on top of everything, or none.
     pub cut_contour: Option<CutContour>,
+    /// The theme's exact CMYK colours (0..1): Typst stores CMYK in 8 bits, so the
+    /// values it writes are put back to exactly these.
+    pub exact_cmyk: Vec<[f32; 4]>,
 }
 
 /// Finishes a Typst PDF for print; returns the new PDF bytes.
@@ -60,6 +63,9 @@ pub fn finish(pdf: &[u8], settings: &PrintSettings) -> Result<Vec<u8>, String> {
     let mut doc =
         Document::load_mem(pdf).map_err(|e| format!("cannot read the exported PDF ({e})"))?;
     let pages: Vec<ObjectId> = doc.get_pages().into_values().collect();
+    if !settings.exact_cmyk.is_empty() {
+        restore_exact_cmyk(&mut doc, &pages, &settings.exact_cmyk)?;
+    }
     for page in pages {
         finish_page(&mut doc, page, settings)?;
     }
@@ -71,6 +77,78 @@ pub fn finish(pdf: &[u8], settings: &PrintSettings) -> Result<Vec<u8>, String> {
     doc.save_to(&mut out)
         .map_err(|e| format!("cannot write the finished PDF ({e})"))?;
     Ok(out)
+}
+
+/// Rewrites `k`/`K` operators whose 8-bit values are a theme colour's rounding to that
+/// colour's exact values, in page contents and form XObjects.
+fn restore_exact_cmyk(
+    doc: &mut Document,
+    pages: &[ObjectId],
+    exact: &[[f32; 4]],
+) -> Result<(), String> {
+    let mut streams: Vec<ObjectId> = pages
+        .iter()
+        .flat_map(|&p| doc.get_page_contents(p))
+        .collect();
+    streams.extend(
+        doc.objects
+            .iter()
+            .filter(|(_, o)| is_form(o))
+            .map(|(id, _)| *id),
+    );
+    for id in streams {
+        let Ok(stream) = doc.get_object_mut(id).and_then(Object::as_stream_mut) else {
+            continue;
+        };
+        let Ok(bytes) = stream
+            .decompressed_content()
+            .or_else(|_| Ok::<_, lopdf::Error>(stream.content.clone()))
+        else {
+            continue;
+        };
+        let mut content = lopdf::content::Content::decode(&bytes)
+            .map_err(|e| format!("cannot read a content stream ({e})"))?;
+        let mut changed = false;
+        for op in content
+            .operations
+            .iter_mut()
+            .filter(|op| op.operator == "k" || op.operator == "K")
+        {
+            if let Some(values) = exact_match(&op.operands, exact) {
+                op.operands = values.iter().map(|v| Object::Real(*v)).collect();
+                changed = true;
+            }
+        }
+        if changed {
+            let encoded = content
+                .encode()
+                .map_err(|e| format!("cannot write a content stream ({e})"))?;
+            stream.set_plain_content(encoded);
+            let _ = stream.compress();
+        }
+    }
+    Ok(())
+}
+
+fn is_form(object: &Object) -> bool {
+    object.as_stream().is_ok_and(|s| {
+        s.dict.get(b"Subtype").and_then(Object::as_name).ok() == Some(b"Form".as_slice())
+    })
+}
+
+/// The exact colour whose 8-bit rounding these four operands are, if any.
+fn exact_match(operands: &[Object], exact: &[[f32; 4]]) -> Option<[f32; 4]> {
+    let values: Vec<f64> = operands.iter().filter_map(number).collect();
+    if values.len() != 4 {
+        return None;
+    }
+    let rounded = |v: f32| (f64::from(v) * 255.0).round() / 255.0;
+    exact.iter().copied().find(|colour| {
+        colour
+            .iter()
+            .zip(&values)
+            .all(|(e, v)| (rounded(*e) - v).abs() < 1e-4)
+    })
 }
 
 /// Sets the page's boxes and draws crop marks and the cut contour on top.
