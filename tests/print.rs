@@ -384,3 +384,37 @@ fn theme_cmyk_values_are_painted_exactly_and_spot_colours_as_separations() {
         "office documents stay RGB"
     );
 }
+
+#[test]
+fn black_text_is_pure_k_and_overprints() {
+    let (_temp, out) = render_with("theme = \"themes/print.toml\"\n");
+    let doc = pdf(&out.join("mo/mo.poster-a2.pdf"));
+    let content = all_content(&doc)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        content.contains("0 0 0 1 k /PPOpFill gs"),
+        "100 % K text overprints"
+    );
+    assert!(
+        !content.contains("0 0 0 0 k /PPOpFill"),
+        "white never overprints"
+    );
+    let page = doc.get_pages()[&1];
+    let resources = doc
+        .get_dictionary(page)
+        .unwrap()
+        .get(b"Resources")
+        .and_then(Object::as_reference)
+        .unwrap();
+    let resources = doc.get_dictionary(resources).unwrap();
+    let states = doc
+        .dereference(resources.get(b"ExtGState").unwrap())
+        .unwrap()
+        .1
+        .as_dict()
+        .unwrap();
+    let fill = states.get(b"PPOpFill").unwrap().as_dict().unwrap();
+    assert!(fill.get(b"op").unwrap().as_bool().unwrap());
+}

@@ -4,6 +4,7 @@
 //! edits the PDF with lopdf.
 
 pub mod geometry;
+pub mod ink;
 pub mod xmp;
 
 use lopdf::{Dictionary, Document, Object, ObjectId, Stream};
@@ -63,9 +64,7 @@ pub fn finish(pdf: &[u8], settings: &PrintSettings) -> Result<Vec<u8>, String> {
     let mut doc =
         Document::load_mem(pdf).map_err(|e| format!("cannot read the exported PDF ({e})"))?;
     let pages: Vec<ObjectId> = doc.get_pages().into_values().collect();
-    if !settings.exact_cmyk.is_empty() {
-        restore_exact_cmyk(&mut doc, &pages, &settings.exact_cmyk)?;
-    }
+    fix_colours(&mut doc, &pages, &settings.exact_cmyk)?;
     for page in pages {
         finish_page(&mut doc, page, settings)?;
     }
@@ -79,75 +78,68 @@ pub fn finish(pdf: &[u8], settings: &PrintSettings) -> Result<Vec<u8>, String> {
     Ok(out)
 }
 
-/// Rewrites `k`/`K` operators whose 8-bit values are a theme colour's rounding to that
-/// colour's exact values, in page contents and form XObjects.
-fn restore_exact_cmyk(
-    doc: &mut Document,
-    pages: &[ObjectId],
-    exact: &[[f32; 4]],
-) -> Result<(), String> {
-    let mut streams: Vec<ObjectId> = pages
-        .iter()
-        .flat_map(|&p| doc.get_page_contents(p))
-        .collect();
-    streams.extend(
-        doc.objects
-            .iter()
-            .filter(|(_, o)| is_form(o))
-            .map(|(id, _)| *id),
-    );
-    for id in streams {
-        let Ok(stream) = doc.get_object_mut(id).and_then(Object::as_stream_mut) else {
-            continue;
-        };
-        let Ok(bytes) = stream
-            .decompressed_content()
-            .or_else(|_| Ok::<_, lopdf::Error>(stream.content.clone()))
-        else {
-            continue;
-        };
-        let mut content = lopdf::content::Content::decode(&bytes)
-            .map_err(|e| format!("cannot read a content stream ({e})"))?;
-        let mut changed = false;
-        for op in content
-            .operations
-            .iter_mut()
-            .filter(|op| op.operator == "k" || op.operator == "K")
-        {
-            if let Some(values) = exact_match(&op.operands, exact) {
-                op.operands = values.iter().map(|v| Object::Real(*v)).collect();
-                changed = true;
+/// Puts the theme's exact CMYK back in page contents and forms, and sets 100 % K
+/// to overprint in page contents (the template's text and lines).
+fn fix_colours(doc: &mut Document, pages: &[ObjectId], exact: &[[f32; 4]]) -> Result<(), String> {
+    for &page in pages {
+        let mut overprinting = false;
+        for id in doc.get_page_contents(page) {
+            overprinting |= rewrite_stream(doc, id, |content| {
+                ink::restore_exact_cmyk(content, exact) | ink::overprint_black(content)
+            })?;
+        }
+        if overprinting {
+            for (name, on, stroke) in ink::OVERPRINT_STATES {
+                add_resource(
+                    doc,
+                    page,
+                    b"ExtGState",
+                    name.as_bytes(),
+                    overprint_state(on, stroke),
+                )?;
             }
         }
-        if changed {
-            let encoded = content
-                .encode()
-                .map_err(|e| format!("cannot write a content stream ({e})"))?;
-            stream.set_plain_content(encoded);
-            let _ = stream.compress();
-        }
+    }
+    let forms: Vec<ObjectId> = doc
+        .objects
+        .iter()
+        .filter(|(_, o)| is_form(o))
+        .map(|(id, _)| *id)
+        .collect();
+    for id in forms {
+        rewrite_stream(doc, id, |content| ink::restore_exact_cmyk(content, exact))?;
     }
     Ok(())
+}
+
+/// Decodes a content stream, lets `edit` change it, and stores it again if it did.
+fn rewrite_stream(
+    doc: &mut Document,
+    id: ObjectId,
+    edit: impl FnOnce(&mut lopdf::content::Content) -> bool,
+) -> Result<bool, String> {
+    let Ok(stream) = doc.get_object_mut(id).and_then(Object::as_stream_mut) else {
+        return Ok(false);
+    };
+    let bytes = stream
+        .decompressed_content()
+        .unwrap_or_else(|_| stream.content.clone());
+    let mut content = lopdf::content::Content::decode(&bytes)
+        .map_err(|e| format!("cannot read a content stream ({e})"))?;
+    if !edit(&mut content) {
+        return Ok(false);
+    }
+    let encoded = content
+        .encode()
+        .map_err(|e| format!("cannot write a content stream ({e})"))?;
+    stream.set_plain_content(encoded);
+    let _ = stream.compress();
+    Ok(true)
 }
 
 fn is_form(object: &Object) -> bool {
     object.as_stream().is_ok_and(|s| {
         s.dict.get(b"Subtype").and_then(Object::as_name).ok() == Some(b"Form".as_slice())
-    })
-}
-
-/// The exact colour whose 8-bit rounding these four operands are, if any.
-fn exact_match(operands: &[Object], exact: &[[f32; 4]]) -> Option<[f32; 4]> {
-    let values: Vec<f64> = operands.iter().filter_map(number).collect();
-    if values.len() != 4 {
-        return None;
-    }
-    let rounded = |v: f32| (f64::from(v) * 255.0).round() / 255.0;
-    exact.iter().copied().find(|colour| {
-        colour
-            .iter()
-            .zip(&values)
-            .all(|(e, v)| (rounded(*e) - v).abs() < 1e-4)
     })
 }
 
@@ -170,7 +162,13 @@ fn finish_page(doc: &mut Document, page: ObjectId, settings: &PrintSettings) -> 
     if let Some(cut) = &settings.cut_contour {
         let cut_colour = separation(doc, &cut.name, [0.0, 1.0, 0.0, 0.0]);
         let space = add_resource(doc, page, b"ColorSpace", b"PPCut", cut_colour)?;
-        let gs = add_resource(doc, page, b"ExtGState", b"PPOverprint", overprint_state())?;
+        let gs = add_resource(
+            doc,
+            page,
+            b"ExtGState",
+            b"PPOverprint",
+            overprint_state(true, true),
+        )?;
         let path = geometry::rounded_rect_path(trim, cut.radius_mm * PT_PER_MM);
         ops += &format!("q /{gs} gs /{space} CS 1 SCN 0.5 w\n{path}S Q\n");
     }
@@ -238,12 +236,11 @@ fn separation(doc: &mut Document, name: &str, cmyk: [f32; 4]) -> Object {
     ])
 }
 
-/// An ExtGState that overprints strokes and fills.
-fn overprint_state() -> Object {
+/// An ExtGState that switches overprint on or off for fills (`op`) or strokes (`OP`).
+fn overprint_state(on: bool, stroke: bool) -> Object {
     let mut state = Dictionary::new();
     state.set("Type", Object::Name(b"ExtGState".to_vec()));
-    state.set("OP", true);
-    state.set("op", true);
+    state.set(if stroke { "OP" } else { "op" }, on);
     state.set("OPM", 1);
     Object::Dictionary(state)
 }
