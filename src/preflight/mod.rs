@@ -176,8 +176,46 @@ pub fn check_pdf(pdf: &[u8], pdfx: bool) -> Vec<Diagnostic> {
     findings.extend(check_fonts_embedded(&doc));
     if pdfx {
         findings.extend(check_pdfx_keys(&doc));
+        findings.extend(check_no_device_rgb(&doc));
     }
     findings
+}
+
+/// PDF/X-4 allows RGB only through ICC profiles: no `DeviceRGB` colour space, no `rg`/`RG`.
+fn check_no_device_rgb(doc: &Document) -> Vec<Diagnostic> {
+    let named = doc.objects.values().any(|o| mentions_device_rgb(o, 0));
+    let operators = doc.get_pages().into_values().any(|page| {
+        let content = doc.get_page_content(page).unwrap_or_default();
+        lopdf::content::Content::decode(&content).is_ok_and(|c| {
+            c.operations
+                .iter()
+                .any(|op| op.operator == "rg" || op.operator == "RG")
+        })
+    });
+    match named || operators {
+        true => vec![
+            Diagnostic::error("the PDF paints in DeviceRGB, which PDF/X-4 does not allow")
+                .with_hint("use ICC-based colours or CMYK in the template"),
+        ],
+        false => vec![],
+    }
+}
+
+fn mentions_device_rgb(object: &Object, depth: usize) -> bool {
+    match object {
+        Object::Name(name) => name == b"DeviceRGB",
+        Object::Array(items) if depth < 4 => {
+            items.iter().any(|o| mentions_device_rgb(o, depth + 1))
+        }
+        Object::Dictionary(dict) if depth < 4 => {
+            dict.iter().any(|(_, o)| mentions_device_rgb(o, depth + 1))
+        }
+        Object::Stream(stream) if depth < 4 => stream
+            .dict
+            .iter()
+            .any(|(_, o)| mentions_device_rgb(o, depth + 1)),
+        _ => false,
+    }
 }
 
 fn check_boxes(doc: &Document) -> Vec<Diagnostic> {
