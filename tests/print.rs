@@ -68,6 +68,22 @@ fn string(dict: &lopdf::Dictionary, key: &[u8]) -> String {
     }
 }
 
+/// One category (`ColorSpace`, `ExtGState`, …) of page 1's resources.
+fn page_resources<'a>(doc: &'a Document, category: &[u8]) -> &'a lopdf::Dictionary {
+    let page = doc.get_dictionary(doc.get_pages()[&1]).unwrap();
+    let resources = doc
+        .dereference(page.get(b"Resources").unwrap())
+        .unwrap()
+        .1
+        .as_dict()
+        .unwrap();
+    doc.dereference(resources.get(category).unwrap())
+        .unwrap()
+        .1
+        .as_dict()
+        .unwrap()
+}
+
 /// All content of page 1, decompressed, as text.
 fn page_content(doc: &Document) -> String {
     let page = doc.get_pages()[&1];
@@ -191,29 +207,11 @@ fn the_mousepad_has_an_overprinting_cut_contour_spot_colour() {
         content[cut..].contains(" c\n") && content[cut..].trim_end().ends_with("S Q"),
         "a closed rounded path on top"
     );
-    let page = doc.get_pages()[&1];
-    let resources = doc
-        .get_dictionary(page)
-        .unwrap()
-        .get(b"Resources")
-        .and_then(Object::as_reference)
-        .unwrap();
-    let resources = doc.get_dictionary(resources).unwrap();
-    let spaces = doc
-        .dereference(resources.get(b"ColorSpace").unwrap())
-        .unwrap()
-        .1
-        .as_dict()
-        .unwrap();
+    let spaces = page_resources(&doc, b"ColorSpace");
     let cut_space = spaces.get(b"PPCut").unwrap().as_array().unwrap();
     assert_eq!(cut_space[0].as_name().unwrap(), b"Separation");
     assert_eq!(cut_space[1].as_name().unwrap(), b"DieCut");
-    let states = doc
-        .dereference(resources.get(b"ExtGState").unwrap())
-        .unwrap()
-        .1
-        .as_dict()
-        .unwrap();
+    let states = page_resources(&doc, b"ExtGState");
     let overprint = states.get(b"PPOverprint").unwrap().as_dict().unwrap();
     assert!(overprint.get(b"OP").unwrap().as_bool().unwrap());
 }
@@ -401,20 +399,7 @@ fn black_text_is_pure_k_and_overprints() {
         !content.contains("0 0 0 0 k /PPOpFill"),
         "white never overprints"
     );
-    let page = doc.get_pages()[&1];
-    let resources = doc
-        .get_dictionary(page)
-        .unwrap()
-        .get(b"Resources")
-        .and_then(Object::as_reference)
-        .unwrap();
-    let resources = doc.get_dictionary(resources).unwrap();
-    let states = doc
-        .dereference(resources.get(b"ExtGState").unwrap())
-        .unwrap()
-        .1
-        .as_dict()
-        .unwrap();
+    let states = page_resources(&doc, b"ExtGState");
     let fill = states.get(b"PPOpFill").unwrap().as_dict().unwrap();
     assert!(fill.get(b"op").unwrap().as_bool().unwrap());
 }

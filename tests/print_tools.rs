@@ -69,33 +69,6 @@ fn pdffonts_reports_every_font_embedded() {
 }
 
 #[test]
-#[ignore = "needs poppler-utils (pdfinfo)"]
-fn pdfinfo_shows_the_trim_box_in_millimetres() {
-    for file in rendered()
-        .1
-        .iter()
-        .filter(|f| arg(f).ends_with("poster-a2.pdf"))
-    {
-        let info = run("pdfinfo", &["-box", arg(file)]);
-        let trim = info
-            .lines()
-            .find(|l| l.starts_with("TrimBox:"))
-            .expect("a TrimBox line");
-        let n: Vec<f64> = trim
-            .split_whitespace()
-            .skip(1)
-            .map(|v| v.parse().unwrap())
-            .collect();
-        assert_size(
-            ((n[2] - n[0]) / PT_PER_MM, (n[3] - n[1]) / PT_PER_MM),
-            (420.0, 594.0),
-            "A2 TrimBox",
-        );
-        assert!(info.contains("Pages:           1"), "{info}");
-    }
-}
-
-#[test]
 #[ignore = "needs poppler-utils (pdftotext)"]
 fn pdftotext_extracts_names_with_diacritics() {
     let files = &rendered().1;
@@ -200,32 +173,44 @@ fn ghostscript_separates_a_cut_contour_plate_for_the_mousepad() {
     );
 }
 
+/// A box as pdfinfo prints it, e.g. `TrimBox:  8.50  8.50  688.82  575.43`.
+fn pdfinfo_box(info: &str, name: &str) -> [f64; 4] {
+    let line = info
+        .lines()
+        .find(|l| l.starts_with(name))
+        .unwrap_or_else(|| panic!("{name} in {info}"));
+    let n: Vec<f64> = line
+        .split_whitespace()
+        .skip(1)
+        .map(|v| v.parse().unwrap())
+        .collect();
+    [n[0], n[1], n[2], n[3]]
+}
+
 #[test]
 #[ignore = "needs poppler-utils (pdfinfo)"]
-fn pdfinfo_shows_nested_bleed_and_media_boxes() {
-    for file in rendered()
-        .1
-        .iter()
-        .filter(|f| arg(f).ends_with("mousepad.pdf"))
-    {
-        let info = run("pdfinfo", &["-box", arg(file)]);
-        let read = |name: &str| -> Vec<f64> {
-            let line = info
-                .lines()
-                .find(|l| l.starts_with(name))
-                .unwrap_or_else(|| panic!("{name} in {info}"));
-            line.split_whitespace()
-                .skip(1)
-                .map(|v| v.parse().unwrap())
-                .collect()
-        };
-        let (media, bleed, trim) = (read("MediaBox:"), read("BleedBox:"), read("TrimBox:"));
-        let mm = |b: &[f64]| ((b[2] - b[0]) / PT_PER_MM, (b[3] - b[1]) / PT_PER_MM);
-        assert_size(mm(&trim), (240.0, 200.0), "TrimBox");
-        assert_size(mm(&bleed), (246.0, 206.0), "BleedBox");
-        assert_size(mm(&media), (264.0, 224.0), "MediaBox");
-        assert!(
-            media[0] < bleed[0] && bleed[0] < trim[0] && trim[2] < bleed[2] && bleed[2] < media[2]
-        );
+fn pdfinfo_shows_nested_trim_bleed_and_media_boxes_in_millimetres() {
+    let sizes = [
+        ("poster-a2.pdf", (420.0, 594.0)),
+        ("poster-a3.pdf", (297.0, 420.0)),
+        ("mousepad.pdf", (240.0, 200.0)),
+    ];
+    for (suffix, size) in sizes {
+        for file in rendered().1.iter().filter(|f| arg(f).ends_with(suffix)) {
+            let info = run("pdfinfo", &["-box", arg(file)]);
+            assert!(info.contains("Pages:           1"), "{info}");
+            let [media, bleed, trim] =
+                ["MediaBox:", "BleedBox:", "TrimBox:"].map(|name| pdfinfo_box(&info, name));
+            let mm = |b: [f64; 4]| ((b[2] - b[0]) / PT_PER_MM, (b[3] - b[1]) / PT_PER_MM);
+            assert_size(mm(trim), size, "TrimBox");
+            assert_size(mm(bleed), (size.0 + 6.0, size.1 + 6.0), "BleedBox");
+            assert_size(mm(media), (size.0 + 24.0, size.1 + 24.0), "MediaBox");
+            assert!(
+                media[0] < bleed[0]
+                    && bleed[0] < trim[0]
+                    && trim[2] < bleed[2]
+                    && bleed[2] < media[2]
+            );
+        }
     }
 }
