@@ -3,6 +3,7 @@
 //!
 //! The data flows one way: [`spec`] → [`world`] → [`render`] → [`batch`], driven by [`cli`].
 
+pub mod assets;
 pub mod batch;
 pub mod cli;
 pub mod diag;

@@ -5,13 +5,14 @@ pub mod report;
 
 use std::collections::HashMap;
 use std::panic::AssertUnwindSafe;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use indicatif::ProgressBar;
 use typst::foundations::Bytes;
 
+use crate::assets::read_image;
 use crate::diag::Diagnostic;
 use crate::format::Format;
 use crate::preflight;
@@ -25,9 +26,6 @@ use crate::spec::workspace::{PersonaSource, ThemeSource, Workspace};
 use crate::world::Base;
 
 pub use report::{Outcome, Report};
-
-/// Images larger than this are refused before they are read.
-pub const MAX_IMAGE_BYTES: u64 = 50 * 1024 * 1024;
 
 /// How a batch runs.
 pub struct RunOptions<'a> {
@@ -135,7 +133,11 @@ fn read_photo(source: &PersonaSource) -> Result<Option<(String, Bytes)>, Diagnos
         return Ok(None);
     };
     let bytes = read_image(path).map_err(|message| {
-        Diagnostic::error(format!("{}: the photo {message}", source.id)).in_file(&source.path)
+        crate::spec::error_at_key_in(
+            &source.path,
+            "photo",
+            format!("{}: the photo {message}", source.id),
+        )
     })?;
     Ok(Some((asset_path("photo", path), bytes)))
 }
@@ -145,48 +147,13 @@ fn read_logo(theme: &ThemeSource) -> Result<Option<(String, Bytes)>, Diagnostic>
         return Ok(None);
     };
     let bytes = read_image(path).map_err(|message| {
-        let diag = Diagnostic::error(format!(
-            "the logo of theme `{}` {message}",
-            theme.theme.name
-        ));
+        let message = format!("the logo of theme `{}` {message}", theme.theme.name);
         match &theme.path {
-            Some(theme_path) => diag.in_file(theme_path),
-            None => diag,
+            Some(theme_path) => crate::spec::error_at_key_in(theme_path, "file", message),
+            None => Diagnostic::error(message),
         }
     })?;
     Ok(Some((asset_path("logo", path), bytes)))
-}
-
-/// Reads an image file of a supported type, refusing huge files.
-fn read_image(path: &Path) -> Result<Bytes, String> {
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .unwrap_or("")
-        .to_ascii_lowercase();
-    if !matches!(
-        ext.as_str(),
-        "jpg" | "jpeg" | "png" | "webp" | "gif" | "svg" | "pdf"
-    ) {
-        return Err(format!(
-            "{} is not a supported image (use JPEG, PNG, WebP, SVG or PDF)",
-            path.display()
-        ));
-    }
-    let size = std::fs::metadata(path)
-        .map_err(|e| format!("{} cannot be read ({e})", path.display()))?
-        .len();
-    if size > MAX_IMAGE_BYTES {
-        return Err(format!(
-            "{} is too large ({} MiB; at most {} MiB)",
-            path.display(),
-            size >> 20,
-            MAX_IMAGE_BYTES >> 20
-        ));
-    }
-    std::fs::read(path)
-        .map(Bytes::new)
-        .map_err(|e| format!("{} cannot be read ({e})", path.display()))
 }
 
 /// Every persona × theme × format, persona first so a persona's documents run together.

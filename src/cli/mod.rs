@@ -78,11 +78,11 @@ fn output_intent(ws: &Workspace) -> Result<OutputIntent, Diagnostic> {
         .as_deref()
         .unwrap_or("FOGRA39");
     crate::print::load_output_intent(written, &ws.root).map_err(|message| {
-        let file = ws.root.join(workspace::PROJECT_FILE);
-        match crate::spec::load_toml::<toml::Value>(&file) {
-            Ok(loaded) => loaded.error_at_key("output_intent", message),
-            Err(_) => Diagnostic::error(message),
-        }
+        crate::spec::error_at_key_in(
+            &ws.root.join(workspace::PROJECT_FILE),
+            "output_intent",
+            message,
+        )
     })
 }
 
@@ -103,9 +103,7 @@ fn check_fonts(ws: &Workspace, base: &Base) -> Result<(), Diagnostic> {
                 theme.name
             );
             let diag = match &source.path {
-                Some(path) => crate::spec::load_toml::<toml::Value>(path)
-                    .map(|l| l.error_at_key(key, message.clone()))
-                    .unwrap_or_else(|_| Diagnostic::error(message.clone())),
+                Some(path) => crate::spec::error_at_key_in(path, key, message),
                 None => Diagnostic::error(message),
             };
             let known = fonts::family_names(base.book()).join(", ");

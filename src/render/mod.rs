@@ -75,8 +75,8 @@ fn compile_at(base: &Base, job: &Job, fit: f64) -> Result<Laid, Vec<Diagnostic>>
     let data = data::build(job.persona, job.theme, job.format, job.project, fit);
     let world = job_world(base, job, &data.value);
     let Warned { output, warnings } = typst::compile::<PagedDocument>(&world);
-    let document = output.map_err(|errors| convert(&world, &errors))?;
-    let mut warnings = convert(&world, &warnings);
+    let document = output.map_err(|errors| convert(job, &world, &errors))?;
+    let mut warnings = convert(job, &world, &warnings);
     warnings.extend(data.omitted.into_iter().map(Diagnostic::warning));
     Ok(Laid {
         document,
@@ -123,8 +123,59 @@ fn longest_fields(persona: &crate::spec::persona::Persona) -> Vec<String> {
 }
 
 /// Converts Typst's diagnostics, pointing at the template file the user knows.
-fn convert(world: &JobWorld, diagnostics: &[SourceDiagnostic]) -> Vec<Diagnostic> {
-    diagnostics.iter().map(|d| convert_one(world, d)).collect()
+fn convert(job: &Job, world: &JobWorld, diagnostics: &[SourceDiagnostic]) -> Vec<Diagnostic> {
+    diagnostics
+        .iter()
+        .map(|d| blame_assets(job, convert_one(world, d)))
+        .collect()
+}
+
+/// A diagnostic inside a job's image (a broken SVG, say) names the persona or theme,
+/// the key and the real file rather than Typst's virtual path.
+fn blame_assets(job: &Job, diag: Diagnostic) -> Diagnostic {
+    let Some((path, _)) = diag.position() else {
+        return diag;
+    };
+    let virtual_path = format!("/{}", path.display());
+    let photo = job
+        .persona
+        .photo
+        .as_deref()
+        .filter(|p| data::asset_path("photo", p) == virtual_path);
+    let logo = job
+        .theme
+        .logo
+        .as_deref()
+        .filter(|p| data::asset_path("logo", p) == virtual_path);
+    let (what, real, file, key) = match (photo, logo) {
+        (Some(real), _) => (
+            format!("{}: the photo", job.persona.id),
+            real,
+            Some(job.persona.path.as_path()),
+            "photo",
+        ),
+        (None, Some(real)) => (
+            format!("theme `{}`: the logo", job.theme.theme.name),
+            real,
+            job.theme.path.as_deref(),
+            "file",
+        ),
+        (None, None) => return diag,
+    };
+    let message = format!(
+        "{what} {} cannot be used ({})",
+        real.display(),
+        diag.message
+    );
+    let blamed = match file {
+        Some(file) => crate::spec::error_at_key_in(file, key, message),
+        None => Diagnostic::error(message),
+    };
+    Diagnostic {
+        severity: diag.severity,
+        ..blamed
+    }
+    .with_hint("open the image in an editor, save it again, or choose another file")
 }
 
 fn convert_one(world: &JobWorld, source: &SourceDiagnostic) -> Diagnostic {

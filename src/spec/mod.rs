@@ -42,6 +42,16 @@ impl<T> Loaded<T> {
     }
 }
 
+/// An error pointing at `key = ` in the file at `path` (read again for the purpose),
+/// or at the file as a whole when the key or file cannot be found.
+pub fn error_at_key_in(path: &Path, key: &str, message: impl Into<String>) -> Diagnostic {
+    let message = message.into();
+    match read_text(path) {
+        Ok(text) => Diagnostic::error(message).at(path, text.clone(), find_key(&text, key)),
+        Err(_) => Diagnostic::error(message).in_file(path),
+    }
+}
+
 /// Reads and parses a TOML file into `T`, with a diagnostic on any failure.
 pub fn load_toml<T: DeserializeOwned>(path: &Path) -> Result<Loaded<T>, Diagnostic> {
     let text = read_text(path)?;
@@ -86,6 +96,12 @@ fn toml_diagnostic(path: &Path, text: &Arc<str>, err: &toml::de::Error) -> Diagn
     let mut diag = Diagnostic::error(lowercase_first(&message)).at(path, text.clone(), err.span());
     if let Some(hint) = did_you_mean(&message) {
         diag = diag.with_hint(hint);
+    }
+    if let Some(field) = message
+        .strip_prefix("missing field `")
+        .and_then(|r| r.split('`').next())
+    {
+        diag = diag.with_hint(format!("add `{field} = …` to this file; it is required"));
     }
     diag
 }

@@ -223,6 +223,24 @@ fn optional_folder(
     Ok(Some(dir))
 }
 
+/// The most items any list in a persona may have.
+pub const MAX_LIST_ITEMS: usize = 1000;
+
+/// The key of the first list in the persona with more than [`MAX_LIST_ITEMS`] items.
+fn oversized_list(persona: &Persona) -> Option<String> {
+    fn walk(key: &str, value: &serde_json::Value) -> Option<String> {
+        match value {
+            serde_json::Value::Array(items) if items.len() > MAX_LIST_ITEMS => {
+                Some(key.to_string())
+            }
+            serde_json::Value::Array(items) => items.iter().find_map(|v| walk(key, v)),
+            serde_json::Value::Object(map) => map.iter().find_map(|(k, v)| walk(k, v)),
+            _ => None,
+        }
+    }
+    walk("", &serde_json::to_value(persona).ok()?)
+}
+
 /// A persona file loaded and checked, with its id, language and photo resolved.
 #[derive(Debug, Clone)]
 pub struct PersonaSource {
@@ -247,6 +265,12 @@ impl Workspace {
             return Err(loaded
                 .error_at_key("name", "the persona's `name` is empty")
                 .with_hint("every persona needs a name, e.g. name = \"Peter de Vries\""));
+        }
+        if let Some(key) = oversized_list(persona) {
+            let message = format!("`{key}` has more than {MAX_LIST_ITEMS} items");
+            return Err(loaded
+                .error_at_key(&key, message)
+                .with_hint("a persona is read from a wall: keep lists short"));
         }
         let stem = path
             .file_stem()

@@ -150,5 +150,14 @@ impl World for JobWorld<'_> {
 }
 
 fn not_found(id: FileId) -> FileError {
+    if let VirtualRoot::Package(package) = id.root() {
+        return FileError::Other(Some(
+            format!(
+                "package {package} is not available: personapress renders offline and loads no packages \
+                 (hint: copy the package's files into the project's templates folder and import them by path)"
+            )
+            .into(),
+        ));
+    }
     FileError::NotFound(PathBuf::from(id.vpath().get_with_slash()))
 }
