@@ -255,3 +255,73 @@ fn the_same_inputs_give_identical_pdfs() {
         assert!(a == b, "{format} is byte-identical run after run");
     }
 }
+
+#[test]
+fn a_symlink_pointing_out_of_the_project_is_refused() {
+    let (_temp, project) = fixture("minimal");
+    std::fs::create_dir_all(project.join("photos")).unwrap();
+    std::os::unix::fs::symlink("/etc/hostname", project.join("photos/mo.jpg")).unwrap();
+    write(
+        &project.join("personas/mo.toml"),
+        "name = \"Mo\"\nphoto = \"../photos/mo.jpg\"\n",
+    );
+    let result = personapress(&["check", project.to_str().unwrap(), "-q"]);
+    assert_eq!(result.status.code(), Some(1));
+    assert!(
+        stderr(&result).contains("points outside the project folder"),
+        "{}",
+        stderr(&result)
+    );
+}
+
+#[test]
+fn huge_files_are_refused_before_they_are_read() {
+    let (_temp, project) = fixture("minimal");
+    let toml = std::fs::File::create(project.join("personas/big.toml")).unwrap();
+    toml.set_len(50 * 1024 * 1024).unwrap();
+    std::fs::create_dir_all(project.join("photos")).unwrap();
+    let photo = std::fs::File::create(project.join("photos/big.jpg")).unwrap();
+    photo.set_len(200 * 1024 * 1024).unwrap();
+    write(
+        &project.join("personas/mo.toml"),
+        "name = \"Mo\"\nphoto = \"../photos/big.jpg\"\n",
+    );
+    let result = personapress(&["check", project.to_str().unwrap(), "-q"]);
+    assert_eq!(result.status.code(), Some(1));
+    let err = stderr(&result);
+    assert!(err.contains("big.toml is too large (50 MiB"), "{err}");
+    assert!(err.contains("big.jpg is too large (200 MiB"), "{err}");
+}
+
+#[test]
+fn a_failed_render_keeps_the_earlier_good_pdf() {
+    let (_temp, project) = fixture("minimal");
+    let path = project.to_str().unwrap();
+    assert!(
+        personapress(&["render", path, "-q", "-f", "poster-a3"])
+            .status
+            .success()
+    );
+    let pdf = project.join("dist/mo/mo.poster-a3.pdf");
+    let before = std::fs::read(&pdf).unwrap();
+    write(
+        &project.join("personas/mo.toml"),
+        "name = \"Mo\"\nage = \"not a number\"\n",
+    );
+    assert_eq!(
+        personapress(&["render", path, "-q", "-f", "poster-a3"])
+            .status
+            .code(),
+        Some(1)
+    );
+    assert_eq!(
+        std::fs::read(&pdf).unwrap(),
+        before,
+        "the earlier output is untouched"
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(project.join("dist/mo"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(leftovers.len(), 1, "no temporary files: {leftovers:?}");
+}

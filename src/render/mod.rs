@@ -219,10 +219,17 @@ pub fn export_pdf(
         standards,
         ..PdfOptions::default()
     };
-    typst_pdf::pdf(document, &options).map_err(|errors| {
-        errors
-            .iter()
-            .map(|e| Diagnostic::error(format!("pdf export failed ({})", e.message)))
-            .collect()
-    })
+    typst_pdf::pdf(document, &options).map_err(|errors| errors.iter().map(export_error).collect())
+}
+
+/// A PDF export error, with advice for the one a user can cause: a character no font has.
+fn export_error(error: &SourceDiagnostic) -> Diagnostic {
+    let diag = Diagnostic::error(format!("pdf export failed ({})", error.message));
+    match error.message.contains("could not be displayed") {
+        true => diag.with_hint(
+            "the text uses a character none of the fonts has; an accessible (PDF/UA) briefing cannot show \
+             it as a blank box: remove the character, or put a font that has it in the project's `fonts` folder",
+        ),
+        false => diag,
+    }
 }

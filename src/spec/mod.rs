@@ -54,7 +54,14 @@ pub fn error_at_key_in(path: &Path, key: &str, message: impl Into<String>) -> Di
 
 /// Reads and parses a TOML file into `T`, with a diagnostic on any failure.
 pub fn load_toml<T: DeserializeOwned>(path: &Path) -> Result<Loaded<T>, Diagnostic> {
-    let text = read_text(path)?;
+    parse_toml(path, read_text(path)?)
+}
+
+/// Parses TOML text that came from `path` into `T`, with a diagnostic on failure.
+pub fn parse_toml<T: DeserializeOwned>(
+    path: &Path,
+    text: Arc<str>,
+) -> Result<Loaded<T>, Diagnostic> {
     let value = toml::from_str(&text).map_err(|err| toml_diagnostic(path, &text, &err))?;
     Ok(Loaded {
         value,

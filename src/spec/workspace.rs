@@ -223,6 +223,24 @@ fn optional_folder(
     Ok(Some(dir))
 }
 
+/// The checks on a parsed persona that the TOML parser cannot make: a name,
+/// bounded lists.
+pub fn check_persona(loaded: &Loaded<Persona>) -> Result<(), Diagnostic> {
+    let persona = &loaded.value;
+    if persona.name.trim().is_empty() {
+        return Err(loaded
+            .error_at_key("name", "the persona's `name` is empty")
+            .with_hint("every persona needs a name, e.g. name = \"Peter de Vries\""));
+    }
+    if let Some(key) = oversized_list(persona) {
+        let message = format!("`{key}` has more than {MAX_LIST_ITEMS} items");
+        return Err(loaded
+            .error_at_key(&key, message)
+            .with_hint("a persona is read from a wall: keep lists short"));
+    }
+    Ok(())
+}
+
 /// The most items any list in a persona may have.
 pub const MAX_LIST_ITEMS: usize = 1000;
 
@@ -260,18 +278,8 @@ impl Workspace {
     /// Loads one persona file and checks what the TOML parser cannot.
     pub fn load_persona(&self, path: &Path) -> Result<PersonaSource, Diagnostic> {
         let loaded: Loaded<Persona> = load_toml(path)?;
+        check_persona(&loaded)?;
         let persona = &loaded.value;
-        if persona.name.trim().is_empty() {
-            return Err(loaded
-                .error_at_key("name", "the persona's `name` is empty")
-                .with_hint("every persona needs a name, e.g. name = \"Peter de Vries\""));
-        }
-        if let Some(key) = oversized_list(persona) {
-            let message = format!("`{key}` has more than {MAX_LIST_ITEMS} items");
-            return Err(loaded
-                .error_at_key(&key, message)
-                .with_hint("a persona is read from a wall: keep lists short"));
-        }
         let stem = path
             .file_stem()
             .unwrap_or_default()
