@@ -7,7 +7,9 @@ use serde::Serialize;
 use crate::spec::project::Project;
 
 /// A print product personapress renders from a persona.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Format {
     /// A2 wall poster, 420 × 594 mm portrait.

@@ -325,3 +325,50 @@ fn a_failed_render_keeps_the_earlier_good_pdf() {
         .collect();
     assert_eq!(leftovers.len(), 1, "no temporary files: {leftovers:?}");
 }
+
+#[test]
+fn unchanged_documents_are_not_rendered_again() {
+    let (_temp, project) = fixture("minimal");
+    let path = project.to_str().unwrap();
+    assert!(personapress(&["render", path, "-q"]).status.success());
+    let pdf = project.join("dist/mo/mo.poster-a2.pdf");
+    let first_modified = std::fs::metadata(&pdf).unwrap().modified().unwrap();
+
+    let again = personapress(&["render", path]);
+    assert!(
+        stderr(&again).contains("wrote 0 of 4 documents") && stderr(&again).contains("4 unchanged"),
+        "{}",
+        stderr(&again)
+    );
+    assert_eq!(
+        std::fs::metadata(&pdf).unwrap().modified().unwrap(),
+        first_modified,
+        "not rewritten"
+    );
+    let report = report(&project.join("dist"));
+    assert_eq!(report["summary"]["skipped"], 4);
+    assert_eq!(report["summary"]["written"], 4, "the report stays complete");
+    assert!(
+        entry(&report, "mo", "poster-a2")["sha256"]
+            .as_str()
+            .is_some()
+    );
+
+    write(
+        &project.join("personas/mo.toml"),
+        "name = \"Mo\"\ntagline = \"Changed one line\"\n",
+    );
+    let changed = personapress(&["render", path]);
+    assert!(
+        stderr(&changed).contains("wrote 4 of 4 documents"),
+        "{}",
+        stderr(&changed)
+    );
+
+    let forced = personapress(&["render", path, "--force"]);
+    assert!(
+        stderr(&forced).contains("wrote 4 of 4 documents"),
+        "{}",
+        stderr(&forced)
+    );
+}

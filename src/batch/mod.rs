@@ -1,6 +1,7 @@
 //! Planning persona × theme × format jobs, running them on a bounded pool and
 //! folding their outcomes into a report.
 
+pub mod cache;
 pub mod report;
 
 use std::collections::HashMap;
@@ -27,6 +28,8 @@ use crate::world::Base;
 
 pub use report::{Outcome, Report};
 
+use cache::{KeyBuilder, Previous};
+
 /// How a batch runs.
 pub struct RunOptions<'a> {
     /// Worker threads; each lays out and exports one document at a time.
@@ -37,6 +40,8 @@ pub struct RunOptions<'a> {
     pub progress: &'a ProgressBar,
     /// The PDF/X output intent for print formats (`None` when `[print] pdfx = false`).
     pub output_intent: Option<OutputIntent>,
+    /// Render every document even when its inputs are unchanged.
+    pub force: bool,
 }
 
 /// Logo bytes per theme, or why the logo could not be read.
@@ -48,6 +53,8 @@ struct Context<'a> {
     base: &'a Base,
     options: &'a RunOptions<'a>,
     logos: Vec<Logo>,
+    previous: Previous,
+    shared_key: KeyBuilder,
 }
 
 /// A persona ready to render: the loaded file and its photo bytes.
@@ -72,6 +79,11 @@ pub fn run(ws: &Workspace, base: &Base, options: &RunOptions) -> Vec<Outcome> {
         base,
         options,
         logos: ws.themes.iter().map(read_logo).collect(),
+        previous: match options.write && !options.force {
+            true => Previous::load(&ws.out),
+            false => Previous::default(),
+        },
+        shared_key: shared_key(ws, base, options),
     };
     let plan = plan(&ready, ws);
     options.progress.set_length(plan.len() as u64);
@@ -100,6 +112,25 @@ pub fn run(ws: &Workspace, base: &Base, options: &RunOptions) -> Vec<Outcome> {
         .filter_map(|m| m.into_inner().unwrap_or_else(|e| e.into_inner()));
     outcomes.extend(results);
     outcomes
+}
+
+/// The part of every document's key that the whole run shares: templates and fonts,
+/// the project file, the output intent and the date source.
+fn shared_key(ws: &Workspace, base: &Base, options: &RunOptions) -> KeyBuilder {
+    let project =
+        std::fs::read(ws.root.join(crate::spec::workspace::PROJECT_FILE)).unwrap_or_default();
+    let intent = options
+        .output_intent
+        .as_ref()
+        .map(|i| sha256_hex(&i.profile))
+        .unwrap_or_default();
+    let epoch = std::env::var("SOURCE_DATE_EPOCH").unwrap_or_default();
+    KeyBuilder::new(&[
+        base.fingerprint().as_bytes(),
+        &project,
+        intent.as_bytes(),
+        epoch.as_bytes(),
+    ])
 }
 
 /// Loads each persona file; failures become outcomes, duplicates of an id are refused.
@@ -175,6 +206,11 @@ impl Context<'_> {
     /// Runs one document, turning a panic into an internal error for that document alone.
     fn run_guarded(&self, ready: &Ready, theme: usize, format: Format) -> Outcome {
         let mut outcome = Outcome::new(&ready.source, &self.ws.themes[theme], format);
+        let key = self.key(ready, theme, format);
+        if self.previous.reuse(&mut outcome, &key, &self.ws.out) {
+            return outcome;
+        }
+        outcome.key = Some(key);
         let result = std::panic::catch_unwind(AssertUnwindSafe(|| {
             self.run_one(ready, theme, format, &mut outcome)
         }));
@@ -193,6 +229,35 @@ impl Context<'_> {
                 .push(Diagnostic::error(message).with_hint(hint));
         }
         outcome
+    }
+
+    /// The hash of everything that shapes this document.
+    fn key(&self, ready: &Ready, theme: usize, format: Format) -> String {
+        let persona = serde_json::to_vec(&ready.source.persona).unwrap_or_default();
+        let theme_json = serde_json::to_vec(&self.ws.themes[theme].theme).unwrap_or_default();
+        let photo = ready
+            .photo
+            .as_ref()
+            .map(|(_, bytes)| bytes.as_slice())
+            .unwrap_or_default();
+        let logo = match &self.logos[theme] {
+            Ok(Some((_, bytes))) => bytes.as_slice(),
+            _ => &[],
+        };
+        let id = format!(
+            "{}/{}/{}",
+            ready.source.id,
+            ready.source.language.code(),
+            format
+        );
+        self.shared_key
+            .clone()
+            .part(id.as_bytes())
+            .part(&persona)
+            .part(photo)
+            .part(&theme_json)
+            .part(logo)
+            .finish()
     }
 
     fn run_one(&self, ready: &Ready, theme_index: usize, format: Format, outcome: &mut Outcome) {

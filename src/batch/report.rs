@@ -33,6 +33,10 @@ pub struct Outcome {
     pub warnings: Vec<Diagnostic>,
     /// Errors: the document failed.
     pub errors: Vec<Diagnostic>,
+    /// The hash of every input of the document, for incremental rendering.
+    pub key: Option<String>,
+    /// The inputs were unchanged and the earlier file was kept.
+    pub skipped: bool,
 }
 
 impl Outcome {
@@ -77,6 +81,8 @@ impl Outcome {
             fit: 1.0,
             warnings: vec![],
             errors: vec![],
+            key: None,
+            skipped: false,
         }
     }
 
@@ -130,10 +136,12 @@ pub struct Summary {
     pub warnings: usize,
     /// Errors over all documents.
     pub errors: usize,
+    /// Documents whose inputs were unchanged, not rendered again.
+    pub skipped: usize,
 }
 
 /// One line of the report.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, serde::Deserialize)]
 pub struct Entry {
     pub persona: String,
     pub persona_file: String,
@@ -147,6 +155,12 @@ pub struct Entry {
     pub fit: f64,
     pub warnings: Vec<String>,
     pub errors: Vec<String>,
+    /// The hash of the document's inputs; an unchanged key means nothing to render.
+    #[serde(default)]
+    pub key: Option<String>,
+    /// Whether this run kept the earlier file because the inputs were unchanged.
+    #[serde(default)]
+    pub skipped: bool,
 }
 
 impl Report {
@@ -175,6 +189,7 @@ pub fn summarize(outcomes: &[Outcome]) -> Summary {
         failed: outcomes.iter().filter(|o| o.failed()).count(),
         warnings: outcomes.iter().map(|o| o.warnings.len()).sum(),
         errors: outcomes.iter().map(|o| o.errors.len()).sum(),
+        skipped: outcomes.iter().filter(|o| o.skipped).count(),
     }
 }
 
@@ -197,5 +212,7 @@ fn entry(o: &Outcome, out: &Path, root: &Path) -> Entry {
         fit: o.fit,
         warnings: o.warnings.iter().map(Diagnostic::one_line).collect(),
         errors: o.errors.iter().map(Diagnostic::one_line).collect(),
+        key: o.key.clone(),
+        skipped: o.skipped,
     }
 }

@@ -60,4 +60,8 @@ pub struct RenderArgs {
     /// Output folder (default: the project's `out`, else `dist` in the project folder).
     #[arg(short, long, env = "PERSONAPRESS_OUT")]
     pub out: Option<PathBuf>,
+
+    /// Render every document, also those whose inputs did not change since the last run.
+    #[arg(long)]
+    pub force: bool,
 }

@@ -116,7 +116,13 @@ fn check_fonts(ws: &Workspace, base: &Base) -> Result<(), Diagnostic> {
 }
 
 /// Runs the batch with a progress bar on a terminal.
-pub fn run_batch(prepared: &Prepared, args: &args::ProjectArgs, write: bool) -> Vec<Outcome> {
+/// `write` is false for `check`; `force` renders documents whose inputs did not change.
+pub fn run_batch(
+    prepared: &Prepared,
+    args: &args::ProjectArgs,
+    write: bool,
+    force: bool,
+) -> Vec<Outcome> {
     let progress = progress_bar(args.quiet);
     let jobs = args
         .jobs
@@ -126,6 +132,7 @@ pub fn run_batch(prepared: &Prepared, args: &args::ProjectArgs, write: bool) -> 
         write,
         progress: &progress,
         output_intent: prepared.intent.clone(),
+        force,
     };
     let outcomes = batch::run(&prepared.ws, &prepared.base, &options);
     progress.finish_and_clear();

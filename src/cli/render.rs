@@ -20,7 +20,7 @@ pub fn run(args: &RenderArgs) -> i32 {
         }
     };
     let ws = &prepared.ws;
-    let outcomes = run_batch(&prepared, &args.project, true);
+    let outcomes = run_batch(&prepared, &args.project, true, args.force);
     print_findings(&outcomes, args.project.quiet);
     let report = Report::new(ws.project.title.clone(), &outcomes, &ws.out, &ws.root);
     let report_path = ws.out.join("report.json");
@@ -30,9 +30,13 @@ pub fn run(args: &RenderArgs) -> i32 {
     }
     let s = summarize(&outcomes);
     if !args.project.quiet {
+        let rendered = s.written - s.skipped;
+        let unchanged = match s.skipped {
+            0 => String::new(),
+            n => format!(" ({n} unchanged, not rendered again)"),
+        };
         eprintln!(
-            "wrote {} of {} documents to {} in {:.2} s: {} warnings, {} errors",
-            s.written,
+            "wrote {rendered} of {} documents to {}{unchanged} in {:.2} s: {} warnings, {} errors",
             s.documents,
             ws.out.display(),
             started.elapsed().as_secs_f64(),

@@ -6,6 +6,8 @@ use typst::foundations::Bytes;
 use typst::text::{Font, FontBook};
 use typst_kit::fonts::FontStore;
 
+use sha2::{Digest, Sha256};
+
 use crate::diag::Diagnostic;
 
 /// Font files shipped with personapress (see `fonts/` and its licences).
@@ -25,14 +27,18 @@ const BUNDLED: &[&[u8]] = &[
 const MAX_FONT_BYTES: u64 = 64 * 1024 * 1024;
 
 /// Builds the font store: bundled fonts first, then Typst's, then the project's folder.
-pub fn load(project_fonts: Option<&Path>) -> Result<FontStore, Diagnostic> {
+/// Every project font file's bytes are fed to `fingerprint`.
+pub fn load(
+    project_fonts: Option<&Path>,
+    fingerprint: &mut Sha256,
+) -> Result<FontStore, Diagnostic> {
     let mut store = FontStore::new();
     for data in BUNDLED {
         push_all(&mut store, Bytes::new(*data));
     }
     store.extend(typst_kit::fonts::embedded());
     if let Some(dir) = project_fonts {
-        load_dir(&mut store, dir)?;
+        load_dir(&mut store, dir, fingerprint)?;
     }
     Ok(store)
 }
@@ -45,7 +51,7 @@ fn push_all(store: &mut FontStore, data: Bytes) {
 }
 
 /// Loads every `.ttf`, `.otf`, `.ttc` and `.otc` below `dir`, in a stable order.
-fn load_dir(store: &mut FontStore, dir: &Path) -> Result<(), Diagnostic> {
+fn load_dir(store: &mut FontStore, dir: &Path, fingerprint: &mut Sha256) -> Result<(), Diagnostic> {
     let mut files = Vec::new();
     collect_font_files(dir, &mut files).map_err(|err| {
         Diagnostic::error(format!(
@@ -63,6 +69,7 @@ fn load_dir(store: &mut FontStore, dir: &Path) -> Result<(), Diagnostic> {
             Diagnostic::error(format!("cannot read the font file {}", path.display()))
                 .in_file(&path)
         })?;
+        fingerprint.update(&data);
         push_all(store, Bytes::new(data));
     }
     Ok(())

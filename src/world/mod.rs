@@ -18,6 +18,8 @@ use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, World};
 use typst_kit::fonts::FontStore;
 
+use sha2::{Digest, Sha256};
+
 use crate::diag::Diagnostic;
 
 /// The virtual path of a job's data file.
@@ -29,6 +31,7 @@ pub struct Base {
     fonts: FontStore,
     templates: HashMap<FileId, (Source, PathBuf)>,
     today: Option<Datetime>,
+    fingerprint: String,
 }
 
 impl Base {
@@ -37,8 +40,14 @@ impl Base {
         project_fonts: Option<&Path>,
         template_dir: Option<&Path>,
     ) -> Result<Self, Diagnostic> {
-        let fonts = fonts::load(project_fonts)?;
-        let templates = templates::load(template_dir)?
+        let mut fingerprint = Sha256::new();
+        let fonts = fonts::load(project_fonts, &mut fingerprint)?;
+        let files = templates::load(template_dir)?;
+        for file in &files {
+            fingerprint.update(file.name.as_bytes());
+            fingerprint.update(file.text.as_bytes());
+        }
+        let templates = files
             .into_iter()
             .map(|file| {
                 let id = file_id(&format!("/{}", file.name));
@@ -50,7 +59,14 @@ impl Base {
             fonts,
             templates,
             today: None,
+            fingerprint: crate::render::output::hex(&fingerprint.finalize()),
         })
+    }
+
+    /// A hash of everything shared that shapes every document: templates and the
+    /// project's fonts (the bundled ones change only with the program version).
+    pub fn fingerprint(&self) -> &str {
+        &self.fingerprint
     }
 
     /// The font book, to check the families a theme names.
