@@ -59,6 +59,7 @@ fn check(project: &Path) -> Vec<String> {
         write: false,
         progress: &ProgressBar::hidden(),
         output_intent: prepared.intent.clone(),
+        force: false,
     };
     let outcomes = batch::run(&prepared.ws, &prepared.base, &options);
     outcomes
