@@ -7,6 +7,7 @@ pub mod assets;
 pub mod batch;
 pub mod cli;
 pub mod diag;
+pub mod export;
 pub mod format;
 pub mod preflight;
 pub mod print;

@@ -60,6 +60,7 @@ fn check(project: &Path) -> Vec<String> {
         progress: &ProgressBar::hidden(),
         output_intent: prepared.intent.clone(),
         force: false,
+        export_to: None,
     };
     let outcomes = batch::run(&prepared.ws, &prepared.base, &options);
     outcomes

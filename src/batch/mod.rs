@@ -6,7 +6,7 @@ pub mod report;
 
 use std::collections::HashMap;
 use std::panic::AssertUnwindSafe;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -42,6 +42,8 @@ pub struct RunOptions<'a> {
     pub output_intent: Option<OutputIntent>,
     /// Render every document even when its inputs are unchanged.
     pub force: bool,
+    /// Write a Typst source bundle per document into this folder instead of PDFs.
+    pub export_to: Option<PathBuf>,
 }
 
 /// Logo bytes per theme, or why the logo could not be read.
@@ -274,19 +276,22 @@ impl Context<'_> {
             project: &self.ws.project,
             assets: &assets,
         };
-        let laid = match render::lay_out(self.base, &job) {
+        let mut laid = match render::lay_out(self.base, &job) {
             Ok(laid) => laid,
             Err(errors) => return outcome.errors.extend(errors),
         };
         outcome.pages = laid.document.pages().len();
         outcome.fit = laid.fit;
-        outcome.warnings.extend(laid.warnings);
+        outcome.warnings.extend(std::mem::take(&mut laid.warnings));
         outcome.add(preflight::check_layout(
             &laid.document,
             preflight::ppi_limits(format, &self.ws.project),
         ));
         if format.is_print() {
             outcome.add(preflight::check_theme_ink(&theme.theme));
+        }
+        if let Some(dir) = &self.options.export_to {
+            return self.export(dir, &job, &laid, outcome);
         }
         let Some(pdf) = self.finished_pdf(&laid.document, &job, outcome) else {
             return;
@@ -332,6 +337,22 @@ impl Context<'_> {
                 outcome.errors.extend(errors);
                 None
             }
+        }
+    }
+
+    /// Writes the document's Typst bundle to `DIR/<persona>/<format>/`.
+    fn export(&self, dir: &Path, job: &Job, laid: &render::Laid, outcome: &mut Outcome) {
+        let mut folder = dir.join(&job.persona.id);
+        folder = match self.ws.themes.len() > 1 {
+            true => folder.join(format!("{}-{}", slug(&job.theme.theme.name), job.format)),
+            false => folder.join(job.format.name()),
+        };
+        match crate::export::write_bundle(&folder, self.base, job, laid) {
+            Ok(()) => outcome.path = Some(folder.join("main.typ")),
+            Err(err) => outcome.errors.push(Diagnostic::error(format!(
+                "cannot write {} ({err})",
+                folder.display()
+            ))),
         }
     }
 

@@ -20,6 +20,8 @@ pub enum Command {
     Render(RenderArgs),
     /// Load, validate and lay out every document without writing anything.
     Check(ProjectArgs),
+    /// Write each document as a self-contained Typst folder that the stock typst CLI compiles.
+    Export(ExportArgs),
 }
 
 /// Which project, and what to take from it.
@@ -64,4 +66,16 @@ pub struct RenderArgs {
     /// Render every document, also those whose inputs did not change since the last run.
     #[arg(long)]
     pub force: bool,
+}
+
+/// Options of `export`.
+#[derive(Debug, Clone, Args)]
+pub struct ExportArgs {
+    /// The project and what to take from it.
+    #[command(flatten)]
+    pub project: ProjectArgs,
+
+    /// Folder to write the bundles to: one `<persona>/<format>/` folder per document.
+    #[arg(short, long)]
+    pub out: PathBuf,
 }

@@ -2,6 +2,7 @@
 
 pub mod args;
 pub mod check;
+pub mod export;
 pub mod render;
 
 use std::io::IsTerminal;
@@ -29,6 +30,7 @@ pub fn run(cli: Cli) -> i32 {
     match cli.command {
         Command::Render(args) => render::run(&args),
         Command::Check(args) => check::run(&args),
+        Command::Export(args) => export::run(&args),
     }
 }
 
@@ -115,24 +117,32 @@ fn check_fonts(ws: &Workspace, base: &Base) -> Result<(), Diagnostic> {
     Ok(())
 }
 
+/// What a batch does with each laid-out document.
+pub enum Mode {
+    /// Lay out and preflight, write nothing.
+    Check,
+    /// Write PDFs; `force` renders documents whose inputs did not change too.
+    Render { force: bool },
+    /// Write a Typst source bundle per document into this folder.
+    Export(std::path::PathBuf),
+}
+
 /// Runs the batch with a progress bar on a terminal.
-/// `write` is false for `check`; `force` renders documents whose inputs did not change.
-pub fn run_batch(
-    prepared: &Prepared,
-    args: &args::ProjectArgs,
-    write: bool,
-    force: bool,
-) -> Vec<Outcome> {
+pub fn run_batch(prepared: &Prepared, args: &args::ProjectArgs, mode: Mode) -> Vec<Outcome> {
     let progress = progress_bar(args.quiet);
     let jobs = args
         .jobs
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
     let options = RunOptions {
         jobs,
-        write,
+        write: matches!(mode, Mode::Render { .. }),
         progress: &progress,
         output_intent: prepared.intent.clone(),
-        force,
+        force: matches!(mode, Mode::Render { force: true }),
+        export_to: match mode {
+            Mode::Export(dir) => Some(dir),
+            _ => None,
+        },
     };
     let outcomes = batch::run(&prepared.ws, &prepared.base, &options);
     progress.finish_and_clear();

@@ -20,7 +20,11 @@ pub fn run(args: &RenderArgs) -> i32 {
         }
     };
     let ws = &prepared.ws;
-    let outcomes = run_batch(&prepared, &args.project, true, args.force);
+    let outcomes = run_batch(
+        &prepared,
+        &args.project,
+        super::Mode::Render { force: args.force },
+    );
     print_findings(&outcomes, args.project.quiet);
     let report = Report::new(ws.project.title.clone(), &outcomes, &ws.out, &ws.root);
     let report_path = ws.out.join("report.json");

@@ -84,6 +84,22 @@ impl Base {
         self.templates.get(&id).map(|(_, origin)| origin.as_path())
     }
 
+    /// Every template file as (file name, text), sorted by name.
+    pub fn template_files(&self) -> Vec<(String, String)> {
+        let mut files: Vec<(String, String)> = self
+            .templates
+            .iter()
+            .map(|(id, (source, _))| {
+                (
+                    id.vpath().get_without_slash().to_string(),
+                    source.text().to_string(),
+                )
+            })
+            .collect();
+        files.sort();
+        files
+    }
+
     /// The text of a template file, for diagnostics.
     pub fn source_text(&self, id: FileId) -> Option<std::sync::Arc<str>> {
         self.templates

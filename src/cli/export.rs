@@ -1,0 +1,33 @@
+//! `personapress export`: a Typst source bundle per document, for the stock CLI.
+
+use std::time::Instant;
+
+use super::args::ExportArgs;
+use super::{EXIT_UNUSABLE, Mode, exit_status, prepare, print_findings, run_batch};
+use crate::batch::report::summarize;
+
+/// Exports every document's bundle; returns the exit status.
+pub fn run(args: &ExportArgs) -> i32 {
+    let started = Instant::now();
+    let prepared = match prepare(&args.project, None) {
+        Ok(prepared) => prepared,
+        Err(diag) => {
+            diag.eprint();
+            return EXIT_UNUSABLE;
+        }
+    };
+    let outcomes = run_batch(&prepared, &args.project, Mode::Export(args.out.clone()));
+    print_findings(&outcomes, args.project.quiet);
+    let s = summarize(&outcomes);
+    if !args.project.quiet {
+        let exported = outcomes.iter().filter(|o| o.path.is_some()).count();
+        eprintln!(
+            "exported {exported} of {} documents to {} in {:.2} s\n\
+             compile one with: typst compile --root B --font-path B/fonts --ignore-system-fonts B/main.typ",
+            s.documents,
+            args.out.display(),
+            started.elapsed().as_secs_f64()
+        );
+    }
+    exit_status(&outcomes, args.project.strict)
+}
