@@ -57,12 +57,16 @@ struct Context<'a> {
     logos: Vec<Logo>,
     previous: Previous,
     shared_key: KeyBuilder,
+    /// SHA-256 of each theme and its logo, hashed once.
+    theme_fingerprints: Vec<String>,
 }
 
 /// A persona ready to render: the loaded file and its photo bytes.
 struct Ready {
     source: PersonaSource,
     photo: Option<(String, Bytes)>,
+    /// SHA-256 of the persona and its photo, hashed once for all its documents.
+    fingerprint: String,
 }
 
 /// One planned document.
@@ -86,6 +90,11 @@ pub fn run(ws: &Workspace, base: &Base, options: &RunOptions) -> Vec<Outcome> {
             false => Previous::default(),
         },
         shared_key: shared_key(ws, base, options),
+        theme_fingerprints: Vec::new(),
+    };
+    let context = Context {
+        theme_fingerprints: theme_fingerprints(&context),
+        ..context
     };
     let plan = plan(&ready, ws);
     options.progress.set_length(plan.len() as u64);
@@ -114,6 +123,21 @@ pub fn run(ws: &Workspace, base: &Base, options: &RunOptions) -> Vec<Outcome> {
         .filter_map(|m| m.into_inner().unwrap_or_else(|e| e.into_inner()));
     outcomes.extend(results);
     outcomes
+}
+
+/// Hashes each theme and its logo bytes.
+fn theme_fingerprints(context: &Context) -> Vec<String> {
+    let themes = context.ws.themes.iter().zip(&context.logos);
+    themes
+        .map(|(theme, logo)| {
+            let json = serde_json::to_vec(&theme.theme).unwrap_or_default();
+            let logo = match logo {
+                Ok(Some((_, bytes))) => bytes.as_slice(),
+                _ => &[],
+            };
+            KeyBuilder::new(&[&json, logo]).finish()
+        })
+        .collect()
 }
 
 /// The part of every document's key that the whole run shares: templates and fonts,
@@ -151,7 +175,12 @@ fn load_personas(ws: &Workspace) -> (Vec<Ready>, Vec<Outcome>) {
                 .with_hint("give each persona its own `id`"));
             }
             let photo = read_photo(&source)?;
-            Ok(Ready { source, photo })
+            let fingerprint = persona_fingerprint(&source, &photo);
+            Ok(Ready {
+                source,
+                photo,
+                fingerprint,
+            })
         });
         match loaded {
             Ok(r) => ready.push(r),
@@ -159,6 +188,17 @@ fn load_personas(ws: &Workspace) -> (Vec<Ready>, Vec<Outcome>) {
         }
     }
     (ready, failed)
+}
+
+/// Hashes what a persona contributes to its documents' keys.
+fn persona_fingerprint(source: &PersonaSource, photo: &Option<(String, Bytes)>) -> String {
+    let persona = serde_json::to_vec(&source.persona).unwrap_or_default();
+    let photo = photo
+        .as_ref()
+        .map(|(_, bytes)| bytes.as_slice())
+        .unwrap_or_default();
+    let id = format!("{}/{}", source.id, source.language.code());
+    KeyBuilder::new(&[id.as_bytes(), &persona, photo]).finish()
 }
 
 fn read_photo(source: &PersonaSource) -> Result<Option<(String, Bytes)>, Diagnostic> {
@@ -235,31 +275,12 @@ impl Context<'_> {
 
     /// The hash of everything that shapes this document.
     fn key(&self, ready: &Ready, theme: usize, format: Format) -> String {
-        let persona = serde_json::to_vec(&ready.source.persona).unwrap_or_default();
-        let theme_json = serde_json::to_vec(&self.ws.themes[theme].theme).unwrap_or_default();
-        let photo = ready
-            .photo
-            .as_ref()
-            .map(|(_, bytes)| bytes.as_slice())
-            .unwrap_or_default();
-        let logo = match &self.logos[theme] {
-            Ok(Some((_, bytes))) => bytes.as_slice(),
-            _ => &[],
-        };
-        let id = format!(
-            "{}/{}/{}",
-            ready.source.id,
-            ready.source.language.code(),
-            format
-        );
-        self.shared_key
+        let key = self
+            .shared_key
             .clone()
-            .part(id.as_bytes())
-            .part(&persona)
-            .part(photo)
-            .part(&theme_json)
-            .part(logo)
-            .finish()
+            .part(ready.fingerprint.as_bytes())
+            .part(format.name().as_bytes());
+        key.part(self.theme_fingerprints[theme].as_bytes()).finish()
     }
 
     fn run_one(&self, ready: &Ready, theme_index: usize, format: Format, outcome: &mut Outcome) {

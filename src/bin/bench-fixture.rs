@@ -9,7 +9,10 @@ use image::{ImageBuffer, Rgb};
 fn main() {
     let mut args = std::env::args().skip(1);
     let dir = args.next().expect("usage: bench-fixture DIR N");
-    let count: usize = args.next().and_then(|n| n.parse().ok()).expect("usage: bench-fixture DIR N");
+    let count: usize = args
+        .next()
+        .and_then(|n| n.parse().ok())
+        .expect("usage: bench-fixture DIR N");
     let dir = Path::new(&dir);
     std::fs::create_dir_all(dir.join("personas")).unwrap();
     std::fs::create_dir_all(dir.join("photos")).unwrap();
@@ -31,11 +34,17 @@ fn write_photo(path: &Path, seed: usize) {
         if d < 0.22 {
             Rgb([232, (184.0 + tint / 8.0) as u8, 150])
         } else {
-            Rgb([(40.0 + 120.0 * fy) as u8, (tint * fx) as u8, (140.0 + 80.0 * fx) as u8])
+            Rgb([
+                (40.0 + 120.0 * fy) as u8,
+                (tint * fx) as u8,
+                (140.0 + 80.0 * fx) as u8,
+            ])
         }
     });
     let file = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
-    JpegEncoder::new_with_quality(file, 85).encode_image(&image).unwrap();
+    JpegEncoder::new_with_quality(file, 85)
+        .encode_image(&image)
+        .unwrap();
 }
 
 fn persona(i: usize) -> String {
