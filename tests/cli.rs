@@ -372,3 +372,30 @@ fn unchanged_documents_are_not_rendered_again() {
         stderr(&forced)
     );
 }
+
+#[test]
+fn png_previews_show_the_trim_area_at_the_asked_resolution() {
+    let (_temp, project) = fixture("minimal");
+    let result = personapress(&[
+        "render",
+        project.to_str().unwrap(),
+        "-q",
+        "--png",
+        "--dpi",
+        "50",
+        "--json",
+    ]);
+    assert!(result.status.success(), "{}", stderr(&result));
+    let printed: serde_json::Value =
+        serde_json::from_slice(&result.stdout).expect("--json prints the report");
+    assert_eq!(printed["summary"]["written"], 4);
+    let png = |format: &str| {
+        image::image_dimensions(project.join(format!("dist/mo/mo.{format}.png"))).unwrap()
+    };
+    assert_eq!(
+        png("poster-a3"),
+        (585, 827),
+        "A3 at 50 dpi, without bleed or marks"
+    );
+    assert_eq!(png("mousepad"), (472, 394));
+}

@@ -61,6 +61,7 @@ fn check(project: &Path) -> Vec<String> {
         output_intent: prepared.intent.clone(),
         force: false,
         export_to: None,
+        png_dpi: None,
     };
     let outcomes = batch::run(&prepared.ws, &prepared.base, &options);
     outcomes

@@ -44,6 +44,8 @@ pub struct RunOptions<'a> {
     pub force: bool,
     /// Write a Typst source bundle per document into this folder instead of PDFs.
     pub export_to: Option<PathBuf>,
+    /// Also write a PNG preview of each document's first page at this resolution (dpi).
+    pub png_dpi: Option<f64>,
 }
 
 /// Logo bytes per theme, or why the logo could not be read.
@@ -319,6 +321,16 @@ impl Context<'_> {
         };
         if self.options.write && !outcome.failed() {
             self.write(&pdf, &job, outcome);
+            if let (Some(dpi), Some(path)) = (self.options.png_dpi, outcome.path.clone()) {
+                let written = render::render_png(&laid.document, dpi).and_then(|png| {
+                    write_atomic(&path.with_extension("png"), &png).map_err(|e| e.to_string())
+                });
+                if let Err(err) = written {
+                    outcome.errors.push(Diagnostic::error(format!(
+                        "cannot write the PNG preview ({err})"
+                    )));
+                }
+            }
         }
     }
 

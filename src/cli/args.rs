@@ -66,6 +66,18 @@ pub struct RenderArgs {
     /// Render every document, also those whose inputs did not change since the last run.
     #[arg(long)]
     pub force: bool,
+
+    /// Also write `<id>.<format>.png` beside each PDF: the first page's trim area.
+    #[arg(long)]
+    pub png: bool,
+
+    /// Resolution of the PNG previews, in dots per inch.
+    #[arg(long, default_value_t = 72.0, requires = "png")]
+    pub dpi: f64,
+
+    /// Print report.json to stdout, for scripts.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Options of `export`.

@@ -121,8 +121,9 @@ fn check_fonts(ws: &Workspace, base: &Base) -> Result<(), Diagnostic> {
 pub enum Mode {
     /// Lay out and preflight, write nothing.
     Check,
-    /// Write PDFs; `force` renders documents whose inputs did not change too.
-    Render { force: bool },
+    /// Write PDFs; `force` renders documents whose inputs did not change too;
+    /// `png` adds previews at that many dpi.
+    Render { force: bool, png: Option<f64> },
     /// Write a Typst source bundle per document into this folder.
     Export(std::path::PathBuf),
 }
@@ -138,7 +139,11 @@ pub fn run_batch(prepared: &Prepared, args: &args::ProjectArgs, mode: Mode) -> V
         write: matches!(mode, Mode::Render { .. }),
         progress: &progress,
         output_intent: prepared.intent.clone(),
-        force: matches!(mode, Mode::Render { force: true }),
+        force: matches!(mode, Mode::Render { force: true, .. }),
+        png_dpi: match mode {
+            Mode::Render { png, .. } => png,
+            _ => None,
+        },
         export_to: match mode {
             Mode::Export(dir) => Some(dir),
             _ => None,

@@ -23,10 +23,16 @@ pub fn run(args: &RenderArgs) -> i32 {
     let outcomes = run_batch(
         &prepared,
         &args.project,
-        super::Mode::Render { force: args.force },
+        super::Mode::Render {
+            force: args.force,
+            png: args.png.then_some(args.dpi),
+        },
     );
     print_findings(&outcomes, args.project.quiet);
     let report = Report::new(ws.project.title.clone(), &outcomes, &ws.out, &ws.root);
+    if args.json {
+        print!("{}", report.to_json());
+    }
     let report_path = ws.out.join("report.json");
     if let Err(err) = write_atomic(&report_path, report.to_json().as_bytes()) {
         Diagnostic::error(format!("cannot write {} ({err})", report_path.display())).eprint();

@@ -199,6 +199,21 @@ fn convert_one(world: &JobWorld, source: &SourceDiagnostic) -> Diagnostic {
     diag
 }
 
+/// Renders the first page's trim area (no bleed, no marks) to PNG at `dpi`.
+pub fn render_png(document: &PagedDocument, dpi: f64) -> Result<Vec<u8>, String> {
+    let page = document
+        .pages()
+        .first()
+        .ok_or("the document has no pages")?;
+    let options = typst_render::RenderOptions {
+        pixel_per_pt: typst::utils::Scalar::new(dpi / 72.0),
+        render_bleed: false,
+    };
+    typst_render::render(page, &options)
+        .encode_png()
+        .map_err(|e| format!("cannot encode the preview ({e})"))
+}
+
 /// Exports a laid-out document to PDF; the briefing as PDF/UA-1.
 pub fn export_pdf(
     document: &PagedDocument,
