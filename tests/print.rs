@@ -44,7 +44,7 @@ fn output_intents(doc: &Document) -> Vec<&lopdf::Dictionary> {
         .unwrap_or_default()
 }
 
-fn info<'a>(doc: &'a Document) -> &'a lopdf::Dictionary {
+fn info(doc: &Document) -> &lopdf::Dictionary {
     let id = doc
         .trailer
         .get(b"Info")

@@ -85,7 +85,7 @@ feeling = -10
 label = "NPS"
 value = {nps}
 "#,
-        lang = if i % 2 == 0 { "en" } else { "nl" },
+        lang = if i.is_multiple_of(2) { "en" } else { "nl" },
         age = 20 + i % 50,
         nps = i % 90,
     )
