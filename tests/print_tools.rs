@@ -49,6 +49,13 @@ fn run(tool: &str, args: &[&str]) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
+/// Runs Ghostscript in batch mode, stopping on the first PDF error.
+fn ghostscript(args: &[&str]) {
+    let mut all = vec!["-q", "-dNOPAUSE", "-dBATCH", "-dPDFSTOPONERROR"];
+    all.extend_from_slice(args);
+    run("gs", &all);
+}
+
 fn arg(path: &Path) -> &str {
     path.to_str().unwrap()
 }
@@ -101,17 +108,7 @@ fn qpdf_finds_no_structural_problems() {
 #[ignore = "needs ghostscript"]
 fn ghostscript_renders_every_page_without_error() {
     for file in &rendered().1 {
-        run(
-            "gs",
-            &[
-                "-q",
-                "-dNOPAUSE",
-                "-dBATCH",
-                "-dPDFSTOPONERROR",
-                "-sDEVICE=nullpage",
-                arg(file),
-            ],
-        );
+        ghostscript(&["-sDEVICE=nullpage", arg(file)]);
     }
 }
 
@@ -150,19 +147,7 @@ fn ghostscript_separates_a_cut_contour_plate_for_the_mousepad() {
     let plates = tempfile::tempdir().unwrap();
     let output = plates.path().join("plate.tif");
     let output_arg = format!("-sOutputFile={}", arg(&output));
-    run(
-        "gs",
-        &[
-            "-q",
-            "-dNOPAUSE",
-            "-dBATCH",
-            "-dPDFSTOPONERROR",
-            "-r20",
-            "-sDEVICE=tiffsep",
-            &output_arg,
-            arg(mousepad),
-        ],
-    );
+    ghostscript(&["-r20", "-sDEVICE=tiffsep", &output_arg, arg(mousepad)]);
     let names: Vec<String> = std::fs::read_dir(plates.path())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
