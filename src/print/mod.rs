@@ -23,16 +23,32 @@ pub struct OutputIntent {
     pub info: String,
     /// The ICC profile bytes (a CMYK output profile).
     pub profile: std::sync::Arc<Vec<u8>>,
+    /// The profile Flate-compressed once, as every PDF embeds it.
+    deflated: std::sync::Arc<Vec<u8>>,
 }
 
 impl OutputIntent {
+    /// An output intent for a CMYK profile; compresses the profile once for all documents.
+    pub fn new(identifier: String, info: String, profile: Vec<u8>) -> Self {
+        use std::io::Write;
+        let mut encoder =
+            flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+        let deflated = encoder
+            .write_all(&profile)
+            .and_then(|_| encoder.finish())
+            .expect("compressing in memory");
+        OutputIntent {
+            identifier,
+            info,
+            profile: std::sync::Arc::new(profile),
+            deflated: std::sync::Arc::new(deflated),
+        }
+    }
+
     /// ISO Coated v2 (ECI), the built-in FOGRA39 profile.
     pub fn fogra39() -> Self {
-        OutputIntent {
-            identifier: "FOGRA39".into(),
-            info: "ISO Coated v2 (ECI), Coated FOGRA39 (ISO 12647-2:2004)".into(),
-            profile: std::sync::Arc::new(FOGRA39_ICC.to_vec()),
-        }
+        let info = "ISO Coated v2 (ECI), Coated FOGRA39 (ISO 12647-2:2004)".to_string();
+        OutputIntent::new("FOGRA39".into(), info, FOGRA39_ICC.to_vec())
     }
 }
 
@@ -307,9 +323,12 @@ fn append_content(doc: &mut Document, page: ObjectId, ops: Vec<u8>) -> Result<()
 
 /// Adds exactly one `/GTS_PDFX` output intent with the embedded CMYK profile.
 fn add_output_intent(doc: &mut Document, intent: &OutputIntent) -> Result<(), String> {
-    let mut profile = Stream::new(Dictionary::new(), intent.profile.to_vec());
+    let mut profile = Stream::new(Dictionary::new(), intent.deflated.to_vec());
     profile.dict.set("N", 4);
-    let _ = profile.compress();
+    profile
+        .dict
+        .set("Filter", Object::Name(b"FlateDecode".to_vec()));
+    profile.allows_compression = false;
     let profile = doc.add_object(profile);
     let mut dict = Dictionary::new();
     dict.set("Type", Object::Name(b"OutputIntent".to_vec()));
@@ -382,9 +401,5 @@ pub fn load_output_intent(written: &str, root: &std::path::Path) -> Result<Outpu
         .unwrap_or_default()
         .to_string_lossy()
         .into_owned();
-    Ok(OutputIntent {
-        info: identifier.clone(),
-        identifier,
-        profile: std::sync::Arc::new(profile),
-    })
+    Ok(OutputIntent::new(identifier.clone(), identifier, profile))
 }
