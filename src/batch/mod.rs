@@ -350,22 +350,17 @@ impl Context<'_> {
             job.format,
             &self.options.output_intent,
         );
-        let pdf =
-            render::export_pdf(document, job.format, &ident, date).and_then(
-                |pdf| match &settings {
-                    Some(settings) => {
-                        print::finish(&pdf, settings).map_err(|e| vec![Diagnostic::error(e)])
-                    }
-                    None => Ok(pdf),
-                },
-            );
-        match pdf {
-            Ok(pdf) => {
-                if let Some(settings) = &settings {
-                    outcome.add(preflight::check_pdf(&pdf, settings.pdfx.is_some()));
-                }
-                Some(pdf)
-            }
+        let finished = render::export_pdf(document, job.format, &ident, date).and_then(|pdf| {
+            let Some(settings) = &settings else {
+                return Ok(pdf);
+            };
+            let (pdf, doc) =
+                print::finish(&pdf, settings).map_err(|e| vec![Diagnostic::error(e)])?;
+            outcome.add(preflight::check_pdf(&doc, settings.pdfx.is_some()));
+            Ok(pdf)
+        });
+        match finished {
+            Ok(pdf) => Some(pdf),
             Err(errors) => {
                 outcome.errors.extend(errors);
                 None

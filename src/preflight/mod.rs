@@ -163,20 +163,12 @@ pub fn check_theme_ink(theme: &Theme) -> Vec<Diagnostic> {
 }
 
 /// Checks a finished print PDF: boxes present and nested, fonts embedded, PDF/X keys.
-pub fn check_pdf(pdf: &[u8], pdfx: bool) -> Vec<Diagnostic> {
-    let doc = match Document::load_mem(pdf) {
-        Ok(doc) => doc,
-        Err(err) => {
-            return vec![Diagnostic::error(format!(
-                "the finished PDF cannot be read back ({err})"
-            ))];
-        }
-    };
-    let mut findings = check_boxes(&doc);
-    findings.extend(check_fonts_embedded(&doc));
+pub fn check_pdf(doc: &Document, pdfx: bool) -> Vec<Diagnostic> {
+    let mut findings = check_boxes(doc);
+    findings.extend(check_fonts_embedded(doc));
     if pdfx {
-        findings.extend(check_pdfx_keys(&doc));
-        findings.extend(check_no_device_rgb(&doc));
+        findings.extend(check_pdfx_keys(doc));
+        findings.extend(check_no_device_rgb(doc));
     }
     findings
 }

@@ -76,7 +76,8 @@ pub struct PrintSettings {
 }
 
 /// Finishes a Typst PDF for print; returns the new PDF bytes.
-pub fn finish(pdf: &[u8], settings: &PrintSettings) -> Result<Vec<u8>, String> {
+/// The finished document comes back too, so preflight reads it without parsing the bytes again.
+pub fn finish(pdf: &[u8], settings: &PrintSettings) -> Result<(Vec<u8>, Document), String> {
     let mut doc =
         Document::load_mem(pdf).map_err(|e| format!("cannot read the exported PDF ({e})"))?;
     let pages: Vec<ObjectId> = doc.get_pages().into_values().collect();
@@ -91,7 +92,7 @@ pub fn finish(pdf: &[u8], settings: &PrintSettings) -> Result<Vec<u8>, String> {
     let mut out = Vec::with_capacity(pdf.len() + 64 * 1024);
     doc.save_to(&mut out)
         .map_err(|e| format!("cannot write the finished PDF ({e})"))?;
-    Ok(out)
+    Ok((out, doc))
 }
 
 /// Puts the theme's exact CMYK back in page contents and forms, and sets 100 % K
