@@ -399,3 +399,45 @@ fn png_previews_show_the_trim_area_at_the_asked_resolution() {
     );
     assert_eq!(png("mousepad"), (472, 394));
 }
+
+#[test]
+fn a_rerun_notices_changed_photos_and_pdfs_by_their_digests() {
+    let (_temp, project) = fixture("lowres");
+    let path = project.to_str().unwrap();
+    // Both personas with a photo good enough to print, each its own file.
+    let photos = project.join("photos");
+    std::fs::copy(photos.join("medium.jpg"), photos.join("other.jpg")).unwrap();
+    write(
+        &project.join("personas/tiny.toml"),
+        "name = \"Tim Tiny\"\nphoto = \"../photos/other.jpg\"\n",
+    );
+    let render = || stderr(&personapress(&["render", path, "-f", "poster-a3"]));
+    assert!(render().contains("wrote 2 of 2"));
+    let digests = std::fs::read_to_string(project.join("dist/.personapress-digests.json"))
+        .expect("the digests are kept for the next run");
+    assert!(digests.contains("medium.jpg") && digests.contains("medium.poster-a3.pdf"));
+
+    // Saved again with the same bytes: re-hashed, found unchanged, not rendered.
+    let photo = project.join("photos/medium.jpg");
+    let bytes = std::fs::read(&photo).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    std::fs::write(&photo, &bytes).unwrap();
+    let resaved = render();
+    assert!(resaved.contains("wrote 0 of 2"), "{resaved}");
+
+    // Other bytes: the persona's documents are rendered again, the other persona's not.
+    let mut changed = bytes.clone();
+    let last = changed.len() - 3;
+    changed[last] ^= 0x55;
+    std::fs::write(&photo, &changed).unwrap();
+    let rerendered = render();
+    assert!(rerendered.contains("wrote 1 of 2"), "{rerendered}");
+
+    // A PDF changed behind our back is rendered again.
+    let pdf = project.join("dist/tiny/tiny.poster-a3.pdf");
+    let good = std::fs::read(&pdf).unwrap();
+    std::fs::write(&pdf, b"%PDF-1.7 not the one we wrote").unwrap();
+    let repaired = render();
+    assert!(repaired.contains("wrote 1 of 2"), "{repaired}");
+    assert_eq!(std::fs::read(&pdf).unwrap(), good);
+}

@@ -3,7 +3,11 @@
 //! the last run is not rendered again; its entry in report.json carries over.
 
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::UNIX_EPOCH;
+
+use serde::{Deserialize, Serialize};
 
 use sha2::{Digest, Sha256};
 
@@ -35,7 +39,7 @@ impl Previous {
 
     /// Fills `outcome` from the previous run when its key matches and the file is still
     /// the one that run wrote; returns whether it did.
-    pub fn reuse(&self, outcome: &mut Outcome, key: &str, out: &Path) -> bool {
+    pub fn reuse(&self, outcome: &mut Outcome, key: &str, out: &Path, digests: &Digests) -> bool {
         let id = (
             outcome.persona.clone(),
             outcome.theme.clone(),
@@ -49,13 +53,7 @@ impl Previous {
         };
         let path = out.join(file);
         let unchanged = entry.key.as_deref() == Some(key) && entry.errors.is_empty();
-        if !unchanged
-            || std::fs::read(&path)
-                .map(|bytes| sha256_hex(&bytes))
-                .ok()
-                .as_ref()
-                != Some(sha)
-        {
+        if !unchanged || digests.digest(&path).as_ref() != Some(sha) {
             return false;
         }
         outcome.path = Some(path);
@@ -71,6 +69,97 @@ impl Previous {
         outcome.key = Some(key.to_string());
         outcome.skipped = true;
         true
+    }
+}
+
+/// What a file looked like when its digest was taken: another length or
+/// modification time means it has to be read and hashed again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stamp {
+    len: u64,
+    modified_ns: u64,
+}
+
+impl Stamp {
+    /// The stamp of the file at `path` now, if it can be read.
+    pub fn of(path: &Path) -> Option<Stamp> {
+        let meta = std::fs::metadata(path).ok()?;
+        let modified = meta.modified().ok()?.duration_since(UNIX_EPOCH).ok()?;
+        Some(Stamp {
+            len: meta.len(),
+            modified_ns: u64::try_from(modified.as_nanos()).ok()?,
+        })
+    }
+}
+
+/// A file's stamp and the SHA-256 of its contents at that stamp.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Known {
+    #[serde(flatten)]
+    stamp: Stamp,
+    sha256: String,
+}
+
+/// SHA-256 digests of input photos and written PDFs, kept between runs in
+/// `OUT/.personapress-digests.json`, so that an unchanged re-run reads neither.
+#[derive(Debug, Default)]
+pub struct Digests {
+    previous: HashMap<PathBuf, Known>,
+    /// What this run hashed or confirmed: the next run's `previous`.
+    current: Mutex<HashMap<PathBuf, Known>>,
+}
+
+/// The file, in the output folder, that keeps [`Digests`] between runs.
+pub const DIGESTS_FILE: &str = ".personapress-digests.json";
+
+impl Digests {
+    /// The digests the previous run left in `out`; none when the file is missing or unreadable.
+    pub fn load(out: &Path) -> Self {
+        let text = std::fs::read_to_string(out.join(DIGESTS_FILE)).unwrap_or_default();
+        Digests {
+            previous: serde_json::from_str(&text).unwrap_or_default(),
+            current: Mutex::default(),
+        }
+    }
+
+    /// The digest of the file at `path` if it is unchanged since it was last hashed.
+    pub fn unchanged(&self, path: &Path) -> Option<String> {
+        let known = self.previous.get(path)?;
+        if Stamp::of(path)? != known.stamp {
+            return None;
+        }
+        self.keep(path, known.clone());
+        Some(known.sha256.clone())
+    }
+
+    /// The digest of the file at `path`: remembered when unchanged, else read and hashed.
+    pub fn digest(&self, path: &Path) -> Option<String> {
+        if let Some(sha) = self.unchanged(path) {
+            return Some(sha);
+        }
+        let stamp = Stamp::of(path)?;
+        let sha = sha256_hex(&std::fs::read(path).ok()?);
+        self.record(path, stamp, &sha);
+        Some(sha)
+    }
+
+    /// Remembers that the file at `path` had digest `sha` when it had `stamp`
+    /// (take the stamp before reading, so that a change while reading shows next time).
+    pub fn record(&self, path: &Path, stamp: Stamp, sha: &str) {
+        let sha256 = sha.to_string();
+        self.keep(path, Known { stamp, sha256 });
+    }
+
+    fn keep(&self, path: &Path, known: Known) {
+        let mut current = self.current.lock().unwrap_or_else(|e| e.into_inner());
+        current.insert(path.to_path_buf(), known);
+    }
+
+    /// Writes what this run hashed or confirmed to `out`, for the next run.
+    pub fn save(&self, out: &Path) -> std::io::Result<()> {
+        let current = self.current.lock().unwrap_or_else(|e| e.into_inner());
+        let json = serde_json::to_vec(&*current).map_err(std::io::Error::other)?;
+        crate::render::output::write_atomic(&out.join(DIGESTS_FILE), &json)
     }
 }
 

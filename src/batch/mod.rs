@@ -28,7 +28,7 @@ use crate::world::Base;
 
 pub use report::{Outcome, Report};
 
-use cache::{KeyBuilder, Previous};
+use cache::{Digests, KeyBuilder, Previous, Stamp};
 
 /// How a batch runs.
 pub struct RunOptions<'a> {
@@ -61,14 +61,34 @@ struct Context<'a> {
     shared_key: KeyBuilder,
     /// SHA-256 of each theme and its logo, hashed once.
     theme_fingerprints: Vec<String>,
+    /// Digests of photos and written PDFs, kept between runs.
+    digests: Digests,
 }
 
-/// A persona ready to render: the loaded file and its photo bytes.
+/// A persona ready to render: the loaded file, and its photo read on demand.
 struct Ready {
     source: PersonaSource,
-    photo: Option<(String, Bytes)>,
     /// SHA-256 of the persona and its photo, hashed once for all its documents.
     fingerprint: String,
+    /// The photo while the persona's documents are rendered: read by the first of them,
+    /// let go after the last, so that memory does not grow with the batch.
+    photo: Mutex<Option<Photo>>,
+}
+
+/// A photo's virtual path and bytes, none, or why it could not be read.
+type Photo = Result<Option<(String, Bytes)>, Diagnostic>;
+
+impl Ready {
+    /// The photo, read now unless a document of this persona already did.
+    fn photo(&self) -> Photo {
+        let mut slot = self.photo.lock().unwrap_or_else(|e| e.into_inner());
+        slot.get_or_insert_with(|| read_photo(&self.source)).clone()
+    }
+
+    /// Lets the photo go once the persona's last document is done.
+    fn release_photo(&self) {
+        *self.photo.lock().unwrap_or_else(|e| e.into_inner()) = None;
+    }
 }
 
 /// One planned document.
@@ -81,7 +101,11 @@ struct Planned {
 /// Loads every persona, renders every job and returns one outcome per document
 /// (or per persona that could not be loaded), in a stable order.
 pub fn run(ws: &Workspace, base: &Base, options: &RunOptions) -> Vec<Outcome> {
-    let (ready, mut outcomes) = load_personas(ws);
+    let digests = match options.write && !options.force {
+        true => Digests::load(&ws.out),
+        false => Digests::default(),
+    };
+    let (ready, mut outcomes) = load_personas(ws, &digests);
     let context = Context {
         ws,
         base,
@@ -93,6 +117,7 @@ pub fn run(ws: &Workspace, base: &Base, options: &RunOptions) -> Vec<Outcome> {
         },
         shared_key: shared_key(ws, base, options),
         theme_fingerprints: Vec::new(),
+        digests,
     };
     let context = Context {
         theme_fingerprints: theme_fingerprints(&context),
@@ -101,30 +126,93 @@ pub fn run(ws: &Workspace, base: &Base, options: &RunOptions) -> Vec<Outcome> {
     let plan = plan(&ready, ws);
     options.progress.set_length(plan.len() as u64);
     let results: Vec<Mutex<Option<Outcome>>> = plan.iter().map(|_| Mutex::new(None)).collect();
-    let next = AtomicUsize::new(0);
+    let queue = PersonaQueue::new(&plan);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(options.jobs.max(1))
         .build()
         .expect("a thread pool");
-    // One long-lived loop per worker pulls documents in persona order, so a worker never
-    // starts a second document while its export waits (typst-pdf yields to rayon).
+    // One long-lived loop per worker, so a worker never starts a second document while
+    // its export waits (typst-pdf yields to rayon). A worker takes a whole persona, so
+    // its photo is decoded once for all of that persona's documents.
     pool.broadcast(|_| {
-        loop {
-            let i = next.fetch_add(1, Ordering::SeqCst);
-            let Some(job) = plan.get(i) else { break };
+        let mut claimed = None;
+        while let Some((i, last_of_persona)) = queue.next(&mut claimed) {
+            let job = &plan[i];
             let outcome = context.run_guarded(&ready[job.persona], job.theme, job.format);
             *results[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(outcome);
-            if plan.get(i + 1).is_none_or(|n| n.persona != job.persona) {
+            if last_of_persona {
+                ready[job.persona].release_photo();
                 typst::comemo::evict(3);
             }
             options.progress.inc(1);
         }
     });
+    if options.write && options.export_to.is_none() {
+        // Losing the digests only costs the next run some hashing.
+        let _ = context.digests.save(&ws.out);
+    }
     let results = results
         .into_iter()
         .filter_map(|m| m.into_inner().unwrap_or_else(|e| e.into_inner()));
     outcomes.extend(results);
     outcomes
+}
+
+/// Hands out planned documents a persona at a time: each worker claims the next
+/// persona and runs its documents in turn. When no persona is left unclaimed, an idle
+/// worker helps with the documents left of personas still in progress.
+struct PersonaQueue {
+    /// The range of plan indices of each persona's documents.
+    personas: Vec<std::ops::Range<usize>>,
+    /// The next document to hand out, per persona.
+    next_document: Vec<AtomicUsize>,
+    /// The next persona nobody has claimed.
+    next_persona: AtomicUsize,
+}
+
+impl PersonaQueue {
+    fn new(plan: &[Planned]) -> Self {
+        let mut personas: Vec<std::ops::Range<usize>> = Vec::new();
+        for (i, job) in plan.iter().enumerate() {
+            match personas.last_mut() {
+                Some(range) if plan[range.start].persona == job.persona => range.end = i + 1,
+                _ => personas.push(i..i + 1),
+            }
+        }
+        let next_document = personas.iter().map(|r| AtomicUsize::new(r.start)).collect();
+        PersonaQueue {
+            personas,
+            next_document,
+            next_persona: AtomicUsize::new(0),
+        }
+    }
+
+    /// The next document for a worker, and whether it is its persona's last.
+    /// `claimed` is the worker's own persona, kept between calls.
+    fn next(&self, claimed: &mut Option<usize>) -> Option<(usize, bool)> {
+        if let Some(found) = claimed.and_then(|p| self.take_from(p)) {
+            return Some(found);
+        }
+        loop {
+            let persona = self.next_persona.fetch_add(1, Ordering::SeqCst);
+            if persona >= self.personas.len() {
+                break;
+            }
+            *claimed = Some(persona);
+            if let Some(found) = self.take_from(persona) {
+                return Some(found);
+            }
+        }
+        *claimed = None;
+        (0..self.personas.len()).find_map(|p| self.take_from(p))
+    }
+
+    /// Takes the next document of `persona`, if any is left.
+    fn take_from(&self, persona: usize) -> Option<(usize, bool)> {
+        let range = &self.personas[persona];
+        let i = self.next_document[persona].fetch_add(1, Ordering::SeqCst);
+        (i < range.end).then_some((i, i + 1 == range.end))
+    }
 }
 
 /// Hashes each theme and its logo bytes.
@@ -162,7 +250,9 @@ fn shared_key(ws: &Workspace, base: &Base, options: &RunOptions) -> KeyBuilder {
 }
 
 /// Loads each persona file; failures become outcomes, duplicates of an id are refused.
-fn load_personas(ws: &Workspace) -> (Vec<Ready>, Vec<Outcome>) {
+/// A photo changed since the last run is read, checked and hashed here, so that a broken
+/// one fails its persona once; an unchanged one is only read when a document needs it.
+fn load_personas(ws: &Workspace, digests: &Digests) -> (Vec<Ready>, Vec<Outcome>) {
     let mut ready: Vec<Ready> = Vec::new();
     let mut failed = Vec::new();
     for path in &ws.persona_files {
@@ -176,12 +266,12 @@ fn load_personas(ws: &Workspace) -> (Vec<Ready>, Vec<Outcome>) {
                 .in_file(path)
                 .with_hint("give each persona its own `id`"));
             }
-            let photo = read_photo(&source)?;
+            let photo = photo_digest(&source, digests)?;
             let fingerprint = persona_fingerprint(&source, &photo);
             Ok(Ready {
                 source,
-                photo,
                 fingerprint,
+                photo: Mutex::new(None),
             })
         });
         match loaded {
@@ -192,15 +282,31 @@ fn load_personas(ws: &Workspace) -> (Vec<Ready>, Vec<Outcome>) {
     (ready, failed)
 }
 
+/// The SHA-256 of the persona's photo: remembered from the last run when the file is
+/// unchanged, else read, checked and hashed now.
+fn photo_digest(source: &PersonaSource, digests: &Digests) -> Result<String, Diagnostic> {
+    let Some(path) = &source.photo else {
+        return Ok(String::new());
+    };
+    if let Some(sha) = digests.unchanged(path) {
+        return Ok(sha);
+    }
+    let stamp = Stamp::of(path);
+    let Some((_, bytes)) = read_photo(source)? else {
+        return Ok(String::new());
+    };
+    let sha = sha256_hex(bytes.as_slice());
+    if let Some(stamp) = stamp {
+        digests.record(path, stamp, &sha);
+    }
+    Ok(sha)
+}
+
 /// Hashes what a persona contributes to its documents' keys.
-fn persona_fingerprint(source: &PersonaSource, photo: &Option<(String, Bytes)>) -> String {
+fn persona_fingerprint(source: &PersonaSource, photo_sha: &str) -> String {
     let persona = serde_json::to_vec(&source.persona).unwrap_or_default();
-    let photo = photo
-        .as_ref()
-        .map(|(_, bytes)| bytes.as_slice())
-        .unwrap_or_default();
     let id = format!("{}/{}", source.id, source.language.code());
-    KeyBuilder::new(&[id.as_bytes(), &persona, photo]).finish()
+    KeyBuilder::new(&[id.as_bytes(), &persona, photo_sha.as_bytes()]).finish()
 }
 
 fn read_photo(source: &PersonaSource) -> Result<Option<(String, Bytes)>, Diagnostic> {
@@ -251,7 +357,10 @@ impl Context<'_> {
     fn run_guarded(&self, ready: &Ready, theme: usize, format: Format) -> Outcome {
         let mut outcome = Outcome::new(&ready.source, &self.ws.themes[theme], format);
         let key = self.key(ready, theme, format);
-        if self.previous.reuse(&mut outcome, &key, &self.ws.out) {
+        if self
+            .previous
+            .reuse(&mut outcome, &key, &self.ws.out, &self.digests)
+        {
             return outcome;
         }
         outcome.key = Some(key);
@@ -291,7 +400,11 @@ impl Context<'_> {
             Err(diag) => return outcome.errors.push(diag.clone()),
         };
         let theme = &self.ws.themes[theme_index];
-        let assets: HashMap<String, Bytes> = ready.photo.iter().chain(logo).cloned().collect();
+        let photo = match ready.photo() {
+            Ok(photo) => photo,
+            Err(diag) => return outcome.errors.push(diag),
+        };
+        let assets: HashMap<String, Bytes> = photo.into_iter().chain(logo.clone()).collect();
         let job = Job {
             persona: &ready.source,
             theme,
@@ -389,8 +502,12 @@ impl Context<'_> {
         let path = output_path(self.ws, job.persona, job.theme, job.format);
         match write_atomic(&path, pdf) {
             Ok(()) => {
+                let sha = sha256_hex(pdf);
+                if let Some(stamp) = Stamp::of(&path) {
+                    self.digests.record(&path, stamp, &sha);
+                }
                 outcome.bytes = pdf.len() as u64;
-                outcome.sha256 = Some(sha256_hex(pdf));
+                outcome.sha256 = Some(sha);
                 outcome.path = Some(path);
             }
             Err(err) => outcome.errors.push(Diagnostic::error(format!(
@@ -490,4 +607,70 @@ fn slug(name: &str) -> String {
         .filter(|s| !s.is_empty())
         .collect::<Vec<_>>()
         .join("-")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plan_of(personas: &[usize]) -> Vec<Planned> {
+        personas
+            .iter()
+            .enumerate()
+            .flat_map(|(persona, &documents)| {
+                (0..documents).map(move |_| Planned {
+                    persona,
+                    theme: 0,
+                    format: Format::PosterA2,
+                })
+            })
+            .collect()
+    }
+
+    #[test]
+    fn each_worker_keeps_its_persona_until_none_is_left_unclaimed() {
+        let plan = plan_of(&[3, 3, 2]);
+        let queue = PersonaQueue::new(&plan);
+        let (mut a, mut b) = (None, None);
+        let mut taken = vec![];
+        // Two workers taking turns: each stays on the persona it claimed.
+        for _ in 0..3 {
+            taken.push(queue.next(&mut a).unwrap());
+            taken.push(queue.next(&mut b).unwrap());
+        }
+        assert_eq!(
+            taken,
+            [
+                (0, false),
+                (3, false),
+                (1, false),
+                (4, false),
+                (2, true),
+                (5, true)
+            ]
+        );
+        // Worker a claims the last persona; b, with nothing unclaimed, helps with it.
+        assert_eq!(queue.next(&mut a), Some((6, false)));
+        assert_eq!(queue.next(&mut b), Some((7, true)));
+        assert_eq!(queue.next(&mut a), None);
+        assert_eq!(queue.next(&mut b), None);
+    }
+
+    #[test]
+    fn every_document_is_handed_out_once_across_threads() {
+        let plan = plan_of(&[4, 1, 7, 4, 4, 2, 9]);
+        let queue = PersonaQueue::new(&plan);
+        let seen: Vec<AtomicUsize> = plan.iter().map(|_| AtomicUsize::new(0)).collect();
+        std::thread::scope(|scope| {
+            for _ in 0..3 {
+                scope.spawn(|| {
+                    let mut claimed = None;
+                    while let Some((i, _)) = queue.next(&mut claimed) {
+                        seen[i].fetch_add(1, Ordering::SeqCst);
+                    }
+                });
+            }
+        });
+        assert!(seen.iter().all(|n| n.load(Ordering::SeqCst) == 1));
+    }
 }
