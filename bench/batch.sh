@@ -24,7 +24,11 @@ make_project() { # dir count
   rm -rf "$1"; target/release/bench-fixture "$1" "$2"
 }
 calc() { awk "BEGIN { printf \"%.4f\", $1 }"; }
-seconds() { local s e; s=$(date +%s.%N); "$@" >/dev/null 2>&1 || true; e=$(date +%s.%N); calc "$e - $s"; }
+seconds() { # a failed command stops the benchmark: a fast failure is no result
+  local s e; s=$(date +%s.%N)
+  "$@" >/dev/null 2>"$WORK/last-error" || { echo "failed: $*" >&2; cat "$WORK/last-error" >&2; exit 1; }
+  e=$(date +%s.%N); calc "$e - $s"
+}
 median() { sort -g | awk '{a[NR]=$1} END {m=(NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2; printf "%.3f", m}'; }
 typst_cli() { # compile every bundle, two at a time
   find "$WORK/bundles" -name main.typ -printf '%h\n' | xargs -P 2 -I{} \

@@ -142,7 +142,7 @@ pub fn run(ws: &Workspace, base: &Base, options: &RunOptions) -> Vec<Outcome> {
             *results[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(outcome);
             if last_of_persona {
                 ready[job.persona].release_photo();
-                typst::comemo::evict(3);
+                typst::comemo::evict(1);
             }
             options.progress.inc(1);
         }

@@ -178,11 +178,9 @@ fn check_no_device_rgb(doc: &Document) -> Vec<Diagnostic> {
     let named = doc.objects.values().any(|o| mentions_device_rgb(o, 0));
     let operators = doc.get_pages().into_values().any(|page| {
         let content = doc.get_page_content(page).unwrap_or_default();
-        lopdf::content::Content::decode(&content).is_ok_and(|c| {
-            c.operations
-                .iter()
-                .any(|op| op.operator == "rg" || op.operator == "RG")
-        })
+        crate::print::content::operations(&content)
+            .iter()
+            .any(|op| op.operator == b"rg" || op.operator == b"RG")
     });
     match named || operators {
         true => vec![

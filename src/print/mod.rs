@@ -3,6 +3,7 @@
 //! PDF/X-4 output intent and keys. Geometry lives in [`geometry`]; this module
 //! edits the PDF with lopdf.
 
+pub mod content;
 pub mod geometry;
 pub mod ink;
 pub mod xmp;
@@ -97,12 +98,14 @@ pub fn finish(pdf: &[u8], settings: &PrintSettings) -> Result<(Vec<u8>, Document
 /// Puts the theme's exact CMYK back in page contents and forms, and sets 100 % K
 /// to overprint in page contents (the template's text and lines).
 fn fix_colours(doc: &mut Document, pages: &[ObjectId], exact: &[[f32; 4]]) -> Result<(), String> {
+    let page_fixes = ink::InkFixes {
+        exact,
+        overprint_black: true,
+    };
     for &page in pages {
         let mut overprinting = false;
         for id in doc.get_page_contents(page) {
-            overprinting |= rewrite_stream(doc, id, |content| {
-                ink::restore_exact_cmyk(content, exact) | ink::overprint_black(content)
-            })?;
+            overprinting |= rewrite_stream(doc, id, page_fixes);
         }
         if overprinting {
             for (name, on, stroke) in ink::OVERPRINT_STATES {
@@ -122,34 +125,30 @@ fn fix_colours(doc: &mut Document, pages: &[ObjectId], exact: &[[f32; 4]]) -> Re
         .filter(|(_, o)| is_form(o))
         .map(|(id, _)| *id)
         .collect();
+    let form_fixes = ink::InkFixes {
+        exact,
+        overprint_black: false,
+    };
     for id in forms {
-        rewrite_stream(doc, id, |content| ink::restore_exact_cmyk(content, exact))?;
+        rewrite_stream(doc, id, form_fixes);
     }
     Ok(())
 }
 
-/// Decodes a content stream, lets `edit` change it, and stores it again if it did.
-fn rewrite_stream(
-    doc: &mut Document,
-    id: ObjectId,
-    edit: impl FnOnce(&mut lopdf::content::Content) -> bool,
-) -> Result<bool, String> {
+/// Applies `fixes` to a content stream and stores it again if it changed; returns
+/// whether the new content uses the overprint states.
+fn rewrite_stream(doc: &mut Document, id: ObjectId, fixes: ink::InkFixes) -> bool {
     let Ok(stream) = doc.get_object_mut(id).and_then(Object::as_stream_mut) else {
-        return Ok(false);
+        return false;
     };
     let bytes = stream
         .decompressed_content()
         .unwrap_or_else(|_| stream.content.clone());
-    let mut content = lopdf::content::Content::decode(&bytes)
-        .map_err(|e| format!("cannot read a content stream ({e})"))?;
-    if !edit(&mut content) {
-        return Ok(false);
-    }
-    let encoded = content
-        .encode()
-        .map_err(|e| format!("cannot write a content stream ({e})"))?;
-    set_deflated_content(stream, &encoded);
-    Ok(true)
+    let Some(rewritten) = ink::rewrite(&bytes, fixes) else {
+        return false;
+    };
+    set_deflated_content(stream, &rewritten.bytes);
+    rewritten.overprints
 }
 
 fn is_form(object: &Object) -> bool {
