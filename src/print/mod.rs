@@ -42,7 +42,8 @@ impl OutputIntent {
     /// The profile Flate-compressed: done once for all documents of a run, and only
     /// when a document needs it (an unchanged re-run never does).
     fn deflated(&self) -> &[u8] {
-        self.deflated.get_or_init(|| deflate(&self.profile))
+        self.deflated
+            .get_or_init(|| deflate(&self.profile, flate2::Compression::default()))
     }
 
     /// ISO Coated v2 (ECI), the built-in FOGRA39 profile.
@@ -378,20 +379,20 @@ fn mark_pdfx(doc: &mut Document) -> Result<(), String> {
     Ok(())
 }
 
-/// Zlib-compresses `bytes` at the default level: lopdf's own `compress` uses the best
-/// level, which took several times longer for a few percent.
-fn deflate(bytes: &[u8]) -> Vec<u8> {
+/// Zlib-compresses `bytes` (lopdf's own `compress` always uses the slowest level).
+fn deflate(bytes: &[u8], level: flate2::Compression) -> Vec<u8> {
     use std::io::Write;
-    let mut encoder = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+    let mut encoder = flate2::write::ZlibEncoder::new(Vec::new(), level);
     encoder
         .write_all(bytes)
         .and_then(|_| encoder.finish())
         .expect("compressing in memory")
 }
 
-/// Stores `plain` in `stream`, Flate-compressed.
+/// Stores `plain` in `stream`, Flate-compressed at the fastest level: page contents
+/// are a few kilobytes of operators, next to the photo, fonts and profile.
 fn set_deflated_content(stream: &mut Stream, plain: &[u8]) {
-    stream.set_plain_content(deflate(plain));
+    stream.set_plain_content(deflate(plain, flate2::Compression::fast()));
     stream
         .dict
         .set("Filter", Object::Name(b"FlateDecode".to_vec()));

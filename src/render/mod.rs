@@ -232,6 +232,9 @@ pub fn export_pdf(
         creator: Smart::Custom(Some(format!("personapress {}", env!("CARGO_PKG_VERSION")))),
         timestamp: Some(Timestamp::new_utc(date)),
         standards,
+        // The office briefing is tagged for accessibility (PDF/UA); print files go to a
+        // press, where a structure tree is only weight to write, parse and ship.
+        tagged: !format.is_print(),
         ..PdfOptions::default()
     };
     typst_pdf::pdf(document, &options).map_err(|errors| errors.iter().map(export_error).collect())
