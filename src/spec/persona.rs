@@ -15,24 +15,76 @@ pub enum Kind {
     Profile,
 }
 
-/// The language of the labels and of the typography.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Deserialize, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Language {
-    /// Dutch.
-    Nl,
-    /// English.
-    #[default]
-    En,
+/// The language of the labels and of the typography: an ISO 639-1 code such as
+/// `nl`. Dutch, English, German and French are built in; a project adds another by
+/// giving it labels in its own `templates/labels.typ`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Language {
+    code: [u8; 3],
+    len: u8,
 }
 
 impl Language {
-    /// The ISO 639-1 code, as Typst's `text(lang:)` takes it.
-    pub fn code(self) -> &'static str {
-        match self {
-            Language::Nl => "nl",
-            Language::En => "en",
+    /// Dutch.
+    pub const NL: Language = Language::builtin(*b"nl ");
+    /// English, the default.
+    pub const EN: Language = Language::builtin(*b"en ");
+    /// German.
+    pub const DE: Language = Language::builtin(*b"de ");
+    /// French.
+    pub const FR: Language = Language::builtin(*b"fr ");
+    /// The languages the built-in labels know.
+    pub const BUILT_IN: [Language; 4] = [Language::NL, Language::EN, Language::DE, Language::FR];
+
+    const fn builtin(code: [u8; 3]) -> Language {
+        Language { code, len: 2 }
+    }
+
+    /// A language from its code: two or three lowercase letters.
+    pub fn parse(code: &str) -> Option<Language> {
+        let valid = (2..=3).contains(&code.len()) && code.bytes().all(|b| b.is_ascii_lowercase());
+        if !valid {
+            return None;
         }
+        let mut bytes = *b"   ";
+        bytes[..code.len()].copy_from_slice(code.as_bytes());
+        Some(Language {
+            code: bytes,
+            len: code.len() as u8,
+        })
+    }
+
+    /// The ISO 639 code, as Typst's `text(lang:)` takes it.
+    pub fn code(&self) -> &str {
+        std::str::from_utf8(&self.code[..self.len as usize]).unwrap_or("en")
+    }
+
+    /// Whether the built-in labels have this language.
+    pub fn is_built_in(&self) -> bool {
+        Language::BUILT_IN.contains(self)
+    }
+}
+
+impl Default for Language {
+    fn default() -> Self {
+        Language::EN
+    }
+}
+
+impl Serialize for Language {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.code())
+    }
+}
+
+impl<'de> Deserialize<'de> for Language {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let code = String::deserialize(deserializer)?;
+        Language::parse(&code).ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "`{code}` is not a language code: use two lowercase letters, e.g. \"nl\", \"en\", \"de\" or \"fr\""
+            ))
+        })
     }
 }
 

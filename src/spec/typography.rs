@@ -8,8 +8,10 @@ use super::persona::Language;
 /// The opening and closing double quotes of a language.
 pub fn quote_marks(language: Language) -> (&'static str, &'static str) {
     match language {
-        Language::Nl => ("„", "”"),
-        Language::En => ("“", "”"),
+        l if l == Language::NL => ("„", "”"),
+        l if l == Language::DE => ("„", "“"),
+        l if l == Language::FR => ("«\u{202F}", "\u{202F}»"),
+        _ => ("“", "”"),
     }
 }
 
@@ -116,23 +118,23 @@ mod tests {
     #[test]
     fn quotes_follow_the_language() {
         assert_eq!(
-            smarten("he said \"yes\" - twice", Language::En),
+            smarten("he said \"yes\" - twice", Language::EN),
             "he said “yes” – twice"
         );
-        assert_eq!(smarten("hij zei \"ja\"", Language::Nl), "hij zei „ja”");
+        assert_eq!(smarten("hij zei \"ja\"", Language::NL), "hij zei „ja”");
     }
 
     #[test]
     fn apostrophes_become_typographic() {
-        assert_eq!(smarten("Peter's bus", Language::En), "Peter’s bus");
-        assert_eq!(smarten("'s avonds", Language::Nl), "’s avonds");
-        assert_eq!(smarten("the '90s", Language::En), "the ’90s");
-        assert_eq!(smarten("a 'quoted' word", Language::En), "a ‘quoted’ word");
+        assert_eq!(smarten("Peter's bus", Language::EN), "Peter’s bus");
+        assert_eq!(smarten("'s avonds", Language::NL), "’s avonds");
+        assert_eq!(smarten("the '90s", Language::EN), "the ’90s");
+        assert_eq!(smarten("a 'quoted' word", Language::EN), "a ‘quoted’ word");
     }
 
     #[test]
     fn stories_keep_emphasis_and_paragraphs() {
-        let paras = paragraphs("One *two* **three**\nfour.\n\nNext", Language::En);
+        let paras = paragraphs("One *two* **three**\nfour.\n\nNext", Language::EN);
         assert_eq!(paras.len(), 2);
         assert_eq!(paras[0][0].text, "One ");
         assert!(paras[0][1].emph && paras[0][1].text == "two");
@@ -143,7 +145,7 @@ mod tests {
 
     #[test]
     fn unmatched_stars_stay_text() {
-        let paras = paragraphs("5 * 3 is fifteen", Language::En);
+        let paras = paragraphs("5 * 3 is fifteen", Language::EN);
         assert_eq!(
             paras[0],
             vec![Run {

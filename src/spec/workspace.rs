@@ -213,7 +213,9 @@ fn optional_folder(
     value: &Option<String>,
 ) -> Result<Option<PathBuf>, Diagnostic> {
     let Some(written) = value else {
-        return Ok(None);
+        // Not named: the folder of that name beside personapress.toml, when there is one.
+        let default = root.join(key);
+        return Ok(default.is_dir().then_some(default));
     };
     let dir =
         resolve_inside(root, written, root).map_err(|message| loaded.error_at_key(key, message))?;
@@ -257,6 +259,15 @@ fn oversized_list(persona: &Persona) -> Option<String> {
         }
     }
     walk("", &serde_json::to_value(persona).ok()?)
+}
+
+impl Workspace {
+    /// Whether the project overrides the built-in labels with its own `labels.typ`.
+    fn has_own_labels(&self) -> bool {
+        self.templates
+            .as_ref()
+            .is_some_and(|dir| dir.join("labels.typ").is_file())
+    }
 }
 
 /// A persona file loaded and checked, with its id, language and photo resolved.
@@ -305,6 +316,21 @@ impl Workspace {
             .language
             .or(self.project.language)
             .unwrap_or_default();
+        if !language.is_built_in() && !self.has_own_labels() {
+            let message = format!(
+                "no labels for the language `{}` (built in: nl, en, de, fr)",
+                language.code()
+            );
+            let diag = match persona.language {
+                Some(_) => loaded.error_at_key("language", message),
+                None => {
+                    crate::spec::error_at_key_in(&self.root.join(PROJECT_FILE), "language", message)
+                }
+            };
+            return Err(diag.with_hint(
+                "to add a language, run `personapress templates eject` and add its labels to templates/labels.typ",
+            ));
+        }
         Ok(PersonaSource {
             persona: loaded.value.clone(),
             path: path.to_path_buf(),

@@ -153,3 +153,12 @@ pub fn require_tool(name: &str) {
         "{name} is required for this test (see .ci/run for how it is installed)"
     );
 }
+
+/// All text of a PDF as pdf_oxide extracts it: no system tools needed.
+pub fn plain_text(path: &Path) -> String {
+    let document = pdf_oxide::PdfDocument::open(path)
+        .unwrap_or_else(|e| panic!("{} opens in pdf_oxide: {e}", path.display()));
+    document
+        .extract_all_text()
+        .unwrap_or_else(|e| panic!("text of {}: {e}", path.display()))
+}
