@@ -62,6 +62,8 @@ fn check(project: &Path) -> Vec<String> {
         force: false,
         export_to: None,
         png_dpi: None,
+        png_only: false,
+        png_path: None,
     };
     let outcomes = batch::run(&prepared.ws, &prepared.base, &options);
     outcomes

@@ -36,11 +36,10 @@ fn german_and_french_personas_get_their_own_labels_and_quotes() {
             text.to_lowercase().contains(&label.to_lowercase()),
             "{language}: {text}"
         );
-        let text: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
-        let quote: String = quote.replace('\u{202F}', "");
-        let squeezed: String = text.replace('\u{202F}', "").replace(' ', "");
+        // Spacing inside French quotes is up to the extraction: compare without it.
+        let squeeze = |s: &str| s.replace(['\u{202F}', ' ', '\n'], "");
         assert!(
-            squeezed.contains(&quote.replace(' ', "")),
+            squeeze(&text).contains(&squeeze(quote)),
             "{language}: {text}"
         );
     }
@@ -79,4 +78,262 @@ fn with_language(labels: &str, code: &str, core_need: &str) -> String {
             1,
         );
     format!("{}{block}\n{}", &labels[..end + 1], &labels[end + 1..])
+}
+
+/// The keys of a TOML value, recursively, that its JSON Schema does not list.
+fn keys_missing_from_schema(
+    value: &toml::Value,
+    schema: &serde_json::Value,
+    root: &serde_json::Value,
+) -> Vec<String> {
+    let schema = resolve(schema, root, value.is_table());
+    let mut missing = vec![];
+    match value {
+        toml::Value::Table(table) => {
+            for (key, inner) in table {
+                match schema.pointer(&format!("/properties/{key}")) {
+                    Some(sub) => missing.extend(keys_missing_from_schema(inner, sub, root)),
+                    None => missing.push(key.clone()),
+                }
+            }
+        }
+        toml::Value::Array(items) => {
+            let items_schema = schema.get("items").cloned().unwrap_or_default();
+            for item in items {
+                missing.extend(keys_missing_from_schema(item, &items_schema, root));
+            }
+        }
+        _ => {}
+    }
+    missing
+}
+
+/// Follows `$ref`s and picks the alternative of an `anyOf`/`oneOf` that fits a table or not.
+fn resolve(schema: &serde_json::Value, root: &serde_json::Value, table: bool) -> serde_json::Value {
+    if let Some(r) = schema.get("$ref").and_then(|r| r.as_str()) {
+        let target = root
+            .pointer(r.trim_start_matches('#'))
+            .cloned()
+            .unwrap_or_default();
+        return resolve(&target, root, table);
+    }
+    if let Some(options) = schema
+        .get("anyOf")
+        .or(schema.get("oneOf"))
+        .and_then(|a| a.as_array())
+    {
+        let resolved: Vec<_> = options.iter().map(|o| resolve(o, root, table)).collect();
+        let fits = |o: &&serde_json::Value| {
+            o.get("properties").is_some() == table && o.get("type") != Some(&"null".into())
+        };
+        return resolved
+            .iter()
+            .find(fits)
+            .or(resolved.first())
+            .cloned()
+            .unwrap_or_default();
+    }
+    schema.clone()
+}
+
+fn schema(kind: &str) -> serde_json::Value {
+    let out = personapress(&["schema", kind]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    serde_json::from_slice(&out.stdout).expect("the schema is JSON")
+}
+
+#[test]
+fn schemas_describe_every_key_the_examples_use_and_refuse_others() {
+    for (kind, files) in [
+        (
+            "persona",
+            vec!["peter", "zoe", "anouk", "lars"]
+                .into_iter()
+                .map(|p| format!("examples/personas/{p}.toml"))
+                .collect::<Vec<_>>(),
+        ),
+        (
+            "theme",
+            vec![
+                "examples/themes/noordzee.toml".to_string(),
+                "examples/themes/terracotta.toml".into(),
+            ],
+        ),
+        ("project", vec!["examples/personapress.toml".to_string()]),
+    ] {
+        let schema = schema(kind);
+        assert_eq!(
+            schema["additionalProperties"], false,
+            "{kind}: unknown keys are flagged"
+        );
+        for file in files {
+            let value: toml::Value =
+                toml::from_str(&std::fs::read_to_string(repo().join(&file)).unwrap()).unwrap();
+            let missing = keys_missing_from_schema(&value, &schema, &schema);
+            assert!(
+                missing.is_empty(),
+                "{file}: keys not in the {kind} schema: {missing:?}"
+            );
+        }
+    }
+    let persona = schema("persona");
+    assert_eq!(persona["required"], serde_json::json!(["name"]));
+}
+
+#[test]
+fn init_makes_a_project_that_renders_at_once_with_schema_lines() {
+    let temp = tempfile::tempdir().unwrap();
+    let dir = temp.path().join("new");
+    let out = personapress(&["init", dir.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    for (file, kind) in [
+        ("personapress.toml", "project"),
+        ("personas/peter.toml", "persona"),
+        ("personas/zoe.toml", "persona"),
+        ("themes/noordzee.toml", "theme"),
+    ] {
+        let text = std::fs::read_to_string(dir.join(file)).unwrap();
+        let first = text.lines().next().unwrap();
+        let target = first
+            .strip_prefix("#:schema ")
+            .expect("a #:schema first line");
+        let schema_path = dir.join(file).parent().unwrap().join(target);
+        let written: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&schema_path).unwrap()).unwrap();
+        assert_eq!(written, schema(kind), "{file} points at the {kind} schema");
+    }
+    assert!(
+        std::fs::read_to_string(dir.join("README.md"))
+            .unwrap()
+            .contains("personapress render")
+    );
+
+    let render = personapress(&["render", dir.to_str().unwrap(), "-q"]);
+    assert!(render.status.success(), "{}", stderr(&render));
+    let report = report(&dir.join("dist"));
+    assert_eq!(
+        report["summary"]["written"], 8,
+        "two personas in four formats"
+    );
+    let languages: Vec<String> = ["peter", "zoe"]
+        .iter()
+        .map(|p| plain_text(&dir.join(format!("dist/{p}/{p}.briefing.pdf"))))
+        .collect();
+    assert!(
+        languages[0].contains("Doelen") && languages[1].contains("Goals"),
+        "one Dutch, one English"
+    );
+
+    let again = personapress(&["init", dir.to_str().unwrap()]);
+    assert_eq!(again.status.code(), Some(2));
+    assert!(
+        stderr(&again).contains("is not empty"),
+        "{}",
+        stderr(&again)
+    );
+}
+
+#[test]
+fn preview_renders_one_document_to_png_by_id_or_file() {
+    let (_temp, project) = fixture("mixed");
+    let path = project.to_str().unwrap();
+    let file = project.join("personas/good.toml");
+    let stem = "good";
+    let out = personapress(&[
+        "preview",
+        stem,
+        "-C",
+        path,
+        "-f",
+        "poster-a3",
+        "--dpi",
+        "50",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let png = project.join(format!("dist/{stem}/{stem}.poster-a3.png"));
+    let image = image::open(&png).expect("a PNG");
+    assert_eq!(
+        (image.width(), image.height()),
+        (585, 827),
+        "A3 trim at 50 dpi"
+    );
+    assert!(
+        !project
+            .join(format!("dist/{stem}/{stem}.poster-a3.pdf"))
+            .exists(),
+        "no PDF"
+    );
+
+    let target = project.join("look.png");
+    let by_file = personapress(&[
+        "preview",
+        file.to_str().unwrap(),
+        "-f",
+        "mousepad",
+        "-o",
+        target.to_str().unwrap(),
+    ]);
+    assert!(by_file.status.success(), "{}", stderr(&by_file));
+    assert!(image::open(&target).is_ok());
+
+    let unknown = personapress(&["preview", &format!("{stem}x"), "-C", path]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(
+        stderr(&unknown).contains(&format!("did you mean `{stem}`")),
+        "{}",
+        stderr(&unknown)
+    );
+}
+
+#[test]
+fn ejected_templates_are_used_and_their_errors_point_at_the_users_file() {
+    let (_temp, project) = fixture("minimal");
+    let templates = project.join("templates");
+    let out = personapress(&["templates", "eject", templates.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    for name in [
+        "lib.typ",
+        "labels.typ",
+        "poster-a2.typ",
+        "poster-a3.typ",
+        "mousepad.typ",
+        "briefing.typ",
+    ] {
+        assert!(templates.join(name).is_file(), "{name}");
+    }
+    let a3 = templates.join("poster-a3.typ");
+    let text = std::fs::read_to_string(&a3).unwrap();
+    std::fs::write(
+        &a3,
+        format!("{text}\n#text(size: 60pt)[EJECTED AND EDITED]\n#undefined-thing\n"),
+    )
+    .unwrap();
+    let render = personapress(&["render", project.to_str().unwrap(), "-f", "poster-a3"]);
+    let err = stderr(&render);
+    assert_eq!(render.status.code(), Some(1), "{err}");
+    assert!(err.contains("templates/poster-a3.typ:"), "{err}");
+    assert!(err.contains("undefined-thing"), "{err}");
+
+    std::fs::write(
+        &a3,
+        format!("{text}\n#text(size: 60pt)[EJECTED AND EDITED]\n"),
+    )
+    .unwrap();
+    let render = personapress(&["render", project.to_str().unwrap(), "-f", "poster-a3", "-q"]);
+    assert!(render.status.success(), "{}", stderr(&render));
+    let text = plain_text(&project.join("dist/mo/mo.poster-a3.pdf"));
+    assert!(text.contains("EJECTED AND EDITED"), "{text}");
+}
+
+#[test]
+fn completions_and_man_page_come_from_the_command_line_definitions() {
+    let bash = personapress(&["completions", "bash"]);
+    let script = String::from_utf8_lossy(&bash.stdout);
+    assert!(bash.status.success() && script.contains("personapress") && script.contains("preview"));
+    let man = personapress(&["man"]);
+    let page = String::from_utf8_lossy(&man.stdout);
+    assert!(
+        man.status.success() && page.contains(".TH personapress") && page.contains("render"),
+        "{page}"
+    );
 }

@@ -46,6 +46,10 @@ pub struct RunOptions<'a> {
     pub export_to: Option<PathBuf>,
     /// Also write a PNG preview of each document's first page at this resolution (dpi).
     pub png_dpi: Option<f64>,
+    /// Write only the PNG preview, no PDF (`preview`).
+    pub png_only: bool,
+    /// Where the PNG of a `png_only` run goes, instead of beside the PDF.
+    pub png_path: Option<PathBuf>,
 }
 
 /// Logo bytes per theme, or why the logo could not be read.
@@ -429,20 +433,23 @@ impl Context<'_> {
         if let Some(dir) = &self.options.export_to {
             return self.export(dir, &job, &laid, outcome);
         }
+        if self.options.png_only {
+            let path = self.options.png_path.clone().unwrap_or_else(|| {
+                output_path(self.ws, job.persona, job.theme, job.format).with_extension("png")
+            });
+            let dpi = self.options.png_dpi.unwrap_or(72.0);
+            if write_png(&laid.document, dpi, &path, outcome) {
+                outcome.path = Some(path);
+            }
+            return;
+        }
         let Some(pdf) = self.finished_pdf(&laid.document, &job, outcome) else {
             return;
         };
         if self.options.write && !outcome.failed() {
             self.write(&pdf, &job, outcome);
             if let (Some(dpi), Some(path)) = (self.options.png_dpi, outcome.path.clone()) {
-                let written = render::render_png(&laid.document, dpi).and_then(|png| {
-                    write_atomic(&path.with_extension("png"), &png).map_err(|e| e.to_string())
-                });
-                if let Err(err) = written {
-                    outcome.errors.push(Diagnostic::error(format!(
-                        "cannot write the PNG preview ({err})"
-                    )));
-                }
+                write_png(&laid.document, dpi, &path.with_extension("png"), outcome);
             }
         }
     }
@@ -516,6 +523,24 @@ impl Context<'_> {
             ))),
         }
     }
+}
+
+/// Writes the first page's trim area as a PNG; a failure becomes an error of the document.
+fn write_png(
+    document: &typst_layout::PagedDocument,
+    dpi: f64,
+    path: &Path,
+    outcome: &mut Outcome,
+) -> bool {
+    let written = render::render_png(document, dpi)
+        .and_then(|png| write_atomic(path, &png).map_err(|e| e.to_string()));
+    if let Err(err) = &written {
+        outcome.errors.push(Diagnostic::error(format!(
+            "cannot write the PNG preview {} ({err})",
+            path.display()
+        )));
+    }
+    written.is_ok()
 }
 
 /// The print finishing a format gets from the project's `[print]` and `[mousepad]` tables;

@@ -22,6 +22,88 @@ pub enum Command {
     Check(ProjectArgs),
     /// Write each document as a self-contained Typst folder that the stock typst CLI compiles.
     Export(ExportArgs),
+    /// Start a new project that renders at once: two personas, a theme, a README.
+    Init(InitArgs),
+    /// Render one persona in one format to PNG, fast.
+    Preview(PreviewArgs),
+    /// Work with the templates: `eject` copies the built-in ones out to start from.
+    #[command(subcommand)]
+    Templates(TemplatesCommand),
+    /// Print the JSON Schema of a file kind, for editors (Taplo, Even Better TOML).
+    Schema(SchemaArgs),
+    /// Print a shell completion script.
+    Completions(CompletionsArgs),
+    /// Print the man page (roff).
+    Man,
+}
+
+/// Options of `init`.
+#[derive(Debug, Clone, Args)]
+pub struct InitArgs {
+    /// The folder to create the project in; it must be empty or not exist yet.
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+}
+
+/// Options of `preview`.
+#[derive(Debug, Clone, Args)]
+pub struct PreviewArgs {
+    /// The persona: its id or its file.
+    pub persona: String,
+
+    /// The format to render.
+    #[arg(short, long, default_value = "poster-a2")]
+    pub format: String,
+
+    /// The project folder (default: the current one, or the one holding the persona file).
+    #[arg(short = 'C', long)]
+    pub project: Option<PathBuf>,
+
+    /// Write the PNG here (default: `OUT/<id>/<id>.<format>.png`).
+    #[arg(short, long)]
+    pub out: Option<PathBuf>,
+
+    /// Resolution in dots per inch.
+    #[arg(long, default_value_t = 72.0)]
+    pub dpi: f64,
+}
+
+/// The `templates` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum TemplatesCommand {
+    /// Copy the built-in templates into a folder (default: the project's `templates`).
+    Eject {
+        /// The folder to copy them to; files already there are kept.
+        #[arg(default_value = "templates")]
+        dir: PathBuf,
+    },
+}
+
+/// Options of `schema`.
+#[derive(Debug, Clone, Args)]
+pub struct SchemaArgs {
+    /// Which file kind.
+    #[arg(value_enum)]
+    pub kind: SchemaKind,
+}
+
+/// The file kinds with a schema.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SchemaKind {
+    /// A persona file.
+    Persona,
+    /// A theme file.
+    Theme,
+    /// personapress.toml.
+    Project,
+}
+
+/// Options of `completions`.
+#[derive(Debug, Clone, Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 /// Which project, and what to take from it.

@@ -2,8 +2,13 @@
 
 pub mod args;
 pub mod check;
+pub mod completions;
 pub mod export;
+pub mod init;
+pub mod preview;
 pub mod render;
+pub mod schema;
+pub mod templates;
 
 use std::io::IsTerminal;
 use std::time::Duration;
@@ -31,6 +36,12 @@ pub fn run(cli: Cli) -> i32 {
         Command::Render(args) => render::run(&args),
         Command::Check(args) => check::run(&args),
         Command::Export(args) => export::run(&args),
+        Command::Init(args) => init::run(&args),
+        Command::Preview(args) => preview::run(&args),
+        Command::Templates(command) => templates::run(&command),
+        Command::Schema(args) => schema::run(&args),
+        Command::Completions(args) => completions::completions(&args),
+        Command::Man => completions::man(),
     }
 }
 
@@ -126,6 +137,11 @@ pub enum Mode {
     Render { force: bool, png: Option<f64> },
     /// Write a Typst source bundle per document into this folder.
     Export(std::path::PathBuf),
+    /// Write only a PNG of each document at `dpi`, to `path` or beside where the PDF goes.
+    Preview {
+        dpi: f64,
+        path: Option<std::path::PathBuf>,
+    },
 }
 
 /// Runs the batch with a progress bar on a terminal.
@@ -142,6 +158,12 @@ pub fn run_batch(prepared: &Prepared, args: &args::ProjectArgs, mode: Mode) -> V
         force: matches!(mode, Mode::Render { force: true, .. }),
         png_dpi: match mode {
             Mode::Render { png, .. } => png,
+            Mode::Preview { dpi, .. } => Some(dpi),
+            _ => None,
+        },
+        png_only: matches!(mode, Mode::Preview { .. }),
+        png_path: match &mode {
+            Mode::Preview { path, .. } => path.clone(),
             _ => None,
         },
         export_to: match mode {

@@ -120,15 +120,19 @@ fn did_you_mean(message: &str) -> Option<String> {
         .or_else(|| message.strip_prefix("unknown variant `"))?;
     let (unknown, expected) = rest.split_once('`')?;
     let candidates: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+    match closest(unknown, &candidates) {
+        Some(best) => Some(format!("did you mean `{best}`?")),
+        None => Some(format!("allowed here: {}", candidates.join(", "))),
+    }
+}
+
+/// The candidate most like `unknown`, if one is close enough to be what was meant.
+pub fn closest<'a>(unknown: &str, candidates: &[&'a str]) -> Option<&'a str> {
     let best = candidates
         .iter()
         .map(|c| (strsim::jaro_winkler(unknown, c), *c))
         .max_by(|a, b| a.0.total_cmp(&b.0))?;
-    if best.0 > 0.8 {
-        Some(format!("did you mean `{}`?", best.1))
-    } else {
-        Some(format!("allowed here: {}", candidates.join(", ")))
-    }
+    (best.0 > 0.8).then_some(best.1)
 }
 
 fn lowercase_first(text: &str) -> String {

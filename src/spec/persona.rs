@@ -5,7 +5,9 @@ use serde::{Deserialize, Serialize};
 use super::units::{Feeling, Percent};
 
 /// Whether the persona is a fictional story or a data-driven profile.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
     /// A fictional persona: a story that stands for a group of customers.
@@ -81,15 +83,19 @@ impl<'de> Deserialize<'de> for Language {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let code = String::deserialize(deserializer)?;
         Language::parse(&code).ok_or_else(|| {
-            serde::de::Error::custom(format!(
-                "`{code}` is not a language code: use two lowercase letters, e.g. \"nl\", \"en\", \"de\" or \"fr\""
-            ))
+            let advice = match language_named(&code) {
+                Some(meant) => format!("did you mean \"{meant}\"?"),
+                None => "use two lowercase letters, e.g. \"nl\", \"en\", \"de\" or \"fr\"".into(),
+            };
+            serde::de::Error::custom(format!("`{code}` is not a language code: {advice}"))
         })
     }
 }
 
 /// Draft personas print a version band and room for feedback; final ones do not.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     /// A first version, printed for feedback.
@@ -100,7 +106,7 @@ pub enum Status {
 }
 
 /// The phase of the customer journey a stage belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Phase {
     /// Finding and choosing the organisation.
@@ -112,7 +118,7 @@ pub enum Phase {
 }
 
 /// A persona as written in its TOML file. Every field but `name` is optional.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Persona {
     pub name: String,
@@ -164,7 +170,7 @@ pub struct Persona {
 }
 
 /// How to talk to this persona.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Communication {
     pub style: Option<String>,
@@ -175,7 +181,7 @@ pub struct Communication {
 }
 
 /// The share of one medium in the persona's media use, drawn as a bar.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Media {
     pub channel: String,
@@ -183,7 +189,7 @@ pub struct Media {
 }
 
 /// A personality slider between two poles.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Trait {
     pub from: String,
@@ -192,7 +198,7 @@ pub struct Trait {
 }
 
 /// A voice of a customer or of staff.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Quote {
     pub text: String,
@@ -200,7 +206,7 @@ pub struct Quote {
 }
 
 /// One stage of the customer journey.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Stage {
     pub phase: Option<Phase>,
@@ -214,7 +220,7 @@ pub struct Stage {
 }
 
 /// A KPI for this persona.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Metric {
     pub label: String,
@@ -225,7 +231,7 @@ pub struct Metric {
 }
 
 /// What each team does with this persona.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Teams {
     pub marketing: Option<String>,
@@ -235,7 +241,7 @@ pub struct Teams {
 }
 
 /// The creative brief handed to an agency.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Brief {
     pub objective: Option<String>,
@@ -250,13 +256,19 @@ pub struct Brief {
 }
 
 /// The evidence behind the persona.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Sources {
     #[serde(default)]
     pub research: Vec<String>,
     #[serde(serialize_with = "date_as_text")]
+    #[schemars(schema_with = "date_schema")]
     pub updated: Option<toml::value::Datetime>,
+}
+
+/// A TOML date, as editors' schema checkers see it: a string in date format.
+fn date_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({ "type": "string", "format": "date", "examples": ["2026-03-01"] })
 }
 
 /// Writes a TOML date as its plain text (`2026-03-01`) for the templates.
@@ -267,5 +279,64 @@ fn date_as_text<S: serde::Serializer>(
     match date {
         Some(date) => s.serialize_some(&date.to_string()),
         None => s.serialize_none(),
+    }
+}
+
+/// The code of a built-in language written out by name, in any of the four languages.
+fn language_named(name: &str) -> Option<&'static str> {
+    let name = name.trim().to_lowercase();
+    let names: [(&str, &[&str]); 4] = [
+        (
+            "nl",
+            &[
+                "nederlands",
+                "dutch",
+                "niederländisch",
+                "néerlandais",
+                "nl-nl",
+                "nl_nl",
+            ],
+        ),
+        (
+            "en",
+            &[
+                "english", "engels", "englisch", "anglais", "en-gb", "en-us", "en_gb", "en_us",
+            ],
+        ),
+        (
+            "de",
+            &["deutsch", "german", "duits", "allemand", "de-de", "de_de"],
+        ),
+        (
+            "fr",
+            &[
+                "français",
+                "francais",
+                "french",
+                "frans",
+                "französisch",
+                "fr-fr",
+                "fr_fr",
+            ],
+        ),
+    ];
+    names
+        .iter()
+        .find(|(_, written)| written.contains(&name.as_str()))
+        .map(|(code, _)| *code)
+}
+
+impl schemars::JsonSchema for Language {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Language".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "pattern": "^[a-z]{2,3}$",
+            "description": "ISO 639-1 code of the label language: nl, en, de and fr are built in; a project's templates/labels.typ can add more.",
+            "examples": ["nl", "en", "de", "fr"]
+        })
     }
 }

@@ -6,7 +6,7 @@ use super::persona::Language;
 use super::units::{Length, Size};
 
 /// A project as written in `personapress.toml`.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Project {
     pub title: Option<String>,
@@ -31,7 +31,7 @@ pub struct Project {
 }
 
 /// Print settings for the print formats.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Print {
     /// Default: 3 mm.
@@ -47,7 +47,7 @@ pub struct Print {
 }
 
 /// Settings of the mousepad format.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Mousepad {
     /// Default: 240x200mm.
@@ -61,7 +61,7 @@ pub struct Mousepad {
 }
 
 /// Settings of the workshop (draft) edition.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Workshop {
     pub feedback_url: Option<String>,

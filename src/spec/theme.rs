@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use super::units::{Color, Length};
 
 /// A brand theme as written in its TOML file.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Theme {
     pub name: String,
@@ -19,7 +19,7 @@ pub struct Theme {
 }
 
 /// The theme's palette. Missing colours fall back to the built-in default theme's.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Colors {
     pub primary: Option<Color>,
@@ -31,7 +31,7 @@ pub struct Colors {
 }
 
 /// Font family names, built in or from the project's fonts folder.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Fonts {
     pub heading: Option<String>,
@@ -39,14 +39,14 @@ pub struct Fonts {
 }
 
 /// The brand's logo.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Logo {
     pub file: String,
 }
 
 /// Corner radius of boxes and the photo.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Shape {
     pub radius: Option<Length>,

@@ -297,3 +297,99 @@ mod tests {
         assert!("#0B3D9".parse::<Hex>().is_err());
     }
 }
+
+/// JSON Schemas of the value types, for `personapress schema`: each says what its
+/// `Deserialize` accepts, so editors check values as personapress does.
+mod schemas {
+    use std::borrow::Cow;
+
+    use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
+
+    use super::{Bounded, Color, Hex, Length, Size};
+
+    const LENGTH_PATTERN: &str = r"^\s*[0-9]+(\.[0-9]+)?\s*(mm|cm|in|pt)\s*$";
+
+    impl JsonSchema for Length {
+        fn schema_name() -> Cow<'static, str> {
+            "Length".into()
+        }
+
+        fn json_schema(_: &mut SchemaGenerator) -> Schema {
+            json_schema!({
+                "type": "string",
+                "pattern": LENGTH_PATTERN,
+                "description": "A length with a unit: mm, cm, in or pt.",
+                "examples": ["3mm", "0.5cm"]
+            })
+        }
+    }
+
+    impl<const MIN: i64, const MAX: i64> JsonSchema for Bounded<MIN, MAX> {
+        fn schema_name() -> Cow<'static, str> {
+            format!("Integer_{MIN}_to_{MAX}")
+                .replace('-', "minus")
+                .into()
+        }
+
+        fn json_schema(_: &mut SchemaGenerator) -> Schema {
+            json_schema!({ "type": "integer", "minimum": MIN, "maximum": MAX })
+        }
+    }
+
+    impl JsonSchema for Hex {
+        fn schema_name() -> Cow<'static, str> {
+            "Hex".into()
+        }
+
+        fn json_schema(_: &mut SchemaGenerator) -> Schema {
+            json_schema!({
+                "type": "string",
+                "pattern": "^#[0-9A-Fa-f]{6}$",
+                "description": "An sRGB colour as #RRGGBB.",
+                "examples": ["#0B3D91"]
+            })
+        }
+    }
+
+    impl JsonSchema for Color {
+        fn schema_name() -> Cow<'static, str> {
+            "Color".into()
+        }
+
+        fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+            let hex = generator.subschema_for::<Hex>();
+            let percent = generator.subschema_for::<Bounded<0, 100>>();
+            json_schema!({
+                "description": "A colour: \"#RRGGBB\", or a table with exact CMYK percentages for print and an optional spot colour name.",
+                "oneOf": [
+                    hex,
+                    {
+                        "type": "object",
+                        "properties": {
+                            "rgb": hex,
+                            "cmyk": { "type": "array", "items": percent, "minItems": 4, "maxItems": 4 },
+                            "spot": { "type": "string" }
+                        },
+                        "required": ["rgb"],
+                        "additionalProperties": false
+                    }
+                ]
+            })
+        }
+    }
+
+    impl JsonSchema for Size {
+        fn schema_name() -> Cow<'static, str> {
+            "Size".into()
+        }
+
+        fn json_schema(_: &mut SchemaGenerator) -> Schema {
+            json_schema!({
+                "type": "string",
+                "pattern": r"^\s*[0-9]+(\.[0-9]+)?\s*(mm|cm|in|pt)?\s*[x×]\s*[0-9]+(\.[0-9]+)?\s*(mm|cm|in|pt)\s*$",
+                "description": "Width x height with a unit.",
+                "examples": ["240x200mm"]
+            })
+        }
+    }
+}

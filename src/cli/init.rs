@@ -1,0 +1,106 @@
+//! `personapress init`: a new project that renders at once.
+
+use std::path::Path;
+
+use super::args::InitArgs;
+use super::{EXIT_OK, EXIT_UNUSABLE};
+use crate::diag::Diagnostic;
+use crate::render::output::write_atomic;
+
+/// The files of a new project: path inside it, and contents.
+const FILES: &[(&str, &[u8])] = &[
+    (
+        "personapress.toml",
+        include_bytes!("../../init/personapress.toml"),
+    ),
+    ("README.md", include_bytes!("../../init/README.md")),
+    (
+        "personas/peter.toml",
+        include_bytes!("../../examples/personas/peter.toml"),
+    ),
+    (
+        "personas/zoe.toml",
+        include_bytes!("../../examples/personas/zoe.toml"),
+    ),
+    (
+        "photos/peter.svg",
+        include_bytes!("../../examples/photos/peter.svg"),
+    ),
+    (
+        "photos/zoe.svg",
+        include_bytes!("../../examples/photos/zoe.svg"),
+    ),
+    (
+        "themes/noordzee.toml",
+        include_bytes!("../../examples/themes/noordzee.toml"),
+    ),
+    (
+        "themes/wegwijs-logo.svg",
+        include_bytes!("../../examples/themes/wegwijs-logo.svg"),
+    ),
+];
+
+/// Where `init` puts the JSON Schemas the TOML files point at with `#:schema`.
+pub const SCHEMA_DIR: &str = ".personapress/schema";
+
+/// Creates the project; returns the exit status.
+pub fn run(args: &InitArgs) -> i32 {
+    match create(&args.dir) {
+        Ok(()) => {
+            eprintln!(
+                "created a project in {}\n  next: personapress render {}",
+                args.dir.display(),
+                args.dir.display()
+            );
+            EXIT_OK
+        }
+        Err(diag) => {
+            diag.eprint();
+            EXIT_UNUSABLE
+        }
+    }
+}
+
+/// Writes every file of a new project into `dir`, which must be empty or new.
+pub fn create(dir: &Path) -> Result<(), Diagnostic> {
+    let occupied = std::fs::read_dir(dir).is_ok_and(|mut entries| entries.next().is_some());
+    if occupied {
+        return Err(Diagnostic::error(format!(
+            "{} is not empty (init does not overwrite anything)",
+            dir.display()
+        ))
+        .with_hint("name a new folder: personapress init my-personas"));
+    }
+    for (path, bytes) in FILES {
+        let text = with_schema_line(path, bytes);
+        write(&dir.join(path), &text)?;
+    }
+    for kind in super::args::SchemaKind::ALL {
+        let json = super::schema::json(kind);
+        let path = dir.join(SCHEMA_DIR).join(format!("{}.json", kind.name()));
+        write(&path, json.as_bytes())?;
+    }
+    Ok(())
+}
+
+/// TOML files get a `#:schema` first line pointing at their JSON Schema.
+fn with_schema_line(path: &str, bytes: &[u8]) -> Vec<u8> {
+    let kind = match path {
+        "personapress.toml" => "project",
+        p if p.starts_with("personas/") && p.ends_with(".toml") => "persona",
+        p if p.starts_with("themes/") && p.ends_with(".toml") => "theme",
+        _ => return bytes.to_vec(),
+    };
+    let up = match path.matches('/').count() {
+        0 => "./".to_string(),
+        depth => "../".repeat(depth),
+    };
+    let mut text = format!("#:schema {up}{SCHEMA_DIR}/{kind}.json\n").into_bytes();
+    text.extend_from_slice(bytes);
+    text
+}
+
+fn write(path: &Path, bytes: &[u8]) -> Result<(), Diagnostic> {
+    write_atomic(path, bytes)
+        .map_err(|err| Diagnostic::error(format!("cannot write {} ({err})", path.display())))
+}

@@ -1,0 +1,94 @@
+//! `personapress preview PERSONA --format F`: one document to PNG, fast.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use super::args::{PreviewArgs, ProjectArgs};
+use super::{EXIT_UNUSABLE, Mode, exit_status, prepare, print_findings, run_batch};
+use crate::diag::Diagnostic;
+use crate::spec::workspace::{PROJECT_FILE, Workspace};
+
+/// Renders one persona in one format (in the project's first theme) to PNG.
+pub fn run(args: &PreviewArgs) -> i32 {
+    let started = Instant::now();
+    let project = ProjectArgs {
+        project: project_folder(args),
+        formats: Some(vec![args.format.clone()]),
+        theme: None,
+        jobs: Some(1),
+        quiet: true,
+        strict: false,
+    };
+    let prepared = prepare(&project, None).and_then(|mut prepared| {
+        let file = find_persona(&prepared.ws, &args.persona)?;
+        prepared.ws.persona_files = vec![file];
+        prepared.ws.themes.truncate(1);
+        Ok(prepared)
+    });
+    let prepared = match prepared {
+        Ok(prepared) => prepared,
+        Err(diag) => {
+            diag.eprint();
+            return EXIT_UNUSABLE;
+        }
+    };
+    let mode = Mode::Preview {
+        dpi: args.dpi,
+        path: args.out.clone(),
+    };
+    let outcomes = run_batch(&prepared, &project, mode);
+    print_findings(&outcomes, false);
+    if let Some(path) = outcomes.first().and_then(|o| o.path.as_ref()) {
+        let seconds = started.elapsed().as_secs_f64();
+        eprintln!("wrote {} in {seconds:.2} s", path.display());
+    }
+    exit_status(&outcomes, false)
+}
+
+/// `--project`, else the folder above a persona file that holds personapress.toml,
+/// else the current folder.
+fn project_folder(args: &PreviewArgs) -> PathBuf {
+    if let Some(project) = &args.project {
+        return project.clone();
+    }
+    let file = Path::new(&args.persona);
+    let found = file
+        .is_file()
+        .then(|| {
+            file.ancestors()
+                .skip(1)
+                .find(|d| d.join(PROJECT_FILE).is_file())
+        })
+        .flatten();
+    found.map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+}
+
+/// The persona file named by a path, a file stem or an id.
+fn find_persona(ws: &Workspace, wanted: &str) -> Result<PathBuf, Diagnostic> {
+    let as_file = std::fs::canonicalize(wanted).ok();
+    let stem = |p: &PathBuf| p.file_stem().map(|s| s.to_string_lossy().into_owned());
+    let by_path_or_stem = ws.persona_files.iter().find(|p| {
+        as_file.is_some() && std::fs::canonicalize(p).ok() == as_file
+            || stem(p).as_deref() == Some(wanted)
+    });
+    if let Some(found) = by_path_or_stem {
+        return Ok(found.clone());
+    }
+    let by_id = ws
+        .persona_files
+        .iter()
+        .find(|p| ws.load_persona(p).is_ok_and(|s| s.id == wanted));
+    if let Some(found) = by_id {
+        return Ok(found.clone());
+    }
+    let stems: Vec<String> = ws.persona_files.iter().filter_map(stem).collect();
+    let names: Vec<&str> = stems.iter().map(String::as_str).collect();
+    let hint = match crate::spec::closest(wanted, &names) {
+        Some(best) => format!("did you mean `{best}`?"),
+        None => format!("the project's personas: {}", names.join(", ")),
+    };
+    Err(
+        Diagnostic::error(format!("no persona `{wanted}` in {}", ws.root.display()))
+            .with_hint(hint),
+    )
+}
