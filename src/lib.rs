@@ -11,6 +11,7 @@ pub mod export;
 pub mod format;
 pub mod preflight;
 pub mod print;
+pub mod proof;
 pub mod render;
 pub mod spec;
 pub mod world;

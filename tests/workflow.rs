@@ -337,3 +337,125 @@ fn completions_and_man_page_come_from_the_command_line_definitions() {
         "{page}"
     );
 }
+
+/// The `href`s and inlined PNGs of a proof page.
+fn links_and_images(html: &str) -> (Vec<String>, Vec<Vec<u8>>) {
+    use base64::Engine as _;
+    let links = html
+        .split("href=\"")
+        .skip(1)
+        .map(|rest| rest.split('"').next().unwrap().to_string())
+        .collect();
+    let images = html
+        .split("data:image/png;base64,")
+        .skip(1)
+        .map(|rest| {
+            let data = rest.split('"').next().unwrap();
+            base64::engine::general_purpose::STANDARD
+                .decode(data)
+                .unwrap()
+        })
+        .collect();
+    (links, images)
+}
+
+#[test]
+fn every_render_writes_a_self_contained_proof_page() {
+    let (_temp, project) = fixture("mixed");
+    personapress(&["render", project.to_str().unwrap(), "-q"]);
+    let out = project.join("dist");
+    let html = std::fs::read_to_string(out.join("index.html")).expect("index.html is written");
+    let report = report(&out);
+    let documents = report["documents"].as_array().unwrap();
+    assert_eq!(html.matches("<article").count(), documents.len());
+    assert!(
+        !html.contains("http://") && !html.contains("https://"),
+        "no network"
+    );
+
+    let (links, images) = links_and_images(&html);
+    let written: Vec<&str> = documents
+        .iter()
+        .filter_map(|d| d["file"].as_str())
+        .collect();
+    assert_eq!(
+        links, written,
+        "a relative link to each PDF, in report order"
+    );
+    assert!(links.iter().all(|l| out.join(l).is_file()));
+    assert_eq!(
+        images.len(),
+        written.len(),
+        "a thumbnail for each written document"
+    );
+    for png in &images {
+        let image = image::load_from_memory(png).unwrap();
+        assert_eq!(image.width(), 240);
+    }
+    assert!(
+        html.contains("class=\"failed\""),
+        "the failing persona is on the page"
+    );
+    assert!(
+        html.contains("does not fit") || html.contains("unknown field"),
+        "with its error"
+    );
+
+    // An unchanged re-run renders nothing and still shows every thumbnail.
+    personapress(&["render", project.to_str().unwrap(), "-q"]);
+    let again = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert_eq!(links_and_images(&again).1, images);
+}
+
+#[test]
+#[ignore = "needs chromium (installed by .ci/run)"]
+fn the_proof_page_renders_in_headless_chromium() {
+    require_tool("chromium");
+    let (temp, project) = fixture("mixed");
+    personapress(&["render", project.to_str().unwrap(), "-q"]);
+    let index = project.join("dist/index.html");
+    let shot = temp.path().join("proof.png");
+    let profile = temp.path().join("chromium-profile");
+    let status = std::process::Command::new("chromium")
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--hide-scrollbars",
+            "--window-size=1200,900",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .arg(format!("--screenshot={}", shot.display()))
+        .arg(format!("file://{}", index.display()))
+        .output()
+        .expect("chromium runs");
+    assert!(
+        shot.is_file(),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+    let image = image::open(&shot).unwrap().to_rgb8();
+    assert_eq!((image.width(), image.height()), (1200, 900));
+    // The page background, white cards, the thumbnails' own colours and the red
+    // border of the failed card are all on screen.
+    let has = |rgb: [u8; 3]| {
+        image
+            .pixels()
+            .any(|p| p.0.iter().zip(rgb).all(|(a, b)| a.abs_diff(b) < 6))
+    };
+    assert!(has([0xf4, 0xf3, 0xef]), "page background");
+    assert!(has([0xff, 0xff, 0xff]), "cards");
+    assert!(has([0xc8, 0x39, 0x2e]), "the failed card's red border");
+    let colours: std::collections::HashSet<[u8; 3]> = image.pixels().map(|p| p.0).collect();
+    assert!(
+        colours.len() > 200,
+        "thumbnails are drawn: {} colours",
+        colours.len()
+    );
+    image.save(project.join("proof-screenshot.png")).unwrap();
+}

@@ -448,9 +448,30 @@ impl Context<'_> {
         };
         if self.options.write && !outcome.failed() {
             self.write(&pdf, &job, outcome);
-            if let (Some(dpi), Some(path)) = (self.options.png_dpi, outcome.path.clone()) {
-                write_png(&laid.document, dpi, &path.with_extension("png"), outcome);
+            if let Some(path) = outcome.path.clone() {
+                self.write_thumbnail(&laid.document, job.format, &path, outcome);
+                if let Some(dpi) = self.options.png_dpi {
+                    write_png(&laid.document, dpi, &path.with_extension("png"), outcome);
+                }
             }
+        }
+    }
+
+    /// Writes the proof page's thumbnail of the document written to `pdf`.
+    fn write_thumbnail(
+        &self,
+        document: &typst_layout::PagedDocument,
+        format: Format,
+        pdf: &Path,
+        outcome: &mut Outcome,
+    ) {
+        let dpi = crate::proof::thumbnail_dpi(format, &self.ws.project);
+        let path = crate::proof::thumbnail_path(&self.ws.out, pdf);
+        let written = render::thumbnail(document, dpi)
+            .and_then(|png| write_atomic(&path, &png).map_err(|e| e.to_string()));
+        if let Err(err) = written {
+            let message = format!("cannot write the thumbnail {} ({err})", path.display());
+            outcome.warnings.push(Diagnostic::warning(message));
         }
     }
 

@@ -7,7 +7,7 @@ use super::{EXIT_FAILED, EXIT_UNUSABLE, exit_status, prepare, print_findings, ru
 use crate::batch::Report;
 use crate::batch::report::summarize;
 use crate::diag::Diagnostic;
-use crate::render::output::write_atomic;
+use crate::render::output::{run_date, write_atomic};
 
 /// Renders the project and writes `report.json`; returns the exit status.
 pub fn run(args: &RenderArgs) -> i32 {
@@ -36,6 +36,12 @@ pub fn run(args: &RenderArgs) -> i32 {
     let report_path = ws.out.join("report.json");
     if let Err(err) = write_atomic(&report_path, report.to_json().as_bytes()) {
         Diagnostic::error(format!("cannot write {} ({err})", report_path.display())).eprint();
+        return EXIT_FAILED;
+    }
+    let proof = ws.out.join("index.html");
+    let html = crate::proof::page(&report, &ws.project, &ws.out, &run_date());
+    if let Err(err) = write_atomic(&proof, html.as_bytes()) {
+        Diagnostic::error(format!("cannot write {} ({err})", proof.display())).eprint();
         return EXIT_FAILED;
     }
     let s = summarize(&outcomes);

@@ -42,6 +42,20 @@ pub fn document_date(inputs: &[PathBuf]) -> Datetime {
     datetime_from_unix(seconds)
 }
 
+/// The date of a run as `YYYY-MM-DD HH:MM UTC`: `SOURCE_DATE_EPOCH` when set, else now.
+pub fn run_date() -> String {
+    let seconds = source_date_epoch().unwrap_or_else(|| newest_mtime(&[]));
+    let date = datetime_from_unix(seconds);
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02} UTC",
+        date.year().unwrap_or(1970),
+        date.month().unwrap_or(1),
+        date.day().unwrap_or(1),
+        date.hour().unwrap_or(0),
+        date.minute().unwrap_or(0)
+    )
+}
+
 fn source_date_epoch() -> Option<i64> {
     std::env::var("SOURCE_DATE_EPOCH").ok()?.trim().parse().ok()
 }

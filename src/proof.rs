@@ -1,0 +1,182 @@
+//! The proof page: `OUT/index.html`, one self-contained page (no network, images
+//! inlined) with a thumbnail of every document, its size, pages, findings and a
+//! link to its PDF, so an agency sees a whole run at a glance.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use base64::Engine as _;
+
+use crate::batch::report::{Entry, Report};
+use crate::format::Format;
+use crate::spec::project::Project;
+
+/// Where the thumbnails live, inside the output folder.
+pub const THUMBNAIL_DIR: &str = ".thumbnails";
+
+/// The width of a thumbnail in pixels.
+pub const THUMBNAIL_WIDTH_PX: f64 = 240.0;
+
+/// The thumbnail of the document written to `pdf` (a path inside `out`).
+pub fn thumbnail_path(out: &Path, pdf: &Path) -> PathBuf {
+    let relative = pdf.strip_prefix(out).unwrap_or(pdf);
+    out.join(THUMBNAIL_DIR).join(relative).with_extension("png")
+}
+
+/// The resolution at which a page of `format` gives a thumbnail [`THUMBNAIL_WIDTH_PX`] wide.
+pub fn thumbnail_dpi(format: Format, project: &Project) -> f64 {
+    let (width_mm, _) = format.trim_mm(project);
+    THUMBNAIL_WIDTH_PX / (width_mm / 25.4)
+}
+
+/// The proof page for a run, as HTML.
+pub fn page(report: &Report, project: &Project, out: &Path, date: &str) -> String {
+    let title = report.title.as_deref().unwrap_or("personapress");
+    let client = project.client.as_deref().unwrap_or("");
+    let s = &report.summary;
+    let mut html = String::new();
+    let _ = write!(
+        html,
+        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>{t} — proof</title><style>{STYLE}</style></head><body>\n\
+         <header><h1>{t}</h1><p class=\"client\">{c}</p>\
+         <p class=\"summary\">{docs} documents · {written} written · {failed} failed · \
+         {warnings} warnings · {errors} errors · {date}</p></header>\n<main>\n",
+        t = escape(title),
+        c = escape(client),
+        docs = s.documents,
+        written = s.written,
+        failed = s.failed,
+        warnings = s.warnings,
+        errors = s.errors,
+        date = escape(date),
+    );
+    for entry in &report.documents {
+        html += &card(entry, project, out);
+    }
+    html += "</main>\n<footer>Made by personapress. Thumbnails show the trim area; \
+             the PDFs carry bleed and crop marks.</footer>\n</body></html>\n";
+    html
+}
+
+/// One document's card.
+fn card(entry: &Entry, project: &Project, out: &Path) -> String {
+    let status = match (entry.errors.is_empty(), entry.warnings.is_empty()) {
+        (false, _) => "failed",
+        (true, false) => "warned",
+        (true, true) => "ok",
+    };
+    let format = entry.format.map_or("—", Format::name);
+    let size = entry.format.map_or(String::new(), |f| {
+        let (w, h) = f.trim_mm(project);
+        format!("{w:.0} × {h:.0} mm")
+    });
+    let picture = picture(entry, out);
+    let mut html = format!(
+        "<article class=\"{status}\">{picture}<h2>{persona}</h2>\
+         <p class=\"meta\">{format}{theme} · {size} · {pages} · {kb}</p>",
+        persona = escape(&entry.persona),
+        theme = entry
+            .theme
+            .as_deref()
+            .map_or(String::new(), |t| format!(" · {}", escape(t))),
+        pages = match entry.pages {
+            1 => "1 page".to_string(),
+            n => format!("{n} pages"),
+        },
+        kb = match entry.bytes {
+            0 => "no file".to_string(),
+            b => format!("{:.1} MB", b as f64 / 1_000_000.0),
+        },
+    );
+    for (class, lines) in [("error", &entry.errors), ("warning", &entry.warnings)] {
+        for line in lines {
+            let _ = write!(html, "<p class=\"{class}\">{}</p>", escape(line));
+        }
+    }
+    html + "</article>\n"
+}
+
+/// The thumbnail, linked to the PDF; a placeholder when there is none.
+fn picture(entry: &Entry, out: &Path) -> String {
+    let Some(file) = &entry.file else {
+        return "<div class=\"thumb missing\">not written</div>".into();
+    };
+    let png = std::fs::read(thumbnail_path(out, &out.join(file))).ok();
+    let image = match png {
+        Some(png) => format!(
+            "<img src=\"data:image/png;base64,{}\" alt=\"{}\">",
+            base64::engine::general_purpose::STANDARD.encode(png),
+            escape(file)
+        ),
+        None => "<span>no thumbnail</span>".into(),
+    };
+    format!(
+        "<a class=\"thumb\" href=\"{}\">{image}</a>",
+        escape(&link(file))
+    )
+}
+
+/// A relative link to a file in the output folder, each path segment percent-encoded.
+fn link(file: &str) -> String {
+    file.split('/')
+        .map(|segment| {
+            segment
+                .bytes()
+                .map(|b| match b {
+                    b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                        (b as char).to_string()
+                    }
+                    _ => format!("%{b:02X}"),
+                })
+                .collect::<String>()
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Text made safe for HTML content and attribute values.
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+const STYLE: &str = "\
+body{margin:0;font:15px/1.45 system-ui,-apple-system,'Segoe UI',sans-serif;color:#1d2430;background:#f4f3ef}\
+header{padding:32px 40px 8px}h1{margin:0;font-size:28px}.client{margin:2px 0;color:#5b6472}\
+.summary{margin:8px 0 0;color:#5b6472;font-size:13px}\
+main{display:grid;grid-template-columns:repeat(auto-fill,minmax(260px,1fr));gap:20px;padding:20px 40px 40px}\
+article{background:#fff;border-radius:10px;padding:10px 10px 14px;box-shadow:0 1px 3px rgba(0,0,0,.08);border-top:4px solid #2f9e6f}\
+article.warned{border-top-color:#e0a526}article.failed{border-top-color:#c8392e}\
+.thumb{display:flex;align-items:center;justify-content:center;height:320px;background:#ebe9e3;border-radius:6px;overflow:hidden}\
+.thumb img{max-width:100%;max-height:100%;box-shadow:0 1px 4px rgba(0,0,0,.25)}\
+.thumb.missing{color:#c8392e;font-weight:600}\
+h2{margin:10px 2px 0;font-size:16px}.meta{margin:2px;color:#5b6472;font-size:12px}\
+.error,.warning{margin:6px 2px 0;font-size:12px;overflow-wrap:anywhere}.error{color:#c8392e}.warning{color:#8a5a00}\
+footer{padding:0 40px 32px;color:#8a919c;font-size:12px}";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_are_relative_and_encoded() {
+        assert_eq!(
+            link("zoë/zoë.poster-a2.pdf"),
+            "zo%C3%AB/zo%C3%AB.poster-a2.pdf"
+        );
+        assert_eq!(escape("<a & \"b\">"), "&lt;a &amp; &quot;b&quot;&gt;");
+    }
+
+    #[test]
+    fn a_thumbnail_sits_in_the_hidden_folder_beside_its_pdf_path() {
+        let out = Path::new("/o");
+        assert_eq!(
+            thumbnail_path(out, Path::new("/o/peter/peter.mousepad.pdf")),
+            Path::new("/o/.thumbnails/peter/peter.mousepad.png")
+        );
+    }
+}
