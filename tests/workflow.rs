@@ -459,3 +459,101 @@ fn the_proof_page_renders_in_headless_chromium() {
     );
     image.save(project.join("proof-screenshot.png")).unwrap();
 }
+
+/// A running `personapress watch`, killed when dropped; its stderr arrives line by line.
+struct Watching {
+    child: std::process::Child,
+    lines: std::sync::mpsc::Receiver<String>,
+}
+
+impl Watching {
+    fn start(project: &std::path::Path) -> Self {
+        use std::io::BufRead;
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_personapress"))
+            .args(["watch", project.to_str().unwrap(), "-f", "poster-a3"])
+            .env("NO_COLOR", "1")
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("watch starts");
+        let stderr = child.stderr.take().unwrap();
+        let (tx, lines) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in std::io::BufReader::new(stderr)
+                .lines()
+                .map_while(Result::ok)
+            {
+                let _ = tx.send(line);
+            }
+        });
+        Watching { child, lines }
+    }
+
+    /// Waits for a line containing `text`; returns everything printed up to it.
+    fn wait_for(&self, text: &str) -> String {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        let mut seen = String::new();
+        while let Some(left) = deadline.checked_duration_since(std::time::Instant::now()) {
+            match self.lines.recv_timeout(left) {
+                Ok(line) => {
+                    seen += &line;
+                    seen += "\n";
+                    if line.contains(text) {
+                        return seen;
+                    }
+                }
+                Err(_) => break,
+            }
+        }
+        panic!("no line with `{text}` from watch; it printed:\n{seen}");
+    }
+}
+
+impl Drop for Watching {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn watch_rerenders_what_a_save_touches_and_survives_a_broken_save() {
+    let (_temp, project) = fixture("minimal");
+    write(
+        &project.join("personas/other.toml"),
+        "name = \"Other Person\"\ntagline = \"Stays as it is\"\n",
+    );
+    let watch = Watching::start(&project);
+    watch.wait_for("watching");
+    let pdf = project.join("dist/mo/mo.poster-a3.pdf");
+    let other = project.join("dist/other/other.poster-a3.pdf");
+    let other_before = std::fs::read(&other).unwrap();
+
+    write(
+        &project.join("personas/mo.toml"),
+        "name = \"Mo\"\ntagline = \"Saved while watching\"\n",
+    );
+    let printed = watch.wait_for("rewrote");
+    assert!(printed.contains("mo.poster-a3.pdf"), "{printed}");
+    watch.wait_for("wrote 1 of 2 documents");
+    assert!(plain_text(&pdf).contains("Saved while watching"));
+    assert_eq!(
+        std::fs::read(&other).unwrap(),
+        other_before,
+        "the other persona is untouched"
+    );
+
+    write(
+        &project.join("personas/mo.toml"),
+        "name = \"Mo\"\ntagline = \"unclosed\n",
+    );
+    let printed = watch.wait_for("mo.toml:2");
+    assert!(printed.contains("error: invalid basic string"), "{printed}");
+
+    write(
+        &project.join("personas/mo.toml"),
+        "name = \"Mo\"\ntagline = \"Fixed again\"\n",
+    );
+    watch.wait_for("rewrote");
+    watch.wait_for("wrote 1 of 2 documents");
+    assert!(plain_text(&pdf).contains("Fixed again"));
+}

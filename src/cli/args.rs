@@ -22,6 +22,8 @@ pub enum Command {
     Check(ProjectArgs),
     /// Write each document as a self-contained Typst folder that the stock typst CLI compiles.
     Export(ExportArgs),
+    /// Render, then re-render what a saved change touches, until stopped (Ctrl-C).
+    Watch(RenderArgs),
     /// Start a new project that renders at once: two personas, a theme, a README.
     Init(InitArgs),
     /// Render one persona in one format to PNG, fast.

@@ -9,6 +9,7 @@ pub mod preview;
 pub mod render;
 pub mod schema;
 pub mod templates;
+pub mod watch;
 
 use std::io::IsTerminal;
 use std::time::Duration;
@@ -36,6 +37,7 @@ pub fn run(cli: Cli) -> i32 {
         Command::Render(args) => render::run(&args),
         Command::Check(args) => check::run(&args),
         Command::Export(args) => export::run(&args),
+        Command::Watch(args) => watch::run(&args),
         Command::Init(args) => init::run(&args),
         Command::Preview(args) => preview::run(&args),
         Command::Templates(command) => templates::run(&command),

@@ -45,6 +45,16 @@ pub fn run(args: &RenderArgs) -> i32 {
         return EXIT_FAILED;
     }
     let s = summarize(&outcomes);
+    if !args.project.quiet && s.skipped > 0 {
+        for outcome in outcomes.iter().filter(|o| !o.skipped) {
+            if let Some(path) = &outcome.path {
+                eprintln!(
+                    "  rewrote {}",
+                    path.strip_prefix(&ws.out).unwrap_or(path).display()
+                );
+            }
+        }
+    }
     if !args.project.quiet {
         let rendered = s.written - s.skipped;
         let unchanged = match s.skipped {

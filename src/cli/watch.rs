@@ -1,0 +1,92 @@
+//! `personapress watch`: render, then re-render what a saved change touches.
+//!
+//! Every change runs an incremental render: documents whose inputs are unchanged are
+//! kept, so a saved persona rewrites that persona's documents only, a theme its
+//! personas', a template or font everything that uses it. A broken save prints its
+//! diagnostic and the watch goes on.
+
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use notify::{RecursiveMode, Watcher};
+
+use super::args::RenderArgs;
+use super::{EXIT_UNUSABLE, render};
+use crate::spec::workspace::{self, Overrides};
+
+/// How long to wait for an editor's burst of events (write, rename, chmod) to end.
+const SETTLE: Duration = Duration::from_millis(120);
+
+/// Watches the project folder until the process is stopped.
+pub fn run(args: &RenderArgs) -> i32 {
+    let root = project_root(&args.project.project);
+    let (tx, rx) = mpsc::channel();
+    let watcher = notify::recommended_watcher(move |event| {
+        let _ = tx.send(event);
+    });
+    let mut watcher = match watcher {
+        Ok(watcher) => watcher,
+        Err(err) => return cannot_watch(&root, &err),
+    };
+    if let Err(err) = watcher.watch(&root, RecursiveMode::Recursive) {
+        return cannot_watch(&root, &err);
+    }
+    render::run(args);
+    eprintln!("watching {} for changes (Ctrl-C to stop)", root.display());
+    loop {
+        let Ok(first) = rx.recv() else {
+            return EXIT_UNUSABLE;
+        };
+        let mut relevant = touches_inputs(&first, args);
+        while let Ok(more) = rx.recv_timeout(SETTLE) {
+            relevant |= touches_inputs(&more, args);
+        }
+        if relevant {
+            render::run(args);
+        }
+    }
+}
+
+/// The project folder: the argument, or the folder of a named personapress.toml.
+fn project_root(project: &Path) -> PathBuf {
+    let root = match project.is_file() {
+        true => project.parent().unwrap_or(Path::new(".")),
+        false => project,
+    };
+    std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf())
+}
+
+/// Whether an event is a change to something a render reads: not the output folder
+/// (the render's own writes), not hidden or temporary files.
+fn touches_inputs(event: &notify::Result<notify::Event>, args: &RenderArgs) -> bool {
+    let Ok(event) = event else { return true };
+    if event.kind.is_access() {
+        return false;
+    }
+    let out = output_folder(args);
+    event.paths.iter().any(|path| {
+        let hidden = path.file_name().is_some_and(|n| {
+            let n = n.to_string_lossy();
+            n.starts_with('.') || n.ends_with('~') || n.ends_with(".swp") || n.ends_with(".tmp")
+        });
+        let in_out = out.as_ref().is_some_and(|out| path.starts_with(out));
+        !hidden && !in_out
+    })
+}
+
+/// The output folder, as the render will resolve it; `None` when the project cannot be opened.
+fn output_folder(args: &RenderArgs) -> Option<PathBuf> {
+    let overrides = Overrides {
+        out: args.out.clone(),
+        formats: None,
+        theme: None,
+    };
+    let ws = workspace::open(&args.project.project, &overrides).ok()?;
+    Some(std::fs::canonicalize(&ws.out).unwrap_or(ws.out))
+}
+
+fn cannot_watch(root: &Path, err: &notify::Error) -> i32 {
+    eprintln!("error: cannot watch {} ({err})", root.display());
+    EXIT_UNUSABLE
+}
