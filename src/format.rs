@@ -1,16 +1,33 @@
-//! The built-in document formats: their names, sizes and what each shows.
+//! The document formats: the built-in ones, their names, sizes and what each shows,
+//! and the formats a project adds with a template of its own.
 
 use std::fmt;
+use std::sync::Mutex;
 
 use serde::Serialize;
 
 use crate::spec::project::Project;
 
+/// A format a project declares in `[format.<name>]` and lays out with its own
+/// `templates/<name>.typ`: a roll-up banner, a desk card.
+#[derive(Debug)]
+pub struct CustomFormat {
+    /// The name, as in `formats` and in file names.
+    pub name: &'static str,
+    /// Trim width and height in millimetres.
+    pub trim_mm: (f64, f64),
+    /// Whether it goes to a print shop: bleed, crop marks, PDF/X.
+    pub print: bool,
+    /// Whether it must fit on one page (type shrinks to fit).
+    pub single_page: bool,
+}
+
+/// Custom formats declared in this process, so that names read back from
+/// report.json resolve. Each is leaked once: a handful per run.
+static CUSTOM: Mutex<Vec<&'static CustomFormat>> = Mutex::new(Vec::new());
+
 /// A print product personapress renders from a persona.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, serde::Deserialize,
-)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, Copy)]
 pub enum Format {
     /// A2 wall poster, 420 × 594 mm portrait.
     PosterA2,
@@ -20,6 +37,56 @@ pub enum Format {
     Mousepad,
     /// A4 creative briefing for agencies, several pages, tagged PDF/UA-1.
     Briefing,
+    /// A format of the project's own.
+    Custom(&'static CustomFormat),
+}
+
+impl PartialEq for Format {
+    fn eq(&self, other: &Self) -> bool {
+        self.name() == other.name()
+    }
+}
+
+impl Eq for Format {}
+
+impl std::hash::Hash for Format {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.name().hash(state);
+    }
+}
+
+impl PartialOrd for Format {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Format {
+    /// Built-in formats in their order, then custom ones by name.
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        let rank = |f: &Format| {
+            Format::ALL
+                .iter()
+                .position(|b| b == f)
+                .unwrap_or(usize::MAX)
+        };
+        rank(self)
+            .cmp(&rank(other))
+            .then(self.name().cmp(other.name()))
+    }
+}
+
+impl Serialize for Format {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.name())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Format {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let name = String::deserialize(deserializer)?;
+        Format::parse(&name).map_err(serde::de::Error::custom)
+    }
 }
 
 impl Format {
@@ -38,15 +105,50 @@ impl Format {
             Format::PosterA3 => "poster-a3",
             Format::Mousepad => "mousepad",
             Format::Briefing => "briefing",
+            Format::Custom(custom) => custom.name,
         }
+    }
+
+    /// Declares a project's own format (or returns the one already declared with
+    /// the same name and properties).
+    pub fn declare(name: &str, trim_mm: (f64, f64), print: bool, single_page: bool) -> Format {
+        let mut custom = CUSTOM.lock().unwrap_or_else(|e| e.into_inner());
+        let same = |c: &&&CustomFormat| {
+            c.name == name
+                && c.trim_mm == trim_mm
+                && c.print == print
+                && c.single_page == single_page
+        };
+        if let Some(found) = custom.iter().find(same) {
+            return Format::Custom(found);
+        }
+        let declared: &'static CustomFormat = Box::leak(Box::new(CustomFormat {
+            name: Box::leak(name.to_string().into_boxed_str()),
+            trim_mm,
+            print,
+            single_page,
+        }));
+        custom.retain(|c| c.name != name);
+        custom.push(declared);
+        Format::Custom(declared)
+    }
+
+    /// Every format a name can mean now: the built-in ones and those declared.
+    fn known() -> Vec<Format> {
+        let custom = CUSTOM.lock().unwrap_or_else(|e| e.into_inner());
+        Format::ALL
+            .into_iter()
+            .chain(custom.iter().map(|c| Format::Custom(c)))
+            .collect()
     }
 
     /// Parses a format name, suggesting the closest one on a typo.
     pub fn parse(name: &str) -> Result<Format, String> {
-        if let Some(format) = Format::ALL.into_iter().find(|f| f.name() == name) {
-            return Ok(format);
+        let known = Format::known();
+        if let Some(format) = known.iter().find(|f| f.name() == name) {
+            return Ok(*format);
         }
-        let names: Vec<&str> = Format::ALL.iter().map(|f| f.name()).collect();
+        let names: Vec<&str> = known.iter().map(|f| f.name()).collect();
         let closest = names
             .iter()
             .max_by(|a, b| strsim::jaro_winkler(name, a).total_cmp(&strsim::jaro_winkler(name, b)));
@@ -64,12 +166,18 @@ impl Format {
 
     /// Whether the format must fit on exactly one page.
     pub fn single_page(self) -> bool {
-        !matches!(self, Format::Briefing)
+        match self {
+            Format::Custom(custom) => custom.single_page,
+            _ => !matches!(self, Format::Briefing),
+        }
     }
 
     /// Whether the format goes to a print shop (bleed, CMYK) rather than an office printer.
     pub fn is_print(self) -> bool {
-        !matches!(self, Format::Briefing)
+        match self {
+            Format::Custom(custom) => custom.print,
+            _ => !matches!(self, Format::Briefing),
+        }
     }
 
     /// The trim size in millimetres (width, height), from the project where configurable.
@@ -82,6 +190,7 @@ impl Format {
                 .size
                 .map_or((240.0, 200.0), |s| (s.width.mm, s.height.mm)),
             Format::Briefing => (210.0, 297.0),
+            Format::Custom(custom) => custom.trim_mm,
         }
     }
 
@@ -118,7 +227,8 @@ impl Format {
                 stages: 0,
                 metrics: 0,
             },
-            Format::Briefing => Budget::UNLIMITED,
+            // A project's own template shows what it chooses.
+            Format::Briefing | Format::Custom(_) => Budget::UNLIMITED,
         }
     }
 }

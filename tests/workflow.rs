@@ -557,3 +557,61 @@ fn watch_rerenders_what_a_save_touches_and_survives_a_broken_save() {
     watch.wait_for("wrote 1 of 2 documents");
     assert!(plain_text(&pdf).contains("Fixed again"));
 }
+
+#[test]
+fn a_template_of_the_projects_own_adds_a_format_without_rust() {
+    let (_temp, project) = fixture("minimal");
+    write(
+        &project.join("personapress.toml"),
+        "title = \"Minimal\"\nformats = [\"poster-a3\", \"desk-card\"]\n\n[format.desk-card]\nsize = \"148x105mm\"\n",
+    );
+    write(
+        &project.join("templates/desk-card.typ"),
+        "#import \"lib.typ\": *\n#show: setup\n\
+         #set page(width: fmt.width * 1mm, height: fmt.height * 1mm, bleed: fmt.bleed * 1mm, margin: 10mm, fill: background)\n\
+         #text(size: 28pt * s, weight: \"bold\", fill: primary, p.name)\n\n#text(size: 12pt * s)[Desk card]\n",
+    );
+    let out = personapress(&["render", project.to_str().unwrap(), "-q"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let pdf_path = project.join("dist/mo/mo.desk-card.pdf");
+    let doc = pdf(&pdf_path);
+    assert_size(box_mm(&doc, b"TrimBox").unwrap(), (148.0, 105.0), "trim");
+    assert_size(box_mm(&doc, b"BleedBox").unwrap(), (154.0, 111.0), "bleed");
+    assert!(
+        doc.catalog().unwrap().has(b"OutputIntents"),
+        "a print format is PDF/X"
+    );
+    assert!(plain_text(&pdf_path).contains("Desk card"));
+    let report = report(&project.join("dist"));
+    assert_eq!(entry(&report, "mo", "desk-card")["pages"], 1);
+
+    // The format is known to -f and to the next run's incremental check.
+    let again = personapress(&["render", project.to_str().unwrap(), "-f", "desk-card"]);
+    assert!(
+        stderr(&again).contains("wrote 0 of 1"),
+        "{}",
+        stderr(&again)
+    );
+
+    // Without its template, the error says where it goes.
+    std::fs::remove_file(project.join("templates/desk-card.typ")).unwrap();
+    let missing = personapress(&["render", project.to_str().unwrap()]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(
+        stderr(&missing).contains("desk-card.typ in the project's templates folder"),
+        "{}",
+        stderr(&missing)
+    );
+
+    // A built-in name cannot be taken.
+    write(
+        &project.join("personapress.toml"),
+        "[format.mousepad]\nsize = \"100x100mm\"\n",
+    );
+    let taken = personapress(&["render", project.to_str().unwrap()]);
+    assert!(
+        stderr(&taken).contains("cannot be the name of a format of your own"),
+        "{}",
+        stderr(&taken)
+    );
+}

@@ -74,6 +74,10 @@ pub fn prepare(
         if !base.has_template(&format.template()) {
             return Err(Diagnostic::error(format!(
                 "no template for the format `{format}`"
+            ))
+            .with_hint(format!(
+                "put {} in the project's templates folder (start from `personapress templates eject`)",
+                format.template()
             )));
         }
     }

@@ -28,6 +28,21 @@ pub struct Project {
     pub mousepad: Mousepad,
     #[serde(default)]
     pub workshop: Workshop,
+    /// Formats of the project's own, by name: each is laid out by `templates/<name>.typ`.
+    #[serde(default)]
+    pub format: std::collections::BTreeMap<String, OwnFormat>,
+}
+
+/// A format of the project's own: `[format.rollup]` with `size = "850x2000mm"`.
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OwnFormat {
+    /// The trim size, e.g. "850x2000mm" or "105x148mm".
+    pub size: Size,
+    /// Whether it goes to a print shop (bleed, crop marks, PDF/X-4, CMYK). Default: true.
+    pub print: Option<bool>,
+    /// Whether it must fit on one page, the type shrinking to fit. Default: true.
+    pub single_page: Option<bool>,
 }
 
 /// Print settings for the print formats.

@@ -93,10 +93,14 @@ pub fn open(path: &Path, overrides: &Overrides) -> Result<Workspace, Diagnostic>
 }
 
 fn formats(loaded: &Loaded<Project>, overrides: &Overrides) -> Result<Vec<Format>, Diagnostic> {
+    declare_own_formats(loaded)?;
     let (names, from_cli) = match (&overrides.formats, &loaded.value.formats) {
         (Some(names), _) => (names.clone(), true),
         (None, Some(names)) => (names.clone(), false),
-        (None, None) => return Ok(Format::ALL.to_vec()),
+        (None, None) => {
+            let own = loaded.value.format.keys().map(|name| Format::parse(name));
+            return Ok(Format::ALL.into_iter().chain(own.flatten()).collect());
+        }
     };
     let mut formats = Vec::new();
     for name in names {
@@ -109,6 +113,34 @@ fn formats(loaded: &Loaded<Project>, overrides: &Overrides) -> Result<Vec<Format
         }
     }
     Ok(formats)
+}
+
+/// Declares the project's `[format.<name>]` formats, refusing names the built-in ones have.
+fn declare_own_formats(loaded: &Loaded<Project>) -> Result<(), Diagnostic> {
+    for (name, own) in &loaded.value.format {
+        let valid = !name.is_empty()
+            && name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+        if !valid || Format::ALL.iter().any(|f| f.name() == name) {
+            return Err(loaded
+                .error_at_key(
+                    name,
+                    format!("`{name}` cannot be the name of a format of your own"),
+                )
+                .with_hint(
+                    "use lowercase letters, digits and `-`, and a name no built-in format has",
+                ));
+        }
+        let size = (own.size.width.mm, own.size.height.mm);
+        Format::declare(
+            name,
+            size,
+            own.print.unwrap_or(true),
+            own.single_page.unwrap_or(true),
+        );
+    }
+    Ok(())
 }
 
 fn themes(
