@@ -467,7 +467,7 @@ impl Context<'_> {
     ) {
         let dpi = crate::proof::thumbnail_dpi(format, &self.ws.project);
         let path = crate::proof::thumbnail_path(&self.ws.out, pdf);
-        let written = render::thumbnail(document, dpi)
+        let written = render::thumbnail::thumbnail(document, dpi)
             .and_then(|png| write_atomic(&path, &png).map_err(|e| e.to_string()));
         if let Err(err) = written {
             let message = format!("cannot write the thumbnail {} ({err})", path.display());

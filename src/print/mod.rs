@@ -15,6 +15,9 @@ use geometry::{MARK_WIDTH_PT, PT_PER_MM, Rect};
 /// The built-in output intent: ISO Coated v2 (ECI), for FOGRA39 offset printing.
 pub const FOGRA39_ICC: &[u8] = include_bytes!("../../icc/ISOcoated_v2_eci.icc");
 
+/// [`FOGRA39_ICC`] Flate-compressed by `build.rs`.
+const FOGRA39_ICC_DEFLATED: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/fogra39.icc.zlib"));
+
 /// A CMYK output profile and how to name it in the output intent.
 #[derive(Debug, Clone)]
 pub struct OutputIntent {
@@ -49,7 +52,9 @@ impl OutputIntent {
     /// ISO Coated v2 (ECI), the built-in FOGRA39 profile.
     pub fn fogra39() -> Self {
         let info = "ISO Coated v2 (ECI), Coated FOGRA39 (ISO 12647-2:2004)".to_string();
-        OutputIntent::new("FOGRA39".into(), info, FOGRA39_ICC.to_vec())
+        let intent = OutputIntent::new("FOGRA39".into(), info, FOGRA39_ICC.to_vec());
+        let _ = intent.deflated.set(FOGRA39_ICC_DEFLATED.to_vec());
+        intent
     }
 }
 

@@ -3,6 +3,7 @@
 
 pub mod data;
 pub mod output;
+pub mod thumbnail;
 
 use std::collections::HashMap;
 
@@ -197,53 +198,6 @@ fn convert_one(world: &JobWorld, source: &SourceDiagnostic) -> Diagnostic {
         diag = diag.with_hint(hint.v.to_string());
     }
     diag
-}
-
-/// A small PNG of the first page's trim area at `dpi`, for the proof page. Raster
-/// images are scaled by nearest neighbour: a sharp downscale of a 12-megapixel photo
-/// to a thumbnail took longer than laying out, exporting and finishing the document.
-pub fn thumbnail(document: &PagedDocument, dpi: f64) -> Result<Vec<u8>, String> {
-    let mut page = document
-        .pages()
-        .first()
-        .ok_or("the document has no pages")?
-        .clone();
-    pixelate_images(&mut page.frame);
-    let options = typst_render::RenderOptions {
-        pixel_per_pt: typst::utils::Scalar::new(dpi / 72.0),
-        render_bleed: false,
-    };
-    let pixmap = typst_render::render(&page, &options);
-    fast_png(pixmap.width(), pixmap.height(), &pixmap.take_demultiplied())
-        .map_err(|e| format!("cannot encode the thumbnail ({e})"))
-}
-
-/// RGBA pixels as a PNG compressed for speed, not size: thumbnails are small.
-fn fast_png(width: u32, height: u32, rgba: &[u8]) -> Result<Vec<u8>, image::ImageError> {
-    use image::ImageEncoder;
-    use image::codecs::png::{CompressionType, FilterType, PngEncoder};
-    let mut png = Vec::new();
-    let encoder = PngEncoder::new_with_quality(&mut png, CompressionType::Fast, FilterType::Sub);
-    encoder.write_image(rgba, width, height, image::ExtendedColorType::Rgba8)?;
-    Ok(png)
-}
-
-/// Sets every raster image in `frame` and its groups to nearest-neighbour scaling.
-fn pixelate_images(frame: &mut typst::layout::Frame) {
-    use typst::layout::FrameItem;
-    use typst::visualize::{Image, ImageKind, ImageScaling};
-    frame.retain(|item| {
-        match item {
-            FrameItem::Group(group) => pixelate_images(&mut group.frame),
-            FrameItem::Image(image, _, _) if matches!(image.kind(), ImageKind::Raster(_)) => {
-                let alt = image.alt().map(Into::into);
-                let scaling = typst::foundations::Smart::Custom(ImageScaling::Pixelated);
-                *image = Image::new(image.kind().clone(), alt, scaling);
-            }
-            _ => {}
-        }
-        true
-    });
 }
 
 /// Renders the first page's trim area (no bleed, no marks) to PNG at `dpi`.
