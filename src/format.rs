@@ -37,6 +37,10 @@ pub enum Format {
     Mousepad,
     /// A4 creative briefing for agencies, several pages, tagged PDF/UA-1.
     Briefing,
+    /// Customer journey map, A3 landscape: 420 × 297 mm.
+    JourneyA3,
+    /// Customer journey map, A2 landscape: 594 × 420 mm.
+    JourneyA2,
     /// A format of the project's own.
     Custom(&'static CustomFormat),
 }
@@ -91,7 +95,17 @@ impl<'de> serde::Deserialize<'de> for Format {
 
 impl Format {
     /// Every built-in format, in the order they are rendered and listed.
-    pub const ALL: [Format; 4] = [
+    pub const ALL: [Format; 6] = [
+        Format::PosterA2,
+        Format::PosterA3,
+        Format::Mousepad,
+        Format::Briefing,
+        Format::JourneyA3,
+        Format::JourneyA2,
+    ];
+
+    /// The formats a project renders when it names none.
+    pub const DEFAULT: [Format; 4] = [
         Format::PosterA2,
         Format::PosterA3,
         Format::Mousepad,
@@ -105,6 +119,8 @@ impl Format {
             Format::PosterA3 => "poster-a3",
             Format::Mousepad => "mousepad",
             Format::Briefing => "briefing",
+            Format::JourneyA3 => "journey-a3",
+            Format::JourneyA2 => "journey-a2",
             Format::Custom(custom) => custom.name,
         }
     }
@@ -164,6 +180,11 @@ impl Format {
         format!("{}.typ", self.name())
     }
 
+    /// Whether the format is a customer journey map, made only for personas with stages.
+    pub fn is_journey(self) -> bool {
+        matches!(self, Format::JourneyA3 | Format::JourneyA2)
+    }
+
     /// Whether the format must fit on exactly one page.
     pub fn single_page(self) -> bool {
         match self {
@@ -190,6 +211,8 @@ impl Format {
                 .size
                 .map_or((240.0, 200.0), |s| (s.width.mm, s.height.mm)),
             Format::Briefing => (210.0, 297.0),
+            Format::JourneyA3 => (420.0, 297.0),
+            Format::JourneyA2 => (594.0, 420.0),
             Format::Custom(custom) => custom.trim_mm,
         }
     }
@@ -227,6 +250,10 @@ impl Format {
                 stages: 0,
                 metrics: 0,
             },
+            Format::JourneyA3 | Format::JourneyA2 => Budget {
+                stages: 12,
+                ..Budget::NOTHING
+            },
             // A project's own template shows what it chooses.
             Format::Briefing | Format::Custom(_) => Budget::UNLIMITED,
         }
@@ -261,6 +288,18 @@ pub struct Budget {
 }
 
 impl Budget {
+    /// None of the lists, for formats about one thing.
+    pub const NOTHING: Budget = Budget {
+        list: 0,
+        details: 0,
+        dos: 0,
+        media: 0,
+        traits: 0,
+        quotes: 0,
+        stages: 0,
+        metrics: 0,
+    };
+
     /// Everything, as the briefing shows it.
     pub const UNLIMITED: Budget = Budget {
         list: usize::MAX,

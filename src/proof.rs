@@ -90,6 +90,9 @@ fn card(entry: &Entry, project: &Project, out: &Path) -> String {
             b => format!("{:.1} MB", b as f64 / 1_000_000.0),
         },
     );
+    if let Some(note) = &entry.note {
+        let _ = write!(html, "<p class=\"note\">{}</p>", escape(note));
+    }
     for (class, lines) in [("error", &entry.errors), ("warning", &entry.warnings)] {
         for line in lines {
             let _ = write!(html, "<p class=\"{class}\">{}</p>", escape(line));
@@ -101,7 +104,10 @@ fn card(entry: &Entry, project: &Project, out: &Path) -> String {
 /// The thumbnail, linked to the PDF; a placeholder when there is none.
 fn picture(entry: &Entry, out: &Path) -> String {
     let Some(file) = &entry.file else {
-        return "<div class=\"thumb missing\">not written</div>".into();
+        return match entry.note {
+            Some(_) => "<div class=\"thumb\">not made</div>".into(),
+            None => "<div class=\"thumb missing\">not written</div>".into(),
+        };
     };
     let png = std::fs::read(thumbnail_path(out, &out.join(file))).ok();
     let image = match png {
@@ -155,7 +161,7 @@ article.warned{border-top-color:#e0a526}article.failed{border-top-color:#c8392e}
 .thumb img{max-width:100%;max-height:100%;box-shadow:0 1px 4px rgba(0,0,0,.25)}\
 .thumb.missing{color:#c8392e;font-weight:600}\
 h2{margin:10px 2px 0;font-size:16px}.meta{margin:2px;color:#5b6472;font-size:12px}\
-.error,.warning{margin:6px 2px 0;font-size:12px;overflow-wrap:anywhere}.error{color:#c8392e}.warning{color:#8a5a00}\
+.error,.warning{margin:6px 2px 0;font-size:12px;overflow-wrap:anywhere}.error{color:#c8392e}.note{margin:6px 2px 0;font-size:12px;color:#5b6472}.warning{color:#8a5a00}\
 footer{padding:0 40px 32px;color:#8a919c;font-size:12px}";
 
 #[cfg(test)]

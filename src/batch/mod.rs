@@ -360,6 +360,13 @@ impl Context<'_> {
     /// Runs one document, turning a panic into an internal error for that document alone.
     fn run_guarded(&self, ready: &Ready, theme: usize, format: Format) -> Outcome {
         let mut outcome = Outcome::new(&ready.source, &self.ws.themes[theme], format);
+        if format.is_journey() && ready.source.persona.journey.is_empty() {
+            outcome.note = Some(format!(
+                "{} has no [[journey]] stages, so no {format} was made",
+                ready.source.id
+            ));
+            return outcome;
+        }
         let key = self.key(ready, theme, format);
         if self
             .previous

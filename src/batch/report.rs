@@ -37,6 +37,9 @@ pub struct Outcome {
     pub key: Option<String>,
     /// The inputs were unchanged and the earlier file was kept.
     pub skipped: bool,
+    /// Why the document was not made although nothing is wrong, e.g. a journey map
+    /// for a persona without journey stages.
+    pub note: Option<String>,
 }
 
 impl Outcome {
@@ -83,6 +86,7 @@ impl Outcome {
             errors: vec![],
             key: None,
             skipped: false,
+            note: None,
         }
     }
 
@@ -138,6 +142,8 @@ pub struct Summary {
     pub errors: usize,
     /// Documents whose inputs were unchanged, not rendered again.
     pub skipped: usize,
+    /// Documents not made because they do not apply (see each entry's `note`).
+    pub notes: usize,
 }
 
 /// One line of the report.
@@ -161,6 +167,9 @@ pub struct Entry {
     /// Whether this run kept the earlier file because the inputs were unchanged.
     #[serde(default)]
     pub skipped: bool,
+    /// Why the document was not made although nothing is wrong.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 impl Report {
@@ -190,6 +199,7 @@ pub fn summarize(outcomes: &[Outcome]) -> Summary {
         warnings: outcomes.iter().map(|o| o.warnings.len()).sum(),
         errors: outcomes.iter().map(|o| o.errors.len()).sum(),
         skipped: outcomes.iter().filter(|o| o.skipped).count(),
+        notes: outcomes.iter().filter(|o| o.note.is_some()).count(),
     }
 }
 
@@ -214,5 +224,6 @@ fn entry(o: &Outcome, out: &Path, root: &Path) -> Entry {
         errors: o.errors.iter().map(Diagnostic::one_line).collect(),
         key: o.key.clone(),
         skipped: o.skipped,
+        note: o.note.clone(),
     }
 }

@@ -196,9 +196,12 @@ fn progress_bar(quiet: bool) -> ProgressBar {
     bar
 }
 
-/// Prints every warning and error of the run, in the persona order.
+/// Prints every warning and error of the run, in the persona order, and the notes.
 pub fn print_findings(outcomes: &[Outcome], quiet: bool) {
     for outcome in outcomes {
+        if let (Some(note), false) = (&outcome.note, quiet) {
+            eprintln!("note: {note}");
+        }
         for diag in outcome
             .errors
             .iter()

@@ -99,7 +99,7 @@ fn formats(loaded: &Loaded<Project>, overrides: &Overrides) -> Result<Vec<Format
         (None, Some(names)) => (names.clone(), false),
         (None, None) => {
             let own = loaded.value.format.keys().map(|name| Format::parse(name));
-            return Ok(Format::ALL.into_iter().chain(own.flatten()).collect());
+            return Ok(Format::DEFAULT.into_iter().chain(own.flatten()).collect());
         }
     };
     let mut formats = Vec::new();

@@ -19,6 +19,15 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ),
     ("mousepad.typ", include_str!("../../templates/mousepad.typ")),
     ("briefing.typ", include_str!("../../templates/briefing.typ")),
+    ("journey.typ", include_str!("../../templates/journey.typ")),
+    (
+        "journey-a3.typ",
+        include_str!("../../templates/journey-a3.typ"),
+    ),
+    (
+        "journey-a2.typ",
+        include_str!("../../templates/journey-a2.typ"),
+    ),
 ];
 
 /// One template file as the compiler sees it.
