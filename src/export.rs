@@ -11,7 +11,7 @@ use typst_layout::PagedDocument;
 
 use crate::format::Format;
 use crate::render::output::write_atomic;
-use crate::render::{Job, Laid, data};
+use crate::render::{Job, Laid};
 use crate::world::Base;
 
 /// Writes the bundle of one laid-out job into `dir`.
@@ -29,7 +29,7 @@ pub fn write_bundle(dir: &Path, base: &Base, job: &Job, laid: &Laid) -> std::io:
             write_atomic(&dir.join(&name), text.as_bytes())?;
         }
     }
-    let data = data::build(job.persona, job.theme, job.format, job.project, laid.fit);
+    let data = crate::render::job_data(job, laid.fit);
     let json = serde_json::to_vec_pretty(&data.value).expect("template data always serialises");
     write_atomic(&dir.join("data.json"), &json)?;
     for (path, bytes) in job.assets {

@@ -41,6 +41,10 @@ pub enum Format {
     JourneyA3,
     /// Customer journey map, A2 landscape: 594 × 420 mm.
     JourneyA2,
+    /// Every persona of the project on one A3 landscape sheet, once per project.
+    OverviewA3,
+    /// Every persona of the project on one A2 landscape sheet, once per project.
+    OverviewA2,
     /// A format of the project's own.
     Custom(&'static CustomFormat),
 }
@@ -95,13 +99,15 @@ impl<'de> serde::Deserialize<'de> for Format {
 
 impl Format {
     /// Every built-in format, in the order they are rendered and listed.
-    pub const ALL: [Format; 6] = [
+    pub const ALL: [Format; 8] = [
         Format::PosterA2,
         Format::PosterA3,
         Format::Mousepad,
         Format::Briefing,
         Format::JourneyA3,
         Format::JourneyA2,
+        Format::OverviewA3,
+        Format::OverviewA2,
     ];
 
     /// The formats a project renders when it names none.
@@ -121,6 +127,8 @@ impl Format {
             Format::Briefing => "briefing",
             Format::JourneyA3 => "journey-a3",
             Format::JourneyA2 => "journey-a2",
+            Format::OverviewA3 => "overview-a3",
+            Format::OverviewA2 => "overview-a2",
             Format::Custom(custom) => custom.name,
         }
     }
@@ -185,6 +193,11 @@ impl Format {
         matches!(self, Format::JourneyA3 | Format::JourneyA2)
     }
 
+    /// Whether the format shows every persona of the project at once, made once per project.
+    pub fn is_overview(self) -> bool {
+        matches!(self, Format::OverviewA3 | Format::OverviewA2)
+    }
+
     /// Whether the format must fit on exactly one page.
     pub fn single_page(self) -> bool {
         match self {
@@ -211,8 +224,8 @@ impl Format {
                 .size
                 .map_or((240.0, 200.0), |s| (s.width.mm, s.height.mm)),
             Format::Briefing => (210.0, 297.0),
-            Format::JourneyA3 => (420.0, 297.0),
-            Format::JourneyA2 => (594.0, 420.0),
+            Format::JourneyA3 | Format::OverviewA3 => (420.0, 297.0),
+            Format::JourneyA2 | Format::OverviewA2 => (594.0, 420.0),
             Format::Custom(custom) => custom.trim_mm,
         }
     }
@@ -254,6 +267,7 @@ impl Format {
                 stages: 12,
                 ..Budget::NOTHING
             },
+            Format::OverviewA3 | Format::OverviewA2 => Budget::NOTHING,
             // A project's own template shows what it chooses.
             Format::Briefing | Format::Custom(_) => Budget::UNLIMITED,
         }

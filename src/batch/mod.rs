@@ -151,6 +151,20 @@ pub fn run(ws: &Workspace, base: &Base, options: &RunOptions) -> Vec<Outcome> {
             options.progress.inc(1);
         }
     });
+    let overviews: Vec<(usize, Format)> = (0..ws.themes.len())
+        .flat_map(|theme| {
+            ws.formats
+                .iter()
+                .filter(|f| f.is_overview())
+                .map(move |&f| (theme, f))
+        })
+        .collect();
+    outcomes.extend(pool.install(|| {
+        overviews
+            .iter()
+            .map(|&(theme, format)| context.run_overview(&ready, theme, format))
+            .collect::<Vec<_>>()
+    }));
     if options.write && options.export_to.is_none() {
         // Losing the digests only costs the next run some hashing.
         let _ = context.digests.save(&ws.out);
@@ -346,7 +360,8 @@ fn plan(ready: &[Ready], ws: &Workspace) -> Vec<Planned> {
     let mut plan = Vec::new();
     for persona in 0..ready.len() {
         for theme in 0..ws.themes.len() {
-            plan.extend(ws.formats.iter().map(|&format| Planned {
+            let per_persona = ws.formats.iter().filter(|f| !f.is_overview());
+            plan.extend(per_persona.map(|&format| Planned {
                 persona,
                 theme,
                 format,
@@ -395,6 +410,93 @@ impl Context<'_> {
         outcome
     }
 
+    /// Renders one overview sheet: every loaded persona (up to [`OVERVIEW_MAX`]) side by side.
+    fn run_overview(&self, ready: &[Ready], theme: usize, format: Format) -> Outcome {
+        let sheet = overview_source(self.ws);
+        let mut outcome = Outcome::new(&sheet, &self.ws.themes[theme], format);
+        if ready.is_empty() {
+            outcome.note = Some(format!("no persona loaded, so no {format} was made"));
+            return outcome;
+        }
+        let mut key = self.shared_key.clone();
+        for r in ready {
+            key = key.part(r.fingerprint.as_bytes());
+        }
+        let key = key
+            .part(format.name().as_bytes())
+            .part(self.theme_fingerprints[theme].as_bytes())
+            .finish();
+        if self
+            .previous
+            .reuse(&mut outcome, &key, &self.ws.out, &self.digests)
+        {
+            return outcome;
+        }
+        outcome.key = Some(key);
+        let shown = &ready[..ready.len().min(OVERVIEW_MAX)];
+        if ready.len() > OVERVIEW_MAX {
+            outcome.warnings.push(Diagnostic::warning(format!(
+                "{format} shows {OVERVIEW_MAX} of {} personas; the rest is left out",
+                ready.len()
+            )));
+        }
+        let result = std::panic::catch_unwind(AssertUnwindSafe(|| {
+            self.make_overview(shown, &sheet, theme, format, &mut outcome)
+        }));
+        shown.iter().for_each(Ready::release_photo);
+        if result.is_err() {
+            let hint = "this is a bug in personapress: please report it with the project";
+            outcome.errors.push(
+                Diagnostic::error("internal error while rendering the overview").with_hint(hint),
+            );
+        }
+        outcome
+    }
+
+    /// Gathers the personas' data and photos for the overview template, then makes it.
+    fn make_overview(
+        &self,
+        shown: &[Ready],
+        sheet: &PersonaSource,
+        theme_index: usize,
+        format: Format,
+        outcome: &mut Outcome,
+    ) {
+        let theme = &self.ws.themes[theme_index];
+        let mut assets: HashMap<String, Bytes> = HashMap::new();
+        match &self.logos[theme_index] {
+            Ok(logo) => assets.extend(logo.clone()),
+            Err(diag) => return outcome.errors.push(diag.clone()),
+        }
+        let mut people = Vec::new();
+        for r in shown {
+            let photo = match r.photo() {
+                Ok(photo) => photo,
+                Err(diag) => return outcome.errors.push(diag),
+            };
+            let data = render::data::build(&r.source, theme, format, &self.ws.project, 1.0);
+            let mut person = data.value["persona"].clone();
+            person["quote_marks"] = data.value["quotes"].clone();
+            if let Some((path, bytes)) = photo {
+                let ext = path.rsplit('.').next().unwrap_or("bin");
+                let own = format!("/assets/photo-{}.{ext}", r.source.id);
+                person["photo"] = serde_json::Value::String(own.clone());
+                assets.insert(own, bytes);
+            }
+            people.push(person);
+        }
+        let extra = serde_json::json!({ "personas": people });
+        let job = Job {
+            persona: sheet,
+            theme,
+            format,
+            project: &self.ws.project,
+            assets: &assets,
+            extra: Some(&extra),
+        };
+        self.make(&job, outcome);
+    }
+
     /// The hash of everything that shapes this document.
     fn key(&self, ready: &Ready, theme: usize, format: Format) -> String {
         let key = self
@@ -422,7 +524,14 @@ impl Context<'_> {
             format,
             project: &self.ws.project,
             assets: &assets,
+            extra: None,
         };
+        self.make(&job, outcome);
+    }
+
+    /// Lays out, preflights and writes one job: the PDF (or PNG, or bundle) and its thumbnail.
+    fn make(&self, job: &Job, outcome: &mut Outcome) {
+        let (format, theme, job) = (job.format, job.theme, *job);
         let mut laid = match render::lay_out(self.base, &job) {
             Ok(laid) => laid,
             Err(errors) => return outcome.errors.extend(errors),
@@ -518,7 +627,10 @@ impl Context<'_> {
 
     /// Writes the document's Typst bundle to `DIR/<persona>/<format>/`.
     fn export(&self, dir: &Path, job: &Job, laid: &render::Laid, outcome: &mut Outcome) {
-        let mut folder = dir.join(&job.persona.id);
+        let mut folder = match job.format.is_overview() {
+            true => dir.join("overview"),
+            false => dir.join(&job.persona.id),
+        };
         folder = match self.ws.themes.len() > 1 {
             true => folder.join(format!("{}-{}", slug(&job.theme.theme.name), job.format)),
             false => folder.join(job.format.name()),
@@ -629,13 +741,48 @@ fn input_files(job: &Job, ws: &Workspace) -> Vec<PathBuf> {
     inputs
 }
 
-/// `OUT/<id>/<id>.<format>.pdf`, with the theme's name added when several themes are rendered.
+/// The most personas an overview sheet shows.
+pub const OVERVIEW_MAX: usize = 12;
+
+/// The persona-like source an overview sheet is laid out as: the project's title as
+/// its name, the project's language, the id [`OVERVIEW_ID`].
+fn overview_source(ws: &Workspace) -> PersonaSource {
+    let name = ws
+        .project
+        .title
+        .clone()
+        .unwrap_or_else(|| "Personas".into());
+    PersonaSource {
+        persona: crate::spec::persona::Persona {
+            name,
+            ..Default::default()
+        },
+        path: ws.root.join(crate::spec::workspace::PROJECT_FILE),
+        id: OVERVIEW_ID.into(),
+        language: ws.project.language.unwrap_or_default(),
+        photo: None,
+    }
+}
+
+/// The persona id of overview sheets in outcomes and report.json: no persona file can have it.
+pub const OVERVIEW_ID: &str = "*";
+
+/// `OUT/<id>/<id>.<format>.pdf`, with the theme's name added when several themes are
+/// rendered; overview sheets go to `OUT/<format>.pdf`.
 pub fn output_path(
     ws: &Workspace,
     persona: &PersonaSource,
     theme: &ThemeSource,
     format: Format,
 ) -> PathBuf {
+    if format.is_overview() {
+        return match ws.themes.len() > 1 {
+            true => ws
+                .out
+                .join(format!("{format}.{}.pdf", slug(&theme.theme.name))),
+            false => ws.out.join(format!("{format}.pdf")),
+        };
+    }
     let dir = ws.out.join(&persona.id);
     if ws.themes.len() > 1 {
         dir.join(format!(

@@ -108,6 +108,7 @@ impl Outcome {
     /// `peter poster-a2` or `peter` for a persona that did not load.
     pub fn label(&self) -> String {
         match self.format {
+            Some(format) if format.is_overview() => format.to_string(),
             Some(format) => format!("{} {format}", self.persona),
             None => self.persona.clone(),
         }

@@ -25,6 +25,7 @@ pub const FIT_STEPS: [f64; 11] = [
 ];
 
 /// One document to lay out: a persona in a theme and a format.
+#[derive(Clone, Copy)]
 pub struct Job<'a> {
     /// The persona.
     pub persona: &'a PersonaSource,
@@ -36,6 +37,8 @@ pub struct Job<'a> {
     pub project: &'a Project,
     /// The persona's photo and the theme's logo, by virtual path.
     pub assets: &'a HashMap<String, Bytes>,
+    /// More template data, merged into the top level (the overview's `personas`).
+    pub extra: Option<&'a serde_json::Value>,
 }
 
 /// A laid-out document and what was noticed on the way.
@@ -73,7 +76,7 @@ pub fn lay_out(base: &Base, job: &Job) -> Result<Laid, Vec<Diagnostic>> {
 
 /// Compiles a job with the type scaled by `fit`.
 fn compile_at(base: &Base, job: &Job, fit: f64) -> Result<Laid, Vec<Diagnostic>> {
-    let data = data::build(job.persona, job.theme, job.format, job.project, fit);
+    let data = job_data(job, fit);
     let world = job_world(base, job, &data.value);
     let Warned { output, warnings } = typst::compile::<PagedDocument>(&world);
     let document = output.map_err(|errors| convert(job, &world, &errors))?;
@@ -84,6 +87,17 @@ fn compile_at(base: &Base, job: &Job, fit: f64) -> Result<Laid, Vec<Diagnostic>>
         fit,
         warnings,
     })
+}
+
+/// The template data of a job at `fit`, with the job's extra data merged in.
+pub fn job_data(job: &Job, fit: f64) -> data::TemplateData {
+    let mut data = data::build(job.persona, job.theme, job.format, job.project, fit);
+    if let Some(serde_json::Value::Object(extra)) = job.extra {
+        for (key, value) in extra {
+            data.value[key] = value.clone();
+        }
+    }
+    data
 }
 
 fn job_world<'a>(base: &'a Base, job: &Job, data: &serde_json::Value) -> JobWorld<'a> {

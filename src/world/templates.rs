@@ -28,6 +28,15 @@ pub const BUILTIN: &[(&str, &str)] = &[
         "journey-a2.typ",
         include_str!("../../templates/journey-a2.typ"),
     ),
+    ("overview.typ", include_str!("../../templates/overview.typ")),
+    (
+        "overview-a3.typ",
+        include_str!("../../templates/overview-a3.typ"),
+    ),
+    (
+        "overview-a2.typ",
+        include_str!("../../templates/overview-a2.typ"),
+    ),
 ];
 
 /// One template file as the compiler sees it.

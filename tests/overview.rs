@@ -1,0 +1,91 @@
+//! The persona-set overview: every persona of the project on one landscape sheet,
+//! rendered once per project as OUT/overview-a2.pdf and OUT/overview-a3.pdf.
+
+mod common;
+
+use common::*;
+
+/// A project with `count` personas, each with a name, tagline, core need and quote.
+fn project(count: usize) -> (tempfile::TempDir, std::path::PathBuf) {
+    let temp = tempfile::tempdir().unwrap();
+    let dir = temp.path().join("p");
+    write(
+        &dir.join("personapress.toml"),
+        "title = \"Persona set\"\nclient = \"Acme Rail\"\nlanguage = \"en\"\n\
+         formats = [\"poster-a3\", \"overview-a2\", \"overview-a3\"]\n",
+    );
+    for i in 1..=count {
+        write(
+            &dir.join(format!("personas/p{i}.toml")),
+            &format!(
+                "name = \"Person{i}\"\ntagline = \"Tag{i}\"\ncore_need = \"Need{i}\"\nquote = \"Quote{i}\"\n"
+            ),
+        );
+    }
+    (temp, dir)
+}
+
+fn squeezed(text: &str) -> String {
+    text.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+#[test]
+fn one_overview_sheet_per_project_shows_every_persona_for_2_and_6() {
+    for count in [2, 6] {
+        let (_temp, dir) = project(count);
+        let out = personapress(&["render", dir.to_str().unwrap(), "-q"]);
+        assert!(out.status.success(), "{count}: {}", stderr(&out));
+        for (format, size) in [
+            ("overview-a2", (594.0, 420.0)),
+            ("overview-a3", (420.0, 297.0)),
+        ] {
+            let path = dir.join(format!("dist/{format}.pdf"));
+            let doc = pdf(&path);
+            assert_eq!(doc.get_pages().len(), 1, "{format} of {count}");
+            assert_size(box_mm(&doc, b"TrimBox").unwrap(), size, format);
+            let text = squeezed(&plain_text(&path));
+            assert!(
+                text.contains("Personaset") && text.contains("ACMERAIL"),
+                "{text}"
+            );
+            for i in 1..=count {
+                for field in ["Person", "Tag", "Need", "Quote"] {
+                    assert!(
+                        text.contains(&format!("{field}{i}")),
+                        "{format} of {count}: no {field}{i}: {text}"
+                    );
+                }
+            }
+        }
+        let report = report(&dir.join("dist"));
+        let sheets: Vec<_> = report["documents"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["format"].as_str().unwrap().starts_with("overview"))
+            .collect();
+        assert_eq!(sheets.len(), 2, "once per project, not per persona");
+        assert_eq!(report["summary"]["written"], count + 2);
+        assert!(!dir.join("dist/p1/p1.overview-a2.pdf").exists());
+    }
+}
+
+#[test]
+fn the_overview_is_rendered_again_only_when_a_persona_changes() {
+    let (_temp, dir) = project(2);
+    let path = dir.to_str().unwrap();
+    personapress(&["render", path, "-q"]);
+    let again = stderr(&personapress(&["render", path]));
+    assert!(again.contains("wrote 0 of 4"), "{again}");
+    write(
+        &dir.join("personas/p2.toml"),
+        "name = \"Person2\"\ntagline = \"Changed\"\n",
+    );
+    let changed = stderr(&personapress(&["render", path]));
+    assert!(
+        changed.contains("rewrote overview-a2.pdf")
+            && changed.contains("rewrote p2/p2.poster-a3.pdf"),
+        "{changed}"
+    );
+    assert!(!changed.contains("rewrote p1/"), "{changed}");
+}
