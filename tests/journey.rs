@@ -32,11 +32,6 @@ fn project(stages: usize) -> (tempfile::TempDir, std::path::PathBuf) {
     (temp, dir)
 }
 
-/// Text without whitespace: labels are letter-spaced and cells wrap.
-fn squeezed(text: &str) -> String {
-    text.chars().filter(|c| !c.is_whitespace()).collect()
-}
-
 #[test]
 fn journey_maps_have_a_column_per_stage_for_1_3_and_12_stages() {
     for stages in [1, 3, 12] {

@@ -25,10 +25,6 @@ fn project(count: usize) -> (tempfile::TempDir, std::path::PathBuf) {
     (temp, dir)
 }
 
-fn squeezed(text: &str) -> String {
-    text.chars().filter(|c| !c.is_whitespace()).collect()
-}
-
 #[test]
 fn one_overview_sheet_per_project_shows_every_persona_for_2_and_6() {
     for count in [2, 6] {

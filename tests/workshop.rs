@@ -5,11 +5,6 @@ mod common;
 
 use common::*;
 
-/// Text without any whitespace: letter-spaced labels come out of extraction spaced.
-fn squeezed(text: &str) -> String {
-    text.chars().filter(|c| !c.is_whitespace()).collect()
-}
-
 /// A project with one draft and one final persona, with or without a feedback address.
 fn project(feedback_url: Option<&str>) -> (tempfile::TempDir, std::path::PathBuf) {
     let temp = tempfile::tempdir().unwrap();

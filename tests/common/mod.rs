@@ -162,3 +162,9 @@ pub fn plain_text(path: &Path) -> String {
         .extract_all_text()
         .unwrap_or_else(|e| panic!("text of {}: {e}", path.display()))
 }
+
+/// Text without any whitespace: letter-spaced labels and wrapped cells come out of
+/// extraction with spaces and line breaks in them.
+pub fn squeezed(text: &str) -> String {
+    text.chars().filter(|c| !c.is_whitespace()).collect()
+}
