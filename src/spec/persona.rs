@@ -121,51 +121,84 @@ pub enum Phase {
 #[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Persona {
+    /// The persona's name, as on the poster. Required.
     pub name: String,
+    /// Used in output file names. Default: the file name without `.toml`.
     pub id: Option<String>,
+    /// `persona` (fictional, a story) or `profile` (data-driven).
     #[serde(default)]
     pub kind: Kind,
+    /// Label language. Default: the project's, else `en`.
     pub language: Option<Language>,
+    /// `draft` prints the workshop edition (version band, post-it zones); `final` does not.
     #[serde(default)]
     pub status: Status,
+    /// Version number, printed in the footer and on the draft band.
     pub version: Option<u32>,
+    /// One line under the name.
     pub tagline: Option<String>,
+    /// Age in years.
     pub age: Option<u32>,
+    /// Job or role.
     pub occupation: Option<String>,
+    /// Where the persona lives or works.
     pub location: Option<String>,
+    /// Customer segment, shown as a badge.
     pub segment: Option<String>,
+    /// Portrait: a JPEG, PNG, WebP, GIF or SVG file, relative to this file.
     pub photo: Option<String>,
+    /// What the photo shows, for accessible PDFs.
     pub photo_alt: Option<String>,
+    /// The point to keep in view when the photo is cropped: [x %, y %].
     pub photo_focus: Option<[Percent; 2]>,
+    /// Photographer or source, printed in the footer.
     pub photo_credit: Option<String>,
+    /// The persona's own words, shown large.
     pub quote: Option<String>,
+    /// A few paragraphs; *emphasis* and **strong** allowed.
     pub story: Option<String>,
+    /// The one need everything else serves.
     pub core_need: Option<String>,
+    /// What the persona wants to achieve.
     #[serde(default)]
     pub goals: Vec<String>,
+    /// What gets in the way.
     #[serde(default)]
     pub frustrations: Vec<String>,
+    /// What drives the persona.
     #[serde(default)]
     pub motivations: Vec<String>,
+    /// What the persona does.
     #[serde(default)]
     pub behaviours: Vec<String>,
+    /// How to treat this persona.
     #[serde(default)]
     pub dos: Vec<String>,
+    /// What to avoid with this persona.
     #[serde(default)]
     pub donts: Vec<String>,
+    /// Style, tone and preferred channels.
     pub communication: Option<Communication>,
+    /// Media use as bars.
     #[serde(default)]
     pub media: Vec<Media>,
+    /// Personality sliders between two poles.
     #[serde(default)]
     pub traits: Vec<Trait>,
+    /// What staff and customers say.
     #[serde(default)]
     pub quotes: Vec<Quote>,
+    /// Customer journey stages, in order; journey maps need at least one.
     #[serde(default)]
     pub journey: Vec<Stage>,
+    /// KPIs with a value and a target.
     #[serde(default)]
     pub metrics: Vec<Metric>,
+    /// What marketing, sales, service and product do with this persona.
     pub teams: Option<Teams>,
+    /// The creative brief for agencies.
     pub brief: Option<Brief>,
+    /// The research behind the persona.
     pub sources: Option<Sources>,
 }
 
