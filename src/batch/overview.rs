@@ -1,0 +1,130 @@
+//! The persona-set overview: one sheet per theme and overview format with every
+//! loaded persona side by side, laid out after the personas' own documents.
+
+use std::collections::HashMap;
+use std::panic::AssertUnwindSafe;
+
+use typst::foundations::Bytes;
+
+use super::{Context, Ready};
+use crate::diag::Diagnostic;
+use crate::format::Format;
+use crate::render::{self, Job};
+use crate::spec::workspace::{PersonaSource, Workspace};
+
+use super::report::Outcome;
+
+impl Context<'_> {
+    /// Renders one overview sheet: every loaded persona (up to [`OVERVIEW_MAX`]) side by side.
+    pub(super) fn run_overview(&self, ready: &[Ready], theme: usize, format: Format) -> Outcome {
+        let sheet = overview_source(self.ws);
+        let mut outcome = Outcome::new(&sheet, &self.ws.themes[theme], format);
+        if ready.is_empty() {
+            outcome.note = Some(format!("no persona loaded, so no {format} was made"));
+            return outcome;
+        }
+        let mut key = self.shared_key.clone();
+        for r in ready {
+            key = key.part(r.fingerprint.as_bytes());
+        }
+        let key = key
+            .part(format.name().as_bytes())
+            .part(self.theme_fingerprints[theme].as_bytes())
+            .finish();
+        if self
+            .previous
+            .reuse(&mut outcome, &key, &self.ws.out, &self.digests)
+        {
+            return outcome;
+        }
+        outcome.key = Some(key);
+        let shown = &ready[..ready.len().min(OVERVIEW_MAX)];
+        if ready.len() > OVERVIEW_MAX {
+            outcome.warnings.push(Diagnostic::warning(format!(
+                "{format} shows {OVERVIEW_MAX} of {} personas; the rest is left out",
+                ready.len()
+            )));
+        }
+        let result = std::panic::catch_unwind(AssertUnwindSafe(|| {
+            self.make_overview(shown, &sheet, theme, format, &mut outcome)
+        }));
+        shown.iter().for_each(Ready::release_photo);
+        if result.is_err() {
+            let hint = "this is a bug in personapress: please report it with the project";
+            outcome.errors.push(
+                Diagnostic::error("internal error while rendering the overview").with_hint(hint),
+            );
+        }
+        outcome
+    }
+
+    /// Gathers the personas' data and photos for the overview template, then makes it.
+    fn make_overview(
+        &self,
+        shown: &[Ready],
+        sheet: &PersonaSource,
+        theme_index: usize,
+        format: Format,
+        outcome: &mut Outcome,
+    ) {
+        let theme = &self.ws.themes[theme_index];
+        let mut assets: HashMap<String, Bytes> = HashMap::new();
+        match &self.logos[theme_index] {
+            Ok(logo) => assets.extend(logo.clone()),
+            Err(diag) => return outcome.errors.push(diag.clone()),
+        }
+        let mut people = Vec::new();
+        for r in shown {
+            let photo = match r.photo() {
+                Ok(photo) => photo,
+                Err(diag) => return outcome.errors.push(diag),
+            };
+            let data = render::data::build(&r.source, theme, format, &self.ws.project, 1.0);
+            let mut person = data.value["persona"].clone();
+            person["quote_marks"] = data.value["quotes"].clone();
+            if let Some((path, bytes)) = photo {
+                let ext = path.rsplit('.').next().unwrap_or("bin");
+                let own = format!("/assets/photo-{}.{ext}", r.source.id);
+                person["photo"] = serde_json::Value::String(own.clone());
+                assets.insert(own, bytes);
+            }
+            people.push(person);
+        }
+        let extra = serde_json::json!({ "personas": people });
+        let job = Job {
+            persona: sheet,
+            theme,
+            format,
+            project: &self.ws.project,
+            assets: &assets,
+            extra: Some(&extra),
+        };
+        self.make(&job, outcome);
+    }
+}
+
+/// The most personas an overview sheet shows.
+pub const OVERVIEW_MAX: usize = 12;
+
+/// The persona-like source an overview sheet is laid out as: the project's title as
+/// its name, the project's language, the id [`OVERVIEW_ID`].
+fn overview_source(ws: &Workspace) -> PersonaSource {
+    let name = ws
+        .project
+        .title
+        .clone()
+        .unwrap_or_else(|| "Personas".into());
+    PersonaSource {
+        persona: crate::spec::persona::Persona {
+            name,
+            ..Default::default()
+        },
+        path: ws.root.join(crate::spec::workspace::PROJECT_FILE),
+        id: OVERVIEW_ID.into(),
+        language: ws.project.language.unwrap_or_default(),
+        photo: None,
+    }
+}
+
+/// The persona id of overview sheets in outcomes and report.json: no persona file can have it.
+pub const OVERVIEW_ID: &str = "*";
