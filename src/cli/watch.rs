@@ -34,16 +34,19 @@ pub fn run(args: &RenderArgs) -> i32 {
     }
     render::run(args);
     eprintln!("watching {} for changes (Ctrl-C to stop)", root.display());
+    // Where the render writes, known after each render: its own writes are not changes.
+    let mut out = output_folder(args);
     loop {
         let Ok(first) = rx.recv() else {
             return EXIT_UNUSABLE;
         };
-        let mut relevant = touches_inputs(&first, args);
+        let mut relevant = touches_inputs(&first, out.as_deref());
         while let Ok(more) = rx.recv_timeout(SETTLE) {
-            relevant |= touches_inputs(&more, args);
+            relevant |= touches_inputs(&more, out.as_deref());
         }
         if relevant {
             render::run(args);
+            out = output_folder(args);
         }
     }
 }
@@ -59,18 +62,17 @@ fn project_root(project: &Path) -> PathBuf {
 
 /// Whether an event is a change to something a render reads: not the output folder
 /// (the render's own writes), not hidden or temporary files.
-fn touches_inputs(event: &notify::Result<notify::Event>, args: &RenderArgs) -> bool {
+fn touches_inputs(event: &notify::Result<notify::Event>, out: Option<&Path>) -> bool {
     let Ok(event) = event else { return true };
     if event.kind.is_access() {
         return false;
     }
-    let out = output_folder(args);
     event.paths.iter().any(|path| {
         let hidden = path.file_name().is_some_and(|n| {
             let n = n.to_string_lossy();
             n.starts_with('.') || n.ends_with('~') || n.ends_with(".swp") || n.ends_with(".tmp")
         });
-        let in_out = out.as_ref().is_some_and(|out| path.starts_with(out));
+        let in_out = out.is_some_and(|out| path.starts_with(out));
         !hidden && !in_out
     })
 }
