@@ -1,9 +1,7 @@
 //! The persona-set overview: every persona of the project on one landscape sheet,
 //! rendered once per project as OUT/overview-a2.pdf and OUT/overview-a3.pdf.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 /// A project with `count` personas, each with a name, tagline, core need and quote.
 fn project(count: usize) -> (tempfile::TempDir, std::path::PathBuf) {

@@ -2,12 +2,10 @@
 //! poppler, qpdf, Ghostscript and the `page` PDF/UA validator. Ignored in plain
 //! `cargo test`; `.ci/run` installs the tools and runs them with `--include-ignored`.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::*;
+use crate::common::*;
 
 /// Renders the examples once (one theme, to keep it quick) and lists the PDFs.
 fn rendered() -> &'static (tempfile::TempDir, Vec<PathBuf>) {

@@ -1,9 +1,7 @@
 //! The real binary on fixtures of its own: minimal personas, long text, broken files,
 //! `check`, exit codes and report.json.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 /// Renders the minimal fixture (a persona with only a name) and returns its output folder.
 fn minimal_rendered() -> (tempfile::TempDir, std::path::PathBuf) {

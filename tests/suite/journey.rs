@@ -1,9 +1,7 @@
 //! Customer journey maps: landscape A3 and A2, one column per stage, 1 to 12 stages;
 //! a persona without stages gets a note instead of a map.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 /// A project whose persona `p` has `stages` journey stages (none: no `[[journey]]`).
 /// Cells hold short unique words (`S3q`, `D3q`, …) that no column is too narrow for.

@@ -1,9 +1,7 @@
 //! The designer and agency workflow: languages, init, preview, schema, completions,
 //! the proof page and watch.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 /// A one-persona project in `language`, with a quote and a core need.
 fn project_in(language: &str) -> (tempfile::TempDir, std::path::PathBuf) {

@@ -1,9 +1,7 @@
 //! The workshop edition: draft personas print a version band, post-it zones and a
 //! QR code to the project's feedback address; final ones print none of it.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 /// A project with one draft and one final persona, with or without a feedback address.
 fn project(feedback_url: Option<&str>) -> (tempfile::TempDir, std::path::PathBuf) {

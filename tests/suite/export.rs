@@ -2,11 +2,9 @@
 //! sees nothing but the bundle folder (and Typst's embedded fonts, as the stock
 //! CLI with `--ignore-system-fonts`) lays each one out like the render does.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 
-use common::*;
+use crate::common::*;
 use typst::diag::{FileError, FileResult};
 use typst::foundations::{Bytes, Datetime, Duration};
 use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};

@@ -2,9 +2,7 @@
 //! intent and keys, CMYK, the die-cut contour, and a second opinion from an
 //! independent PDF/X-4 validator.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use lopdf::{Document, Object};
 
 /// Renders the minimal fixture with a theme that has exact CMYK values.

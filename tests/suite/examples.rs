@@ -1,8 +1,6 @@
 //! The examples a newcomer renders first: every persona, both themes, all four formats.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 const PERSONAS: [&str; 4] = ["anouk", "lars", "peter", "zoe"];
 const THEMES: [&str; 2] = ["noordzee", "terracotta"];

@@ -3,13 +3,11 @@
 //! it (exit status and messages, with the project's path written as `$PROJECT`).
 //!
 //! Regenerate the snapshots after a deliberate change of wording with
-//! `UPDATE_SNAPSHOTS=1 cargo test --test bad_input`, then read the diff.
-
-mod common;
+//! `UPDATE_SNAPSHOTS=1 cargo test --test suite bad_input`, then read the diff.
 
 use std::path::Path;
 
-use common::*;
+use crate::common::*;
 
 /// What `check` printed for a case, normalised so it does not depend on where it ran.
 fn observe(case: &Path) -> String {
