@@ -389,7 +389,10 @@ impl Context<'_> {
             .previous
             .reuse(&mut outcome, &key, &self.ws.out, &self.digests)
         {
-            return outcome;
+            if self.side_files_present(&outcome) {
+                return outcome;
+            }
+            outcome = Outcome::new(&ready.source, &self.ws.themes[theme], format);
         }
         outcome.key = Some(key);
         let result = std::panic::catch_unwind(AssertUnwindSafe(|| {
@@ -410,6 +413,16 @@ impl Context<'_> {
                 .push(Diagnostic::error(message).with_hint(hint));
         }
         outcome
+    }
+
+    /// Whether the thumbnail and the asked-for PNG of an unchanged document are still
+    /// there: one that was deleted, or a `--png` not asked for before, renders it again.
+    fn side_files_present(&self, outcome: &Outcome) -> bool {
+        let Some(pdf) = &outcome.path else {
+            return false;
+        };
+        let png_present = self.options.png_dpi.is_none() || pdf.with_extension("png").is_file();
+        png_present && crate::proof::thumbnail_path(&self.ws.out, pdf).is_file()
     }
 
     /// The hash of everything that shapes this document.

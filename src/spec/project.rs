@@ -79,5 +79,22 @@ pub struct Mousepad {
 #[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Workshop {
+    /// Where workshop participants leave feedback; draft posters print it with a QR code.
+    #[serde(default, deserialize_with = "qr_encodable")]
+    #[schemars(with = "Option<String>")]
     pub feedback_url: Option<String>,
+}
+
+/// A feedback address that fits in a QR code, refused with its length otherwise.
+fn qr_encodable<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<String>, D::Error> {
+    let url = String::deserialize(deserializer)?;
+    if crate::render::data::qr_rows(&url).is_none() {
+        return Err(serde::de::Error::custom(format!(
+            "too long for a QR code ({} bytes, at most 2331 fit); use a shorter link",
+            url.len()
+        )));
+    }
+    Ok(Some(url))
 }

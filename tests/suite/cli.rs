@@ -399,6 +399,41 @@ fn png_previews_show_the_trim_area_at_the_asked_resolution() {
 }
 
 #[test]
+fn an_unchanged_document_is_rendered_again_for_a_missing_png_or_thumbnail() {
+    let (_temp, project) = fixture("minimal");
+    let path = project.to_str().unwrap();
+    assert!(personapress(&["render", path, "-q"]).status.success());
+    let png = project.join("dist/mo/mo.poster-a3.png");
+    assert!(!png.exists(), "no PNG unless asked");
+
+    let with_png = personapress(&["render", path, "--png"]);
+    assert!(
+        stderr(&with_png).contains("wrote 4 of 4 documents"),
+        "{}",
+        stderr(&with_png)
+    );
+    assert!(
+        png.is_file(),
+        "--png on an unchanged project still writes the PNGs"
+    );
+
+    std::fs::remove_dir_all(project.join("dist/.thumbnails")).unwrap();
+    let again = personapress(&["render", path]);
+    assert!(
+        stderr(&again).contains("wrote 4 of 4 documents"),
+        "{}",
+        stderr(&again)
+    );
+    let thumbnail = project.join("dist/.thumbnails/mo/mo.poster-a3.png");
+    assert!(
+        thumbnail.is_file(),
+        "the proof page gets its thumbnails back"
+    );
+    let page = std::fs::read_to_string(project.join("dist/index.html")).unwrap();
+    assert!(!page.contains("no thumbnail"), "every card has its picture");
+}
+
+#[test]
 fn a_rerun_notices_changed_photos_and_pdfs_by_their_digests() {
     let (_temp, project) = fixture("lowres");
     let path = project.to_str().unwrap();

@@ -105,3 +105,17 @@ fn the_qr_code_reads_back_as_the_feedback_address() {
         );
     }
 }
+
+#[test]
+fn a_feedback_address_too_long_for_a_qr_code_is_refused_with_its_line() {
+    let url = format!("https://example.org/feedback?q={}", "x".repeat(2400));
+    let (_temp, dir) = project(Some(&url));
+    let out = personapress(&["check", dir.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let message = stderr(&out);
+    assert!(
+        message.contains("too long for a QR code (2431 bytes, at most 2331 fit)"),
+        "{message}"
+    );
+    assert!(message.contains("personapress.toml:4:16"), "{message}");
+}
