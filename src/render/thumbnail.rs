@@ -80,24 +80,41 @@ fn shrink(raster: &RasterImage) -> Option<RasterImage> {
     if scale >= 1.0 || rotated {
         return None;
     }
-    let (w, h) = (
-        ((f64::from(width) * scale).round() as u32).max(1),
-        ((f64::from(height) * scale).round() as u32).max(1),
-    );
-    let mut pixels = Vec::with_capacity((w * h * 4) as usize);
-    for y in 0..h {
-        let sy = (((f64::from(y) + 0.5) / scale) as u32).min(height - 1);
-        for x in 0..w {
-            let sx = (((f64::from(x) + 0.5) / scale) as u32).min(width - 1);
-            pixels.extend_from_slice(&source.get_pixel(sx, sy).0);
-        }
-    }
+    let size = |side: u32| ((f64::from(side) * scale).round() as u32).max(1);
+    let (w, h) = (size(width), size(height));
+    let nearest = |i: u32, side: u32| (((f64::from(i) + 0.5) / scale) as u32).min(side - 1);
+    let (encoding, pixels) = match source.as_rgb8() {
+        // Photos decode to RGB: read their buffer directly, 3 bytes a pixel.
+        Some(rgb) => (
+            PixelEncoding::Rgb8,
+            sample(w, h, |x, y| {
+                rgb.get_pixel(nearest(x, width), nearest(y, height)).0
+            }),
+        ),
+        None => (
+            PixelEncoding::Rgba8,
+            sample(w, h, |x, y| {
+                source.get_pixel(nearest(x, width), nearest(y, height)).0
+            }),
+        ),
+    };
     let format = PixelFormat {
-        encoding: PixelEncoding::Rgba8,
+        encoding,
         width: w,
         height: h,
     };
     RasterImage::plain(Bytes::new(pixels), format).ok()
+}
+
+/// `w` × `h` pixels of `N` bytes each, row by row, from `pixel_at(x, y)`.
+fn sample<const N: usize>(w: u32, h: u32, pixel_at: impl Fn(u32, u32) -> [u8; N]) -> Vec<u8> {
+    let mut pixels = Vec::with_capacity((w * h) as usize * N);
+    for y in 0..h {
+        for x in 0..w {
+            pixels.extend_from_slice(&pixel_at(x, y));
+        }
+    }
+    pixels
 }
 
 /// RGBA pixels as a PNG compressed for speed, not size: thumbnails are small.
@@ -134,6 +151,21 @@ mod tests {
         let expected = ((2 * 2000 + 2) % 251) as u8;
         assert_eq!(small.dynamic().get_pixel_rgb(0, 0), [expected, 0, 255]);
         assert!(shrink(&raw(300, 200)).is_none());
+    }
+
+    #[test]
+    fn grey_images_are_sampled_too() {
+        let grey: Vec<u8> = (0..1000u32 * 800).map(|i| (i % 7) as u8 * 30).collect();
+        let format = PixelFormat {
+            encoding: PixelEncoding::Luma8,
+            width: 1000,
+            height: 800,
+        };
+        let source = RasterImage::plain(Bytes::new(grey), format).unwrap();
+        let small = shrink(&source).expect("a stand-in");
+        assert_eq!((small.width(), small.height()), (480, 384));
+        // Output pixel (1, 0) samples the source at (3, 1): index 1003, 1003 % 7 = 2.
+        assert_eq!(small.dynamic().get_pixel_rgb(1, 0), [60, 60, 60]);
     }
 
     trait PixelAt {
