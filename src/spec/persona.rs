@@ -206,9 +206,12 @@ pub struct Persona {
 #[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Communication {
+    /// How to write for this persona, in a sentence.
     pub style: Option<String>,
+    /// A few words for the tone of voice.
     #[serde(default)]
     pub tone: Vec<String>,
+    /// Preferred contact channels.
     #[serde(default)]
     pub channels: Vec<String>,
 }
@@ -217,7 +220,9 @@ pub struct Communication {
 #[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Media {
+    /// The medium, e.g. "Instagram" or "radio".
     pub channel: String,
+    /// Its share of the persona's media use, 0 to 100.
     pub share: Percent,
 }
 
@@ -225,8 +230,11 @@ pub struct Media {
 #[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Trait {
+    /// The pole at 0, e.g. "Spontaneous".
     pub from: String,
+    /// The pole at 100, e.g. "Planned".
     pub to: String,
+    /// The position between `from` (0) and `to` (100).
     pub value: Percent,
 }
 
@@ -234,7 +242,9 @@ pub struct Trait {
 #[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Quote {
+    /// What was said, without quote marks: they are added in the persona's language.
     pub text: String,
+    /// Who said it, e.g. "customer, 52" or "service desk".
     pub source: Option<String>,
 }
 
@@ -242,13 +252,20 @@ pub struct Quote {
 #[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Stage {
+    /// The phase the stage belongs to: acquisition, experience or loyalty.
     pub phase: Option<Phase>,
+    /// The stage's name, e.g. "Orientation"; one column of the journey map.
     pub stage: String,
+    /// Where the persona meets the organisation in this stage.
     #[serde(default)]
     pub touchpoints: Vec<String>,
+    /// What the persona does.
     pub doing: Option<String>,
+    /// What the persona thinks.
     pub thinking: Option<String>,
+    /// How the persona feels: -100 (frustrated) to 100 (delighted); the emotion curve.
     pub feeling: Option<Feeling>,
+    /// What the organisation can do better here.
     pub opportunity: Option<String>,
 }
 
@@ -256,9 +273,13 @@ pub struct Stage {
 #[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Metric {
+    /// What is measured, e.g. "NPS".
     pub label: String,
+    /// The current value.
     pub value: f64,
+    /// The value aimed for, shown beside the current one.
     pub target: Option<f64>,
+    /// Written after the numbers, e.g. "%" or "€".
     #[serde(default)]
     pub unit: String,
 }
@@ -267,9 +288,13 @@ pub struct Metric {
 #[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Teams {
+    /// What marketing does with this persona.
     pub marketing: Option<String>,
+    /// What sales does with this persona.
     pub sales: Option<String>,
+    /// What customer service does with this persona.
     pub service: Option<String>,
+    /// What product development does with this persona.
     pub product: Option<String>,
 }
 
@@ -277,13 +302,19 @@ pub struct Teams {
 #[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Brief {
+    /// What the campaign must achieve.
     pub objective: Option<String>,
+    /// What is offered to this persona.
     pub proposition: Option<String>,
+    /// The one thing the persona must remember.
     pub key_message: Option<String>,
+    /// Why the persona would believe the message.
     #[serde(default)]
     pub reasons_to_believe: Vec<String>,
+    /// What every piece must contain (logo, legal text, ...).
     #[serde(default)]
     pub mandatories: Vec<String>,
+    /// What the agency delivers.
     #[serde(default)]
     pub deliverables: Vec<String>,
 }
@@ -292,8 +323,10 @@ pub struct Brief {
 #[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Sources {
+    /// The research the persona rests on, e.g. "12 interviews, March 2026".
     #[serde(default)]
     pub research: Vec<String>,
+    /// When the persona was last checked against research: a TOML date.
     #[serde(serialize_with = "date_as_text")]
     #[schemars(schema_with = "date_schema")]
     pub updated: Option<toml::value::Datetime>,

@@ -9,23 +9,33 @@ use super::units::{Length, Size};
 #[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Project {
+    /// The project's title, on the overview sheet and the proof page.
     pub title: Option<String>,
+    /// The client the personas are made for.
     pub client: Option<String>,
     /// Globs or files, relative to the project folder. Default: `personas/*.toml`.
     pub personas: Option<Vec<String>>,
+    /// The theme file, relative to the project folder. Default: the built-in theme.
     pub theme: Option<String>,
+    /// Several theme files: every persona is rendered in each.
     pub themes: Option<Vec<String>>,
     /// Default: poster-a2, poster-a3, mousepad, briefing.
     pub formats: Option<Vec<String>>,
+    /// The labels' language where a persona sets none: nl, en, de or fr. Default: nl.
     pub language: Option<Language>,
     /// Default: `dist`.
     pub out: Option<String>,
+    /// A folder whose files override the built-in templates file by file. Default: `templates`.
     pub templates: Option<String>,
+    /// A folder of extra fonts (OTF, TTF). Default: `fonts`.
     pub fonts: Option<String>,
+    /// How print formats are finished for the print shop.
     #[serde(default)]
     pub print: Print,
+    /// Size and cutting of the mousepad.
     #[serde(default)]
     pub mousepad: Mousepad,
+    /// The workshop (draft) edition of posters.
     #[serde(default)]
     pub workshop: Workshop,
     /// Formats of the project's own, by name: each is laid out by `templates/<name>.typ`.
@@ -57,7 +67,9 @@ pub struct Print {
     pub pdfx: Option<bool>,
     /// Default: FOGRA39.
     pub output_intent: Option<String>,
+    /// Photos printed below this resolution get a warning. Default: 300 (200 on A2).
     pub warn_ppi: Option<u32>,
+    /// Photos printed below this resolution are an error. Default: 150 (100 on A2).
     pub min_ppi: Option<u32>,
 }
 

@@ -8,12 +8,17 @@ use super::units::{Color, Length};
 #[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Theme {
+    /// The theme's name; added to file names when a project renders several themes.
     pub name: String,
+    /// The palette.
     #[serde(default)]
     pub colors: Colors,
+    /// Heading and body font families.
     #[serde(default)]
     pub fonts: Fonts,
+    /// The brand's logo, printed on every document.
     pub logo: Option<Logo>,
+    /// Corner radius of boxes and the photo.
     #[serde(default)]
     pub shape: Shape,
 }
@@ -22,11 +27,17 @@ pub struct Theme {
 #[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Colors {
+    /// The brand colour: the name band, headings, chips.
     pub primary: Option<Color>,
+    /// The second brand colour: the "don't" markers.
     pub secondary: Option<Color>,
+    /// Highlights: section rules, bars, markers.
     pub accent: Option<Color>,
+    /// The paper colour behind everything.
     pub background: Option<Color>,
+    /// Body text.
     pub text: Option<Color>,
+    /// Secondary text: labels, sources, captions.
     pub muted: Option<Color>,
 }
 
@@ -34,7 +45,9 @@ pub struct Colors {
 #[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Fonts {
+    /// The family of names and headings, e.g. "Inter".
     pub heading: Option<String>,
+    /// The family of running text, e.g. "Libertinus Serif".
     pub body: Option<String>,
 }
 
@@ -42,6 +55,7 @@ pub struct Fonts {
 #[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Logo {
+    /// SVG or PDF (kept vector), PNG or JPEG, relative to the theme file.
     pub file: String,
 }
 
@@ -49,6 +63,7 @@ pub struct Logo {
 #[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Shape {
+    /// e.g. "3mm"; "0mm" for square corners.
     pub radius: Option<Length>,
 }
 
