@@ -13,6 +13,7 @@ use crate::render::{self, Job};
 use crate::spec::workspace::{PersonaSource, Workspace};
 
 use super::report::Outcome;
+use rayon::prelude::*;
 
 impl Context<'_> {
     /// Renders one overview sheet: every loaded persona (up to [`OVERVIEW_MAX`]) side by side.
@@ -73,20 +74,23 @@ impl Context<'_> {
             Ok(logo) => assets.extend(logo.clone()),
             Err(diag) => return outcome.errors.push(diag.clone()),
         }
+        let needed_px = overview_photo_px(format, &self.ws.project, shown.len());
+        let photos: Result<Vec<_>, _> = shown
+            .par_iter()
+            .map(|r| Ok(r.photo()?.map(|p| sheet_photo(&r.source.id, p, needed_px))))
+            .collect();
+        let photos = match photos {
+            Ok(photos) => photos,
+            Err(diag) => return outcome.errors.push(diag),
+        };
         let mut people = Vec::new();
-        for r in shown {
-            let photo = match r.photo() {
-                Ok(photo) => photo,
-                Err(diag) => return outcome.errors.push(diag),
-            };
+        for (r, photo) in shown.iter().zip(photos) {
             let data = render::data::build(&r.source, theme, format, &self.ws.project, 1.0);
             let mut person = data.value["persona"].clone();
             person["quote_marks"] = data.value["quotes"].clone();
             if let Some((path, bytes)) = photo {
-                let ext = path.rsplit('.').next().unwrap_or("bin");
-                let own = format!("/assets/photo-{}.{ext}", r.source.id);
-                person["photo"] = serde_json::Value::String(own.clone());
-                assets.insert(own, bytes);
+                person["photo"] = serde_json::Value::String(path.clone());
+                assets.insert(path, bytes);
             }
             people.push(person);
         }
@@ -101,6 +105,28 @@ impl Context<'_> {
         };
         self.make(&job, outcome);
     }
+}
+
+/// A persona's photo as the sheet embeds it: its own virtual path, and the photo
+/// reduced to `needed_px` where it is a JPEG much bigger than that.
+fn sheet_photo(id: &str, (path, original): (String, Bytes), needed_px: u32) -> (String, Bytes) {
+    match crate::assets::reduced_jpeg(&original, needed_px) {
+        Some(reduced) => (format!("/assets/photo-{id}.jpg"), reduced),
+        None => {
+            let ext = path.rsplit('.').next().unwrap_or("bin");
+            (format!("/assets/photo-{id}.{ext}"), original)
+        }
+    }
+}
+
+/// The longest side, in pixels, a photo on an overview sheet needs for 300 ppi. As
+/// `overview.typ` lays cards out, a photo is at most 45 % of the sheet's height when
+/// the cards fit on one row (up to four personas), at most 25 % on more rows.
+/// Decoding no more than that keeps the sheet's memory and file size in bounds.
+fn overview_photo_px(format: Format, project: &crate::spec::project::Project, count: usize) -> u32 {
+    let (_, height_mm) = format.trim_mm(project);
+    let share = if count <= 4 { 0.45 } else { 0.25 };
+    (height_mm * share / 25.4 * 300.0).ceil() as u32
 }
 
 /// The most personas an overview sheet shows.

@@ -83,3 +83,45 @@ fn the_overview_is_rendered_again_only_when_a_persona_changes() {
     );
     assert!(!changed.contains("rewrote p1/"), "{changed}");
 }
+
+/// The pixel sizes of every image XObject in a PDF.
+fn image_sizes(doc: &lopdf::Document) -> Vec<(i64, i64)> {
+    doc.objects
+        .values()
+        .filter_map(|object| object.as_stream().ok())
+        .filter(|s| s.dict.get(b"Subtype").and_then(|t| t.as_name()).ok() == Some(b"Image"))
+        .map(|s| {
+            let side = |key: &[u8]| s.dict.get(key).and_then(|v| v.as_i64()).unwrap();
+            (side(b"Width"), side(b"Height"))
+        })
+        .collect()
+}
+
+#[test]
+fn the_sheet_embeds_big_photos_at_the_scale_it_prints_them_and_the_poster_in_full() {
+    let (_temp, dir) = project(5);
+    let photo = image::RgbImage::from_fn(2400, 3200, |x, y| {
+        image::Rgb([(x % 251) as u8, (y % 241) as u8, 90])
+    });
+    std::fs::create_dir_all(dir.join("photos")).unwrap();
+    photo.save(dir.join("photos/big.jpg")).unwrap();
+    for i in 1..=5 {
+        let path = dir.join(format!("personas/p{i}.toml"));
+        let text = std::fs::read_to_string(&path).unwrap();
+        write(&path, &format!("{text}photo = \"../photos/big.jpg\"\n"));
+    }
+    let out = personapress(&[
+        "render",
+        dir.to_str().unwrap(),
+        "-q",
+        "-f",
+        "overview-a2,poster-a3",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    // Five cards on two rows: a photo is at most a quarter of the 420 mm sheet, which
+    // needs 1241 px for 300 ppi; half of the 3200 px photo is the smallest scale with that.
+    let sheet = image_sizes(&pdf(&dir.join("dist/overview-a2.pdf")));
+    assert_eq!(sheet, vec![(1200, 1600)], "reduced, and the same photo embedded once");
+    let poster = image_sizes(&pdf(&dir.join("dist/p1/p1.poster-a3.pdf")));
+    assert_eq!(poster, vec![(2400, 3200)], "the poster keeps every pixel");
+}
