@@ -46,7 +46,8 @@ pub fn run(args: &RenderArgs) -> i32 {
         }
         if relevant {
             render::run(args);
-            out = output_folder(args);
+            // A project broken halfway through a save keeps the folder it last had.
+            out = output_folder(args).or(out);
         }
     }
 }
