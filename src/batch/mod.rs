@@ -27,7 +27,7 @@ use crate::spec::theme::Theme;
 use crate::spec::workspace::{PersonaSource, ThemeSource, Workspace};
 use crate::world::Base;
 
-pub use overview::{OVERVIEW_ID, OVERVIEW_MAX};
+pub use overview::OVERVIEW_ID;
 pub use report::{Outcome, Report};
 
 use cache::{Digests, KeyBuilder, Previous, Stamp};

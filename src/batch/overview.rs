@@ -16,7 +16,8 @@ use super::report::Outcome;
 use rayon::prelude::*;
 
 impl Context<'_> {
-    /// Renders one overview sheet: every loaded persona (up to [`OVERVIEW_MAX`]) side by side.
+    /// Renders the overview: every loaded persona side by side, on as many sheets of at
+    /// most [`render::CARDS_PER_SHEET`] as it takes.
     pub(super) fn run_overview(&self, ready: &[Ready], theme: usize, format: Format) -> Outcome {
         let sheet = overview_source(self.ws);
         let mut outcome = Outcome::new(&sheet, &self.ws.themes[theme], format);
@@ -39,13 +40,7 @@ impl Context<'_> {
             return outcome;
         }
         outcome.key = Some(key);
-        let shown = &ready[..ready.len().min(OVERVIEW_MAX)];
-        if ready.len() > OVERVIEW_MAX {
-            outcome.warnings.push(Diagnostic::warning(format!(
-                "{format} shows {OVERVIEW_MAX} of {} personas; the rest is left out",
-                ready.len()
-            )));
-        }
+        let shown = ready;
         let result = std::panic::catch_unwind(AssertUnwindSafe(|| {
             self.make_overview(shown, &sheet, theme, format, &mut outcome)
         }));
@@ -74,10 +69,15 @@ impl Context<'_> {
             Ok(logo) => assets.extend(logo.clone()),
             Err(diag) => return outcome.errors.push(diag.clone()),
         }
-        let needed_px = overview_photo_px(format, &self.ws.project, shown.len());
+        let (_, per_sheet) = render::overview_sheets(shown.len());
+        let needed_px = overview_photo_px(format, &self.ws.project, per_sheet);
         let photos: Result<Vec<_>, _> = shown
             .par_iter()
-            .map(|r| Ok(r.photo()?.map(|p| sheet_photo(&r.source.id, p, needed_px))))
+            .map(|r| {
+                let photo = r.photo()?.map(|p| sheet_photo(&r.source.id, p, needed_px));
+                r.release_photo(); // the sheet keeps only what it embeds
+                Ok(photo)
+            })
             .collect();
         let photos = match photos {
             Ok(photos) => photos,
@@ -94,7 +94,7 @@ impl Context<'_> {
             }
             people.push(person);
         }
-        let extra = serde_json::json!({ "personas": people });
+        let extra = serde_json::json!({ "personas": people, "per_sheet": per_sheet });
         let job = Job {
             persona: sheet,
             theme,
@@ -119,18 +119,19 @@ fn sheet_photo(id: &str, (path, original): (String, Bytes), needed_px: u32) -> (
     }
 }
 
-/// The longest side, in pixels, a photo on an overview sheet needs for 300 ppi. As
-/// `overview.typ` lays cards out, a photo is at most 45 % of the sheet's height when
-/// the cards fit on one row (up to four personas), at most 25 % on more rows.
-/// Decoding no more than that keeps the sheet's memory and file size in bounds.
-fn overview_photo_px(format: Format, project: &crate::spec::project::Project, count: usize) -> u32 {
+/// The longest side, in pixels, a photo on an overview sheet of `cards` needs for
+/// 300 ppi. As `overview.typ` lays cards out, a photo is at most 45 % of the sheet's
+/// height on one row of cards (up to four), 25 % on two rows (up to ten), 16 % on
+/// three. Decoding no more than that keeps the sheets' memory and file size in bounds.
+fn overview_photo_px(format: Format, project: &crate::spec::project::Project, cards: usize) -> u32 {
     let (_, height_mm) = format.trim_mm(project);
-    let share = if count <= 4 { 0.45 } else { 0.25 };
+    let share = match cards {
+        0..=4 => 0.45,
+        5..=10 => 0.25,
+        _ => 0.16,
+    };
     (height_mm * share / 25.4 * 300.0).ceil() as u32
 }
-
-/// The most personas an overview sheet shows.
-pub const OVERVIEW_MAX: usize = 12;
 
 /// The persona-like source an overview sheet is laid out as: the project's title as
 /// its name, the project's language, the id [`OVERVIEW_ID`].

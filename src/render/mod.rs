@@ -51,11 +51,32 @@ pub struct Laid {
     pub warnings: Vec<Diagnostic>,
 }
 
+/// The most persona cards an overview sheet holds.
+pub const CARDS_PER_SHEET: usize = 12;
+
+/// How an overview of `count` personas is split: the number of sheets, and the cards
+/// on each (balanced, so 13 personas give sheets of 7 and 6, not 12 and 1).
+pub fn overview_sheets(count: usize) -> (usize, usize) {
+    let sheets = count.div_ceil(CARDS_PER_SHEET).max(1);
+    (sheets, count.div_ceil(sheets).max(1))
+}
+
+/// The pages a single-page format must come to: one, or one per overview sheet.
+fn expected_pages(job: &Job) -> usize {
+    let personas = job.extra.and_then(|extra| extra["personas"].as_array());
+    match (job.format.is_overview(), personas) {
+        (true, Some(personas)) => overview_sheets(personas.len()).0,
+        _ => 1,
+    }
+}
+
 /// Lays out a job. A single-page format that overflows is laid out again with smaller
-/// type: a binary search over [`FIT_STEPS`] for the largest scale that fits on one page.
+/// type: a binary search over [`FIT_STEPS`] for the largest scale that fits on one page
+/// (an overview: on one page per sheet).
 pub fn lay_out(base: &Base, job: &Job) -> Result<Laid, Vec<Diagnostic>> {
     let first = compile_at(base, job, FIT_STEPS[0])?;
-    if !job.format.single_page() || first.document.pages().len() == 1 {
+    let expected = expected_pages(job);
+    if !job.format.single_page() || first.document.pages().len() == expected {
         return Ok(first);
     }
     let (mut best, mut pages) = (None, first.document.pages().len());
@@ -63,7 +84,7 @@ pub fn lay_out(base: &Base, job: &Job) -> Result<Laid, Vec<Diagnostic>> {
     while low < high {
         let mid = (low + high) / 2;
         let laid = compile_at(base, job, FIT_STEPS[mid])?;
-        if laid.document.pages().len() == 1 {
+        if laid.document.pages().len() == expected {
             best = Some(laid);
             high = mid;
         } else {

@@ -121,7 +121,45 @@ fn the_sheet_embeds_big_photos_at_the_scale_it_prints_them_and_the_poster_in_ful
     // Five cards on two rows: a photo is at most a quarter of the 420 mm sheet, which
     // needs 1241 px for 300 ppi; half of the 3200 px photo is the smallest scale with that.
     let sheet = image_sizes(&pdf(&dir.join("dist/overview-a2.pdf")));
-    assert_eq!(sheet, vec![(1200, 1600)], "reduced, and the same photo embedded once");
+    assert_eq!(
+        sheet,
+        vec![(1200, 1600)],
+        "reduced, and the same photo embedded once"
+    );
     let poster = image_sizes(&pdf(&dir.join("dist/p1/p1.poster-a3.pdf")));
     assert_eq!(poster, vec![(2400, 3200)], "the poster keeps every pixel");
+}
+
+#[test]
+fn thirteen_personas_fill_two_balanced_sheets_of_seven_and_six() {
+    let (_temp, dir) = project(13);
+    let out = personapress(&["render", dir.to_str().unwrap(), "-q", "-f", "overview-a3"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let path = dir.join("dist/overview-a3.pdf");
+    let doc = pdf(&path);
+    assert_eq!(doc.get_pages().len(), 2, "a page per sheet");
+    assert_size(
+        box_mm(&doc, b"TrimBox").unwrap(),
+        (420.0, 297.0),
+        "overview-a3",
+    );
+    let text = squeezed(&plain_text(&path));
+    let (first, second) = text
+        .split_once("13personas·1/2")
+        .expect("the first sheet's footer");
+    assert!(second.contains("13personas·2/2"), "{text}");
+    // Personas come in file-name order (p1, p10, …, p13, p2, p3 | p4 … p9).
+    let mut ids: Vec<usize> = (1..=13).collect();
+    ids.sort_by_key(|i| format!("p{i}"));
+    for (n, i) in ids.into_iter().enumerate() {
+        let sheet = if n < 7 { first } else { second };
+        let need = format!("Need{i}");
+        let on_sheet = sheet
+            .match_indices(&need)
+            .any(|(at, _)| !sheet[at + need.len()..].starts_with(|c: char| c.is_ascii_digit()));
+        assert!(on_sheet, "Person{i} on sheet {}: {text}", 1 + n / 7);
+    }
+    let report = report(&dir.join("dist"));
+    assert_eq!(entry(&report, "*", "overview-a3")["pages"], 2);
+    assert!(report["summary"]["warnings"] == 0, "nobody is left out");
 }
