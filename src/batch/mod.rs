@@ -421,7 +421,13 @@ impl Context<'_> {
         let Some(pdf) = &outcome.path else {
             return false;
         };
-        let png_present = self.options.png_dpi.is_none() || pdf.with_extension("png").is_file();
+        let png_present = match (self.options.png_dpi, outcome.format) {
+            (None, _) => true,
+            (Some(dpi), Some(format)) => {
+                png_at(&pdf.with_extension("png"), format, dpi, &self.ws.project)
+            }
+            (Some(_), None) => false,
+        };
         png_present && crate::proof::thumbnail_path(&self.ws.out, pdf).is_file()
     }
 
@@ -591,6 +597,16 @@ impl Context<'_> {
             ))),
         }
     }
+}
+
+/// Whether the PNG at `path` shows a page of `format` at `dpi`: its width within a pixel
+/// of the trim width at that resolution. Another `--dpi` than last time renders again.
+fn png_at(path: &Path, format: Format, dpi: f64, project: &crate::spec::project::Project) -> bool {
+    let Ok((width, _)) = image::image_dimensions(path) else {
+        return false;
+    };
+    let expected = format.trim_mm(project).0 / 25.4 * dpi;
+    (f64::from(width) - expected).abs() <= 1.0
 }
 
 /// Writes the first page's trim area as a PNG; a failure becomes an error of the document.

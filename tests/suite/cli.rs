@@ -416,6 +416,12 @@ fn an_unchanged_document_is_rendered_again_for_a_missing_png_or_thumbnail() {
         png.is_file(),
         "--png on an unchanged project still writes the PNGs"
     );
+    let at_50 = || stderr(&personapress(&["render", path, "--png", "--dpi", "50"]));
+    let other_dpi = at_50();
+    assert!(other_dpi.contains("wrote 4 of 4 documents"), "{other_dpi}");
+    assert_eq!(image::image_dimensions(&png).unwrap(), (585, 827));
+    let again = at_50();
+    assert!(again.contains("wrote 0 of 4 documents"), "{again}");
 
     std::fs::remove_dir_all(project.join("dist/.thumbnails")).unwrap();
     let again = personapress(&["render", path]);
