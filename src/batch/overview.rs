@@ -40,11 +40,10 @@ impl Context<'_> {
             return outcome;
         }
         outcome.key = Some(key);
-        let shown = ready;
         let result = std::panic::catch_unwind(AssertUnwindSafe(|| {
-            self.make_overview(shown, &sheet, theme, format, &mut outcome)
+            self.make_overview(ready, &sheet, theme, format, &mut outcome)
         }));
-        shown.iter().for_each(Ready::release_photo);
+        ready.iter().for_each(Ready::release_photo);
         if result.is_err() {
             let hint = "this is a bug in personapress: please report it with the project";
             outcome.errors.push(
@@ -57,7 +56,7 @@ impl Context<'_> {
     /// Gathers the personas' data and photos for the overview template, then makes it.
     fn make_overview(
         &self,
-        shown: &[Ready],
+        personas: &[Ready],
         sheet: &PersonaSource,
         theme_index: usize,
         format: Format,
@@ -69,9 +68,9 @@ impl Context<'_> {
             Ok(logo) => assets.extend(logo.clone()),
             Err(diag) => return outcome.errors.push(diag.clone()),
         }
-        let (_, per_sheet) = render::overview_sheets(shown.len());
+        let (_, per_sheet) = render::overview_sheets(personas.len());
         let needed_px = overview_photo_px(format, &self.ws.project, per_sheet);
-        let photos: Result<Vec<_>, _> = shown
+        let photos: Result<Vec<_>, _> = personas
             .par_iter()
             .map(|r| {
                 let photo = r.photo()?.map(|p| sheet_photo(&r.source.id, p, needed_px));
@@ -84,7 +83,7 @@ impl Context<'_> {
             Err(diag) => return outcome.errors.push(diag),
         };
         let mut people = Vec::new();
-        for (r, photo) in shown.iter().zip(photos) {
+        for (r, photo) in personas.iter().zip(photos) {
             let data = render::data::build(&r.source, theme, format, &self.ws.project, 1.0);
             let mut person = data.value["persona"].clone();
             person["quote_marks"] = data.value["quotes"].clone();
