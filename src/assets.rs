@@ -97,7 +97,7 @@ pub fn check_raster_header(bytes: &[u8], expected: ImageFormat) -> Result<(u32, 
 /// blocks) and encoded again, for a format that prints it small: its longest side is
 /// the smallest such scale that still has `needed_px`, and its ICC profile and EXIF
 /// orientation are kept. `None` when the photo is no bigger than that already, or is
-/// not a baseline 8-bit grey or RGB JPEG: then the original serves.
+/// not an 8-bit grey or RGB JPEG (CMYK, 12-bit, another format): then the original serves.
 pub fn reduced_jpeg(bytes: &[u8], needed_px: u32) -> Option<Bytes> {
     let mut decoder = jpeg_decoder::Decoder::new(Cursor::new(bytes));
     let info = {

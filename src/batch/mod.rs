@@ -416,7 +416,8 @@ impl Context<'_> {
     }
 
     /// Whether the thumbnail and the asked-for PNG of an unchanged document are still
-    /// there: one that was deleted, or a `--png` not asked for before, renders it again.
+    /// there: one that was deleted, a `--png` not asked for before or at another `--dpi`
+    /// renders it again.
     fn side_files_present(&self, outcome: &Outcome) -> bool {
         let Some(pdf) = &outcome.path else {
             return false;
