@@ -68,7 +68,7 @@ impl Context<'_> {
             Ok(logo) => assets.extend(logo.clone()),
             Err(diag) => return outcome.errors.push(diag.clone()),
         }
-        let (_, per_sheet) = render::overview_sheets(personas.len());
+        let (sheets, per_sheet) = render::overview_sheets(personas.len());
         let needed_px = overview_photo_px(format, &self.ws.project, per_sheet);
         let photos: Result<Vec<_>, _> = personas
             .par_iter()
@@ -93,7 +93,8 @@ impl Context<'_> {
             }
             people.push(person);
         }
-        let extra = serde_json::json!({ "personas": people, "per_sheet": per_sheet });
+        let extra =
+            serde_json::json!({ "personas": people, "per_sheet": per_sheet, "sheets": sheets });
         let job = Job {
             persona: sheet,
             theme,
