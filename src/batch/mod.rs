@@ -584,7 +584,10 @@ impl Context<'_> {
         let path = output_path(self.ws, job.persona, job.theme, job.format);
         match write_atomic(&path, pdf) {
             Ok(()) => {
-                let sha = sha256_hex(pdf);
+                let sha = match &self.options.output_intent {
+                    Some(intent) => intent.sha256_hex(pdf),
+                    None => sha256_hex(pdf),
+                };
                 if let Some(stamp) = Stamp::of(&path) {
                     self.digests.record(&path, stamp, &sha);
                 }

@@ -184,6 +184,45 @@ fn pdfx_4_output_intent_and_keys_are_present() {
 }
 
 #[test]
+fn the_profile_opens_every_print_pdf_and_report_checksums_match_the_files() {
+    use sha2::{Digest, Sha256};
+    let (_temp, out) = render_with("theme = \"themes/print.toml\"\n");
+    let report = report(&out);
+    let documents = report["documents"].as_array().unwrap();
+    assert!(documents.len() >= 3, "{report}");
+    for document in documents {
+        let bytes = std::fs::read(out.join(document["file"].as_str().unwrap())).unwrap();
+        let sha: String = Sha256::digest(&bytes)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        assert_eq!(document["sha256"].as_str().unwrap(), sha, "{document}");
+    }
+    // The profile is object 1, so every print PDF starts with the same 1.4 MB, which
+    // the batch hashes once.
+    let poster = std::fs::read(out.join("mo/mo.poster-a2.pdf")).unwrap();
+    let mousepad = std::fs::read(out.join("mo/mo.mousepad.pdf")).unwrap();
+    let shared = poster
+        .iter()
+        .zip(&mousepad)
+        .take_while(|(a, b)| a == b)
+        .count();
+    assert!(
+        shared > 1_300_000,
+        "the print PDFs share only {shared} leading bytes"
+    );
+    let doc = pdf(&out.join("mo/mo.poster-a2.pdf"));
+    let intent = output_intents(&doc)[0];
+    let profile = intent.get(b"DestOutputProfile").unwrap();
+    assert_eq!(profile.as_reference().unwrap(), (1, 0));
+    let profile = doc.get_object((1, 0)).unwrap().as_stream().unwrap();
+    assert_eq!(
+        profile.decompressed_content().unwrap(),
+        personapress::print::FOGRA39_ICC
+    );
+}
+
+#[test]
 fn pdfx_can_be_switched_off() {
     let (_temp, out) = render_with("theme = \"themes/print.toml\"\n[print]\npdfx = false\n");
     let doc = pdf(&out.join("mo/mo.poster-a2.pdf"));
