@@ -177,7 +177,7 @@ pub fn check_pdf(doc: &Document, pdfx: bool) -> Vec<Diagnostic> {
 fn check_no_device_rgb(doc: &Document) -> Vec<Diagnostic> {
     let named = doc.objects.values().any(|o| mentions_device_rgb(o, 0));
     let operators = doc.get_pages().into_values().any(|page| {
-        let content = doc.get_page_content(page).unwrap_or_default();
+        let content = doc.get_page_content(page);
         crate::print::content::operations(&content)
             .iter()
             .any(|op| op.operator == b"rg" || op.operator == b"RG")
