@@ -12,5 +12,7 @@ fn main() {
             });
         }
     };
-    std::process::exit(personapress::cli::run(cli));
+    let status = personapress::cli::run(cli);
+    personapress::render::output::finish_removals();
+    std::process::exit(status);
 }

@@ -2,13 +2,18 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc::{Sender, channel};
+use std::thread::JoinHandle;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use sha2::{Digest, Sha256};
 use typst::foundations::Datetime;
 
 /// Writes `bytes` to `path` through a temporary file in the same folder and a rename,
-/// so that a failed or interrupted run never leaves a half-written file.
+/// so that a failed or interrupted run never leaves a half-written file. A file it
+/// replaces is removed by a background thread (see [`remove_replaced`]).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)?;
@@ -17,12 +22,64 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let result = (|| {
         let mut file = std::fs::File::create(&temp)?;
         file.write_all(bytes)?;
-        std::fs::rename(&temp, path)
+        let replaced = keep_aside(path);
+        let renamed = std::fs::rename(&temp, path);
+        if let Some(old) = replaced {
+            remove_replaced(old);
+        }
+        renamed
     })();
     if result.is_err() {
         let _ = std::fs::remove_file(&temp);
     }
     result
+}
+
+/// A second name for the file at `path`, if there is one, so that renaming over `path`
+/// does not free the old file's blocks on this thread. `None` when there is no file or
+/// the file system has no hard links: the rename then frees them here.
+fn keep_aside(path: &Path) -> Option<PathBuf> {
+    static COUNT: AtomicUsize = AtomicUsize::new(0);
+    let name = path.file_name()?.to_string_lossy();
+    let n = COUNT.fetch_add(1, Ordering::Relaxed);
+    let aside = path.with_file_name(format!(".{name}.{}.{n}.old", std::process::id()));
+    std::fs::hard_link(path, &aside).ok()?;
+    Some(aside)
+}
+
+/// Files being removed in the background, and the thread removing them.
+static REMOVER: Mutex<Option<(Sender<PathBuf>, JoinHandle<()>)>> = Mutex::new(None);
+
+/// Removes a replaced file on a background thread. Freeing a file's blocks can wait
+/// for the disk (ext4 mounted with `discard` trims them before `rename` returns: 265 ms
+/// of waiting in a 0.9 s batch of 80 documents on two workers), so the workers hand
+/// that wait over and go on computing.
+fn remove_replaced(path: PathBuf) {
+    let mut remover = REMOVER.lock().unwrap_or_else(|e| e.into_inner());
+    if remover.is_none() {
+        let (sender, receiver) = channel::<PathBuf>();
+        let thread = std::thread::Builder::new()
+            .name("remove-replaced".into())
+            .spawn(move || receiver.iter().for_each(|p| drop(std::fs::remove_file(p))));
+        match thread {
+            Ok(thread) => *remover = Some((sender, thread)),
+            Err(_) => return drop(std::fs::remove_file(path)),
+        }
+    }
+    if let Some((sender, _)) = remover.as_ref()
+        && let Err(unsent) = sender.send(path)
+    {
+        let _ = std::fs::remove_file(unsent.0);
+    }
+}
+
+/// Waits until every replaced file is removed; call before the process exits.
+pub fn finish_removals() {
+    let remover = REMOVER.lock().unwrap_or_else(|e| e.into_inner()).take();
+    if let Some((sender, thread)) = remover {
+        drop(sender);
+        let _ = thread.join();
+    }
 }
 
 /// The lowercase hex SHA-256 of `bytes`.
@@ -168,11 +225,14 @@ mod tests {
         let path = dir.join("a/b.pdf");
         write_atomic(&path, b"%PDF").unwrap();
         assert_eq!(std::fs::read(&path).unwrap(), b"%PDF");
+        write_atomic(&path, b"%PDF-2").unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"%PDF-2");
+        finish_removals();
         let names: Vec<_> = std::fs::read_dir(dir.join("a"))
             .unwrap()
             .map(|e| e.unwrap().file_name())
             .collect();
-        assert_eq!(names.len(), 1);
+        assert_eq!(names, ["b.pdf"], "no temporary or replaced file is left");
         std::fs::remove_dir_all(&dir).ok();
     }
 }

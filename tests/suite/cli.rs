@@ -254,6 +254,35 @@ fn the_same_inputs_give_identical_pdfs() {
     }
 }
 
+/// Every file under `dir` whose name starts with a dot.
+fn hidden_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            found.extend(hidden_files(&path));
+        } else if path.file_name().unwrap().to_string_lossy().starts_with('.') {
+            found.push(path);
+        }
+    }
+    found
+}
+
+#[test]
+fn rendering_over_earlier_output_leaves_no_temporary_or_replaced_files() {
+    let (_temp, out) = minimal_rendered();
+    let project = out.parent().unwrap().to_str().unwrap().to_string();
+    let before = std::fs::read(out.join("mo/mo.poster-a2.pdf")).unwrap();
+    let again = personapress(&["render", &project, "-q", "--force"]);
+    assert!(again.status.success(), "{}", stderr(&again));
+    assert_eq!(std::fs::read(out.join("mo/mo.poster-a2.pdf")).unwrap(), before);
+    let report = report(&out);
+    assert!(report["documents"].as_array().unwrap().len() >= 3);
+    assert!(out.join("index.html").is_file());
+    let digests = out.join(".personapress-digests.json");
+    assert_eq!(hidden_files(&out), vec![digests], "only the digests are hidden");
+}
+
 #[test]
 fn a_symlink_pointing_out_of_the_project_is_refused() {
     let (_temp, project) = fixture("minimal");
