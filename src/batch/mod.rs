@@ -111,7 +111,11 @@ pub fn run(ws: &Workspace, base: &Base, options: &RunOptions) -> Vec<Outcome> {
         true => Digests::load(&ws.out),
         false => Digests::default(),
     };
-    let (ready, mut outcomes) = load_personas(ws, &digests);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(options.jobs.max(1))
+        .build()
+        .expect("a thread pool");
+    let (ready, mut outcomes) = pool.install(|| load_personas(ws, &digests));
     let context = Context {
         ws,
         base,
@@ -133,10 +137,6 @@ pub fn run(ws: &Workspace, base: &Base, options: &RunOptions) -> Vec<Outcome> {
     options.progress.set_length(plan.len() as u64);
     let results: Vec<Mutex<Option<Outcome>>> = plan.iter().map(|_| Mutex::new(None)).collect();
     let queue = PersonaQueue::new(&plan);
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(options.jobs.max(1))
-        .build()
-        .expect("a thread pool");
     // One long-lived loop per worker, so a worker never starts a second document while
     // its export waits (typst-pdf yields to rayon). A worker takes a whole persona, so
     // its photo is decoded once for all of that persona's documents.
@@ -269,37 +269,50 @@ fn shared_key(ws: &Workspace, base: &Base, options: &RunOptions) -> KeyBuilder {
     ])
 }
 
-/// Loads each persona file; failures become outcomes, duplicates of an id are refused.
+/// Loads each persona file, in parallel on the current pool; failures become outcomes,
+/// duplicates of an id are refused (the later file, in the workspace's order).
 /// A photo changed since the last run is read, checked and hashed here, so that a broken
 /// one fails its persona once; an unchanged one is only read when a document needs it.
 fn load_personas(ws: &Workspace, digests: &Digests) -> (Vec<Ready>, Vec<Outcome>) {
+    use rayon::prelude::*;
+    let loaded: Vec<Result<Ready, Diagnostic>> = ws
+        .persona_files
+        .par_iter()
+        .map(|path| load_persona(ws, path, digests))
+        .collect();
     let mut ready: Vec<Ready> = Vec::new();
     let mut failed = Vec::new();
-    for path in &ws.persona_files {
-        let loaded = ws.load_persona(path).and_then(|source| {
-            if let Some(other) = ready.iter().find(|r| r.source.id == source.id) {
-                return Err(Diagnostic::error(format!(
+    for (path, loaded) in ws.persona_files.iter().zip(loaded) {
+        let loaded = loaded.and_then(
+            |r| match ready.iter().find(|o| o.source.id == r.source.id) {
+                Some(other) => Err(Diagnostic::error(format!(
                     "the id `{}` is also used by {}",
-                    source.id,
+                    r.source.id,
                     other.source.path.display()
                 ))
                 .in_file(path)
-                .with_hint("give each persona its own `id`"));
-            }
-            let photo = photo_digest(&source, digests)?;
-            let fingerprint = persona_fingerprint(&source, &photo);
-            Ok(Ready {
-                source,
-                fingerprint,
-                photo: Mutex::new(None),
-            })
-        });
+                .with_hint("give each persona its own `id`")),
+                None => Ok(r),
+            },
+        );
         match loaded {
             Ok(r) => ready.push(r),
             Err(diag) => failed.push(Outcome::failed_persona(path, diag)),
         }
     }
     (ready, failed)
+}
+
+/// Loads one persona file and fingerprints it with its photo.
+fn load_persona(ws: &Workspace, path: &Path, digests: &Digests) -> Result<Ready, Diagnostic> {
+    let source = ws.load_persona(path)?;
+    let photo = photo_digest(&source, digests)?;
+    let fingerprint = persona_fingerprint(&source, &photo);
+    Ok(Ready {
+        source,
+        fingerprint,
+        photo: Mutex::new(None),
+    })
 }
 
 /// The SHA-256 of the persona's photo: remembered from the last run when the file is

@@ -9,6 +9,7 @@ pub mod ink;
 pub mod xmp;
 
 use lopdf::{Dictionary, Document, Object, ObjectId, Stream};
+use typst::foundations::Bytes;
 
 use geometry::{MARK_WIDTH_PT, PT_PER_MM, Rect};
 
@@ -28,9 +29,9 @@ pub struct OutputIntent {
     /// A human-readable description.
     pub info: String,
     /// The ICC profile bytes (a CMYK output profile).
-    pub profile: std::sync::Arc<Vec<u8>>,
+    pub profile: Bytes,
     /// The profile Flate-compressed once, on first use, as every PDF embeds it.
-    deflated: std::sync::Arc<std::sync::OnceLock<Vec<u8>>>,
+    deflated: std::sync::Arc<std::sync::OnceLock<Bytes>>,
     /// The bytes every finished PDF begins with, up to the end of the profile, hashed
     /// once (see [`OutputIntent::sha256_hex`]).
     leading: std::sync::Arc<std::sync::OnceLock<Option<HashedPrefix>>>,
@@ -38,11 +39,11 @@ pub struct OutputIntent {
 
 impl OutputIntent {
     /// An output intent for a CMYK profile.
-    pub fn new(identifier: String, info: String, profile: Vec<u8>) -> Self {
+    pub fn new(identifier: String, info: String, profile: Bytes) -> Self {
         OutputIntent {
             identifier,
             info,
-            profile: std::sync::Arc::new(profile),
+            profile,
             deflated: Default::default(),
             leading: Default::default(),
         }
@@ -73,14 +74,14 @@ impl OutputIntent {
     /// when a document needs it (an unchanged re-run never does).
     fn deflated(&self) -> &[u8] {
         self.deflated
-            .get_or_init(|| deflate(&self.profile, flate2::Compression::default()))
+            .get_or_init(|| Bytes::new(deflate(&self.profile, flate2::Compression::default())))
     }
 
     /// ISO Coated v2 (ECI), the built-in FOGRA39 profile.
     pub fn fogra39() -> Self {
         let info = "ISO Coated v2 (ECI), Coated FOGRA39 (ISO 12647-2:2004)".to_string();
-        let intent = OutputIntent::new("FOGRA39".into(), info, FOGRA39_ICC.to_vec());
-        let _ = intent.deflated.set(FOGRA39_ICC_DEFLATED.to_vec());
+        let intent = OutputIntent::new("FOGRA39".into(), info, Bytes::new(FOGRA39_ICC));
+        let _ = intent.deflated.set(Bytes::new(FOGRA39_ICC_DEFLATED));
         intent
     }
 }
@@ -501,7 +502,11 @@ pub fn load_output_intent(written: &str, root: &std::path::Path) -> Result<Outpu
         .unwrap_or_default()
         .to_string_lossy()
         .into_owned();
-    Ok(OutputIntent::new(identifier.clone(), identifier, profile))
+    Ok(OutputIntent::new(
+        identifier.clone(),
+        identifier,
+        Bytes::new(profile),
+    ))
 }
 
 #[cfg(test)]

@@ -275,12 +275,19 @@ fn rendering_over_earlier_output_leaves_no_temporary_or_replaced_files() {
     let before = std::fs::read(out.join("mo/mo.poster-a2.pdf")).unwrap();
     let again = personapress(&["render", &project, "-q", "--force"]);
     assert!(again.status.success(), "{}", stderr(&again));
-    assert_eq!(std::fs::read(out.join("mo/mo.poster-a2.pdf")).unwrap(), before);
+    assert_eq!(
+        std::fs::read(out.join("mo/mo.poster-a2.pdf")).unwrap(),
+        before
+    );
     let report = report(&out);
     assert!(report["documents"].as_array().unwrap().len() >= 3);
     assert!(out.join("index.html").is_file());
     let digests = out.join(".personapress-digests.json");
-    assert_eq!(hidden_files(&out), vec![digests], "only the digests are hidden");
+    assert_eq!(
+        hidden_files(&out),
+        vec![digests],
+        "only the digests are hidden"
+    );
 }
 
 #[test]
