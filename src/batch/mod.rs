@@ -285,13 +285,7 @@ fn load_personas(ws: &Workspace, digests: &Digests) -> (Vec<Ready>, Vec<Outcome>
     for (path, loaded) in ws.persona_files.iter().zip(loaded) {
         let loaded = loaded.and_then(
             |r| match ready.iter().find(|o| o.source.id == r.source.id) {
-                Some(other) => Err(Diagnostic::error(format!(
-                    "the id `{}` is also used by {}",
-                    r.source.id,
-                    other.source.path.display()
-                ))
-                .in_file(path)
-                .with_hint("give each persona its own `id`")),
+                Some(other) => Err(duplicate_id(path, &r.source.id, &other.source.path)),
                 None => Ok(r),
             },
         );
@@ -301,6 +295,12 @@ fn load_personas(ws: &Workspace, digests: &Digests) -> (Vec<Ready>, Vec<Outcome>
         }
     }
     (ready, failed)
+}
+
+/// The error for a persona file whose id an earlier one already has.
+fn duplicate_id(path: &Path, id: &str, other: &Path) -> Diagnostic {
+    let message = format!("the id `{id}` is also used by {}", other.display());
+    crate::spec::error_at_key_in(path, "id", message).with_hint("give each persona its own `id`")
 }
 
 /// Loads one persona file and fingerprints it with its photo.
