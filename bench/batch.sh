@@ -66,6 +66,8 @@ for run in $(seq 1 "$RUNS"); do
 done
 rss_n=$(echo "$R_N" | tr ' ' '\n' | grep . | median | xargs printf "%.0f")
 rss_5n=$(echo "$R_5N" | tr ' ' '\n' | grep . | median | xargs printf "%.0f")
+most() { tr ' ' '\n' | grep . | sort -g | tail -1; }
+max_n=$(echo "$R_N" | most); max_5n=$(echo "$R_5N" | most)
 photo_mib=$(awk "BEGIN { printf \"%.0f\", 2400 * 3200 * 3 / 1048576 }")
 
 ratio() { awk "BEGIN { printf \"%.2f\", $1 / $2 }"; }
@@ -81,6 +83,6 @@ $(date -u +%Y-%m-%d), $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cu
 | personapress render -j 1 --force | ${M[j1]} | $(per_doc "${M[j1]}") | -j2 is $(ratio "${M[j1]}" "${M[j2]}")x faster |
 | unchanged re-run | ${M[re]} | $(per_doc "${M[re]}") | $(awk "BEGIN { printf \"%.1f\", 100 * ${M[re]} / ${M[j2]} }") % of a full run |
 | one A2 poster after a one-line edit | $edit | | |
-| peak RSS, $N personas | $rss_n MiB | | |
-| peak RSS, $((N * 5)) personas | $rss_5n MiB | | one decoded photo is $photo_mib MiB |
+| peak RSS, $N personas (median / highest) | $rss_n / $max_n MiB | | |
+| peak RSS, $((N * 5)) personas (median / highest) | $rss_5n / $max_5n MiB | | one decoded photo is $photo_mib MiB |
 TABLE
