@@ -5,10 +5,12 @@
 #   4. an unchanged re-run                     5. peak RSS at N and at 5 x N personas
 # and prints a table of medians over RUNS runs after one warm-up.
 # Usage: bench/batch.sh [N=20] [RUNS=5]
+# PHOTOS=grainy makes camera-like photos (~2.3 MB each) instead of smooth ones (~250 kB).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-20}
 RUNS=${2:-5}
+PHOTOS=${PHOTOS:-smooth}
 WORK=${BENCH_DIR:-$(mktemp -d)}
 TOOLS=bench/.tools
 
@@ -21,7 +23,7 @@ fi
 TYPST=$TOOLS/bin/typst
 
 make_project() { # dir count
-  rm -rf "$1"; target/release/bench-fixture "$1" "$2"
+  rm -rf "$1"; target/release/bench-fixture "$1" "$2" "$PHOTOS"
 }
 calc() { awk "BEGIN { printf \"%.4f\", $1 }"; }
 seconds() { # a failed command stops the benchmark: a fast failure is no result
@@ -73,7 +75,7 @@ photo_mib=$(awk "BEGIN { printf \"%.0f\", 2400 * 3200 * 3 / 1048576 }")
 ratio() { awk "BEGIN { printf \"%.2f\", $1 / $2 }"; }
 per_doc() { awk "BEGIN { printf \"%.4f\", $1 / $DOCS }"; }
 cat <<TABLE
-Benchmark: $N personas x 4 formats = $DOCS documents, 2400x3200 JPEG photos, median of $RUNS runs
+Benchmark: $N personas x 4 formats = $DOCS documents, 2400x3200 JPEG photos ($PHOTOS, $(du -sh "$WORK/p$N/photos" | cut -f1) in all), median of $RUNS runs
 $(date -u +%Y-%m-%d), $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)
 
 | what | seconds | per document | ratio |
