@@ -1,23 +1,27 @@
 //! Thumbnails for the proof page: the first page's trim area, small and fast.
 //!
 //! A sharp (Lanczos) downscale of a 12-megapixel photo into a thumbnail took longer
-//! than laying out, exporting and finishing the whole document. So big raster images
-//! are swapped for a small stand-in, sampled once per photo and scaled by nearest
-//! neighbour, before the page is drawn.
+//! than laying out, exporting and finishing the whole document, and a nearest-neighbour
+//! one turns fine detail (hair, fabric, grain) into speckles. So each big raster image
+//! is swapped, before the page is drawn, for a stand-in of exactly the size it is drawn
+//! at, each of whose pixels averages a grid of samples over the area it covers.
 
 use std::sync::Mutex;
 
 use typst::foundations::{Bytes, Smart};
-use typst::layout::{Frame, FrameItem};
+use typst::layout::{Frame, FrameItem, Size, Transform};
 use typst::visualize::{Image, ImageKind, ImageScaling, PixelEncoding, PixelFormat, RasterImage};
 use typst_layout::PagedDocument;
 
-/// The longest side of a stand-in image: sharp enough for a 240-pixel thumbnail.
-const STAND_IN_PX: u32 = 480;
+/// At most this many samples along each side of the area a stand-in pixel covers.
+const SAMPLES: u32 = 4;
 
-/// Stand-ins made recently, by the hash of the image they stand for. A batch works a
-/// persona at a time, so a few entries are enough.
-static STAND_INS: Mutex<Vec<(u128, Image)>> = Mutex::new(Vec::new());
+/// A stand-in with the hash of the image it stands for and its size in pixels.
+type StandIn = (u128, (u32, u32), Image);
+
+/// Stand-ins made recently. A batch works a persona at a time, each worker with its
+/// own, and a persona's formats draw its photo at a few sizes: a few entries are enough.
+static STAND_INS: Mutex<Vec<StandIn>> = Mutex::new(Vec::new());
 
 /// A PNG of the first page's trim area at `dpi`.
 pub fn thumbnail(document: &PagedDocument, dpi: f64) -> Result<Vec<u8>, String> {
@@ -26,9 +30,10 @@ pub fn thumbnail(document: &PagedDocument, dpi: f64) -> Result<Vec<u8>, String> 
         .first()
         .ok_or("the document has no pages")?
         .clone();
-    swap_images(&mut page.frame);
+    let pixel_per_pt = dpi / 72.0;
+    swap_images(&mut page.frame, pixel_per_pt);
     let options = typst_render::RenderOptions {
-        pixel_per_pt: typst::utils::Scalar::new(dpi / 72.0),
+        pixel_per_pt: typst::utils::Scalar::new(pixel_per_pt),
         render_bleed: false,
     };
     let pixmap = typst_render::render(&page, &options);
@@ -36,14 +41,20 @@ pub fn thumbnail(document: &PagedDocument, dpi: f64) -> Result<Vec<u8>, String> 
         .map_err(|e| format!("cannot encode the thumbnail ({e})"))
 }
 
-/// Replaces every raster image in `frame` and its groups by its small stand-in.
-fn swap_images(frame: &mut Frame) {
+/// Replaces every raster image in `frame` and its groups by a stand-in of the size in
+/// pixels it is drawn at; `scale` is pixels per point where `frame` is drawn.
+fn swap_images(frame: &mut Frame, scale: f64) {
     frame.retain(|item| {
         match item {
-            FrameItem::Group(group) => swap_images(&mut group.frame),
-            FrameItem::Image(image, _, _) => {
-                if let ImageKind::Raster(raster) = image.kind() {
-                    *image = stand_in(image, raster);
+            FrameItem::Group(group) => {
+                let inner = scale * x_scale(&group.transform);
+                swap_images(&mut group.frame, inner);
+            }
+            FrameItem::Image(image, size, _) => {
+                if let ImageKind::Raster(raster) = image.kind()
+                    && let Some(made) = stand_in(image, raster, drawn_px(raster, *size, scale))
+                {
+                    *image = made;
                 }
             }
             _ => {}
@@ -52,49 +63,62 @@ fn swap_images(frame: &mut Frame) {
     });
 }
 
-/// The stand-in of a raster image, from the cache or made now.
-fn stand_in(image: &Image, raster: &RasterImage) -> Image {
-    let key = typst::utils::hash128(image);
-    let mut cache = STAND_INS.lock().unwrap_or_else(|e| e.into_inner());
-    if let Some((_, found)) = cache.iter().find(|(k, _)| *k == key) {
-        return found.clone();
-    }
-    let made = shrink(raster).unwrap_or_else(|| raster.clone());
-    let alt = image.alt().map(Into::into);
-    let made = Image::new(made, alt, Smart::Custom(ImageScaling::Pixelated));
-    if cache.len() >= 8 {
-        cache.remove(0);
-    }
-    cache.push((key, made.clone()));
-    made
+/// How much `transform` stretches lengths along x (rotation aside).
+fn x_scale(transform: &Transform) -> f64 {
+    transform.sx.get().hypot(transform.ky.get())
 }
 
-/// A copy at most [`STAND_IN_PX`] on its longest side, sampled by nearest neighbour;
-/// `None` when the image is small already or is rotated by its EXIF data.
-fn shrink(raster: &RasterImage) -> Option<RasterImage> {
+/// The size in pixels Typst's renderer draws `raster` at when it fills `size` points at
+/// `scale` pixels per point (the same rounding as `typst_render`).
+fn drawn_px(raster: &RasterImage, size: Size, scale: f64) -> (u32, u32) {
+    let aspect = f64::from(raster.width()) / f64::from(raster.height());
+    let width = scale * size.x.to_pt().max(aspect * size.y.to_pt());
+    let w = width.ceil().max(1.0) as u32;
+    (w, (f64::from(w) / aspect).ceil().max(1.0) as u32)
+}
+
+/// The stand-in of a raster image at `(w, h)` pixels, from the cache or made now;
+/// `None` when the image is no bigger than that or is rotated by its EXIF data.
+fn stand_in(image: &Image, raster: &RasterImage, (w, h): (u32, u32)) -> Option<Image> {
+    let key = typst::utils::hash128(image);
+    let mut cache = STAND_INS.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some((_, _, found)) = cache.iter().find(|(k, s, _)| *k == key && *s == (w, h)) {
+        return Some(found.clone());
+    }
+    let made = shrink(raster, w, h)?;
+    let alt = image.alt().map(Into::into);
+    let made = Image::new(made, alt, Smart::Custom(ImageScaling::Pixelated));
+    if cache.len() >= 16 {
+        cache.remove(0);
+    }
+    cache.push((key, (w, h), made.clone()));
+    Some(made)
+}
+
+/// A `w` × `h` copy of `raster`, each pixel the mean of up to [`SAMPLES`]² samples spread
+/// over the area it covers; `None` when that is no smaller or the image is rotated by its
+/// EXIF data.
+fn shrink(raster: &RasterImage, w: u32, h: u32) -> Option<RasterImage> {
     use image::GenericImageView;
     let source = raster.dynamic();
     let (width, height) = source.dimensions();
-    let scale = f64::from(STAND_IN_PX) / f64::from(width.max(height));
     let rotated = raster.exif_rotation().is_some_and(|r| r > 1);
-    if scale >= 1.0 || rotated {
+    if w >= width || h >= height || rotated {
         return None;
     }
-    let size = |side: u32| ((f64::from(side) * scale).round() as u32).max(1);
-    let (w, h) = (size(width), size(height));
-    let nearest = |i: u32, side: u32| (((f64::from(i) + 0.5) / scale) as u32).min(side - 1);
+    let grid = Grid::new((width, height), (w, h));
     let (encoding, pixels) = match source.as_rgb8() {
         // Photos decode to RGB: read their buffer directly, 3 bytes a pixel.
         Some(rgb) => (
             PixelEncoding::Rgb8,
             sample(w, h, |x, y| {
-                rgb.get_pixel(nearest(x, width), nearest(y, height)).0
+                grid.mean(x, y, |sx, sy| rgb.get_pixel(sx, sy).0)
             }),
         ),
         None => (
             PixelEncoding::Rgba8,
             sample(w, h, |x, y| {
-                source.get_pixel(nearest(x, width), nearest(y, height)).0
+                grid.mean(x, y, |sx, sy| source.get_pixel(sx, sy).0)
             }),
         ),
     };
@@ -104,6 +128,58 @@ fn shrink(raster: &RasterImage) -> Option<RasterImage> {
         height: h,
     };
     RasterImage::plain(Bytes::new(pixels), format).ok()
+}
+
+/// Where the samples of each stand-in pixel fall in the source image.
+struct Grid {
+    /// Source pixels per stand-in pixel, along x and y.
+    step: (f64, f64),
+    /// Samples per side of a stand-in pixel's area, along x and y.
+    count: (u32, u32),
+    /// The source's last column and row.
+    last: (u32, u32),
+}
+
+impl Grid {
+    fn new((width, height): (u32, u32), (w, h): (u32, u32)) -> Self {
+        let step = (
+            f64::from(width) / f64::from(w),
+            f64::from(height) / f64::from(h),
+        );
+        let count = |step: f64| (step.ceil() as u32).clamp(1, SAMPLES);
+        Grid {
+            step,
+            count: (count(step.0), count(step.1)),
+            last: (width - 1, height - 1),
+        }
+    }
+
+    /// The mean of the samples for stand-in pixel `(x, y)`, read with `pixel_at`.
+    fn mean<const N: usize>(
+        &self,
+        x: u32,
+        y: u32,
+        pixel_at: impl Fn(u32, u32) -> [u8; N],
+    ) -> [u8; N] {
+        let mut sum = [0u32; N];
+        for j in 0..self.count.1 {
+            let sy = Self::coordinate(y, j, self.count.1, self.step.1, self.last.1);
+            for i in 0..self.count.0 {
+                let sx = Self::coordinate(x, i, self.count.0, self.step.0, self.last.0);
+                for (total, value) in sum.iter_mut().zip(pixel_at(sx, sy)) {
+                    *total += u32::from(value);
+                }
+            }
+        }
+        let samples = self.count.0 * self.count.1;
+        sum.map(|total| ((total + samples / 2) / samples) as u8)
+    }
+
+    /// The source coordinate of sample `k` of `n` in stand-in pixel `i`.
+    fn coordinate(i: u32, k: u32, n: u32, step: f64, last: u32) -> u32 {
+        let offset = (f64::from(k) + 0.5) / f64::from(n);
+        (((f64::from(i) + offset) * step) as u32).min(last)
+    }
 }
 
 /// `w` × `h` pixels of `N` bytes each, row by row, from `pixel_at(x, y)`.
@@ -144,28 +220,62 @@ mod tests {
     }
 
     #[test]
-    fn big_images_get_a_small_stand_in_and_small_ones_stay() {
-        let small = shrink(&raw(2000, 1000)).expect("a stand-in");
-        assert_eq!((small.width(), small.height()), (480, 240));
-        // Nearest neighbour: output pixel (0, 0) samples the source at (2, 2).
-        let expected = ((2 * 2000 + 2) % 251) as u8;
-        assert_eq!(small.dynamic().get_pixel_rgb(0, 0), [expected, 0, 255]);
-        assert!(shrink(&raw(300, 200)).is_none());
+    fn big_images_get_a_stand_in_of_the_drawn_size_and_small_ones_stay() {
+        let small = shrink(&raw(2000, 1000), 100, 50).expect("a stand-in");
+        assert_eq!((small.width(), small.height()), (100, 50));
+        assert!(shrink(&raw(300, 200), 300, 200).is_none());
+        assert!(shrink(&raw(300, 200), 450, 300).is_none());
     }
 
     #[test]
-    fn grey_images_are_sampled_too() {
-        let grey: Vec<u8> = (0..1000u32 * 800).map(|i| (i % 7) as u8 * 30).collect();
+    fn the_drawn_size_follows_typst_renders_rounding() {
+        let size = Size::new(typst::layout::Abs::pt(100.0), typst::layout::Abs::pt(50.0));
+        assert_eq!(drawn_px(&raw(2000, 1000), size, 2.0), (200, 100));
+        // A box wider than the image's aspect: the width decides, the height rounds up.
+        let size = Size::new(typst::layout::Abs::pt(90.0), typst::layout::Abs::pt(10.0));
+        assert_eq!(drawn_px(&raw(300, 200), size, 1.0), (90, 60));
+    }
+
+    #[test]
+    fn each_stand_in_pixel_averages_the_area_it_covers() {
+        // Two-pixel black and white squares: nearest neighbour would give black or
+        // white pixels, the mean of each area is mid-grey.
+        let (width, height) = (800u32, 800u32);
+        let pixels: Vec<u8> = (0..width * height)
+            .flat_map(|i| {
+                let (x, y) = (i % width / 2, i / width / 2);
+                [if (x + y) % 2 == 0 { 0 } else { 255 }; 3]
+            })
+            .collect();
+        let format = PixelFormat {
+            encoding: PixelEncoding::Rgb8,
+            width,
+            height,
+        };
+        let source = RasterImage::plain(Bytes::new(pixels), format).unwrap();
+        let small = shrink(&source, 100, 100).expect("a stand-in");
+        for (x, y) in [(0, 0), (37, 81), (99, 99)] {
+            let [r, g, b] = small.dynamic().get_pixel_rgb(x, y);
+            assert!(
+                (120..=136).contains(&r) && r == g && g == b,
+                "{r} at ({x}, {y})"
+            );
+        }
+    }
+
+    #[test]
+    fn grey_images_are_averaged_too() {
+        let grey: Vec<u8> = (0..1000u32 * 800).map(|i| (i % 2) as u8 * 200).collect();
         let format = PixelFormat {
             encoding: PixelEncoding::Luma8,
             width: 1000,
             height: 800,
         };
         let source = RasterImage::plain(Bytes::new(grey), format).unwrap();
-        let small = shrink(&source).expect("a stand-in");
-        assert_eq!((small.width(), small.height()), (480, 384));
-        // Output pixel (1, 0) samples the source at (3, 1): index 1003, 1003 % 7 = 2.
-        assert_eq!(small.dynamic().get_pixel_rgb(1, 0), [60, 60, 60]);
+        let small = shrink(&source, 250, 200).expect("a stand-in");
+        assert_eq!((small.width(), small.height()), (250, 200));
+        // Columns alternate 0 and 200; four samples across each stand-in pixel hit both.
+        assert_eq!(small.dynamic().get_pixel_rgb(3, 5), [100, 100, 100]);
     }
 
     trait PixelAt {
