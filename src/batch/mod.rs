@@ -69,6 +69,9 @@ struct Context<'a> {
     theme_fingerprints: Vec<String>,
     /// Digests of photos and written PDFs, kept between runs.
     digests: Digests,
+    /// Photos as overview sheets embed them, by persona id and pixels needed: reduced
+    /// once per run, shared by every theme's sheet.
+    sheet_photos: Mutex<HashMap<(String, u32), (String, Bytes)>>,
 }
 
 /// A persona ready to render: the loaded file, and its photo read on demand.
@@ -128,6 +131,7 @@ pub fn run(ws: &Workspace, base: &Base, options: &RunOptions) -> Vec<Outcome> {
         shared_key: shared_key(ws, base, options),
         theme_fingerprints: Vec::new(),
         digests,
+        sheet_photos: Mutex::default(),
     };
     let context = Context {
         theme_fingerprints: theme_fingerprints(&context),

@@ -6,7 +6,7 @@ use std::panic::AssertUnwindSafe;
 
 use typst::foundations::Bytes;
 
-use super::{Context, Ready};
+use super::{Context, Photo, Ready};
 use crate::diag::Diagnostic;
 use crate::format::Format;
 use crate::render::{self, Job};
@@ -72,11 +72,7 @@ impl Context<'_> {
         let needed_px = overview_photo_px(format, &self.ws.project, per_sheet);
         let photos: Result<Vec<_>, _> = personas
             .par_iter()
-            .map(|r| {
-                let photo = r.photo()?.map(|p| sheet_photo(&r.source.id, p, needed_px));
-                r.release_photo(); // the sheet keeps only what it embeds
-                Ok(photo)
-            })
+            .map(|r| self.sheet_photo_of(r, needed_px))
             .collect();
         let photos = match photos {
             Ok(photos) => photos,
@@ -104,6 +100,24 @@ impl Context<'_> {
             extra: Some(&extra),
         };
         self.make(&job, outcome);
+    }
+}
+
+impl Context<'_> {
+    /// A persona's photo as a sheet that needs `needed_px` embeds it: reduced by the
+    /// first theme's sheet, taken from [`Context::sheet_photos`] by the others.
+    fn sheet_photo_of(&self, r: &Ready, needed_px: u32) -> Photo {
+        let key = (r.source.id.clone(), needed_px);
+        let cache = || self.sheet_photos.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(found) = cache().get(&key) {
+            return Ok(Some(found.clone()));
+        }
+        let photo = r.photo()?.map(|p| sheet_photo(&r.source.id, p, needed_px));
+        r.release_photo(); // the sheet keeps only what it embeds
+        if let Some(photo) = &photo {
+            cache().insert(key, photo.clone());
+        }
+        Ok(photo)
     }
 }
 

@@ -106,7 +106,7 @@ pub fn pdf(path: &Path) -> Document {
         .unwrap_or_else(|e| panic!("{} is a PDF lopdf can read: {e}", path.display()))
 }
 
-/// All text of a PDF as poppler's pdftotext extracts it (lopdf 0.38 cannot parse the
+/// All text of a PDF as poppler's pdftotext extracts it (lopdf cannot parse the
 /// ToUnicode maps Typst writes). Tests that call this are ignored without poppler.
 pub fn text(path: &Path) -> String {
     require_tool("pdftotext");

@@ -131,6 +131,37 @@ fn the_sheet_embeds_big_photos_at_the_scale_it_prints_them_and_the_poster_in_ful
 }
 
 #[test]
+fn every_themes_sheet_embeds_the_reduced_photos() {
+    let (_temp, dir) = project(5);
+    let photo = image::RgbImage::from_fn(2400, 3200, |x, y| {
+        image::Rgb([(x % 241) as u8, (y % 251) as u8, 40])
+    });
+    std::fs::create_dir_all(dir.join("photos")).unwrap();
+    photo.save(dir.join("photos/big.jpg")).unwrap();
+    for i in 1..=5 {
+        let path = dir.join(format!("personas/p{i}.toml"));
+        let text = std::fs::read_to_string(&path).unwrap();
+        write(&path, &format!("{text}photo = \"../photos/big.jpg\"\n"));
+    }
+    write(&dir.join("themes/sea.toml"), "name = \"Sea\"\n");
+    write(&dir.join("themes/clay.toml"), "name = \"Clay\"\n");
+    write(
+        &dir.join("personapress.toml"),
+        "title = \"Persona set\"\nthemes = [\"themes/sea.toml\", \"themes/clay.toml\"]\n\
+         formats = [\"overview-a2\"]\n",
+    );
+    let out = personapress(&["render", dir.to_str().unwrap(), "-q"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    // Five cards on two rows: the photo is reduced to half (see the test above), once
+    // for both themes' sheets.
+    for theme in ["sea", "clay"] {
+        let path = dir.join(format!("dist/overview-a2.{theme}.pdf"));
+        assert_eq!(image_sizes(&pdf(&path)), vec![(1200, 1600)], "{theme}");
+        assert!(squeezed(&plain_text(&path)).contains("Person5"), "{theme}");
+    }
+}
+
+#[test]
 fn thirteen_personas_fill_two_balanced_sheets_of_seven_and_six() {
     let (_temp, dir) = project(13);
     let out = personapress(&["render", dir.to_str().unwrap(), "-q", "-f", "overview-a3"]);
