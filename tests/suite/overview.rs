@@ -97,19 +97,25 @@ fn image_sizes(doc: &lopdf::Document) -> Vec<(i64, i64)> {
         .collect()
 }
 
-#[test]
-fn the_sheet_embeds_big_photos_at_the_scale_it_prints_them_and_the_poster_in_full() {
-    let (_temp, dir) = project(5);
+/// [`project`] with `count` personas that share one 2400 × 3200 JPEG photo.
+fn project_with_big_photos(count: usize) -> (tempfile::TempDir, std::path::PathBuf) {
+    let (temp, dir) = project(count);
     let photo = image::RgbImage::from_fn(2400, 3200, |x, y| {
         image::Rgb([(x % 251) as u8, (y % 241) as u8, 90])
     });
     std::fs::create_dir_all(dir.join("photos")).unwrap();
     photo.save(dir.join("photos/big.jpg")).unwrap();
-    for i in 1..=5 {
+    for i in 1..=count {
         let path = dir.join(format!("personas/p{i}.toml"));
         let text = std::fs::read_to_string(&path).unwrap();
         write(&path, &format!("{text}photo = \"../photos/big.jpg\"\n"));
     }
+    (temp, dir)
+}
+
+#[test]
+fn the_sheet_embeds_big_photos_at_the_scale_it_prints_them_and_the_poster_in_full() {
+    let (_temp, dir) = project_with_big_photos(5);
     let out = personapress(&[
         "render",
         dir.to_str().unwrap(),
@@ -132,17 +138,7 @@ fn the_sheet_embeds_big_photos_at_the_scale_it_prints_them_and_the_poster_in_ful
 
 #[test]
 fn every_themes_sheet_embeds_the_reduced_photos() {
-    let (_temp, dir) = project(5);
-    let photo = image::RgbImage::from_fn(2400, 3200, |x, y| {
-        image::Rgb([(x % 241) as u8, (y % 251) as u8, 40])
-    });
-    std::fs::create_dir_all(dir.join("photos")).unwrap();
-    photo.save(dir.join("photos/big.jpg")).unwrap();
-    for i in 1..=5 {
-        let path = dir.join(format!("personas/p{i}.toml"));
-        let text = std::fs::read_to_string(&path).unwrap();
-        write(&path, &format!("{text}photo = \"../photos/big.jpg\"\n"));
-    }
+    let (_temp, dir) = project_with_big_photos(5);
     write(&dir.join("themes/sea.toml"), "name = \"Sea\"\n");
     write(&dir.join("themes/clay.toml"), "name = \"Clay\"\n");
     write(
