@@ -81,13 +81,15 @@ fn drawn_px(raster: &RasterImage, size: Size, scale: f64) -> (u32, u32) {
 /// `None` when the image is no bigger than that or is rotated by its EXIF data.
 fn stand_in(image: &Image, raster: &RasterImage, (w, h): (u32, u32)) -> Option<Image> {
     let key = typst::utils::hash128(image);
-    let mut cache = STAND_INS.lock().unwrap_or_else(|e| e.into_inner());
-    if let Some((_, _, found)) = cache.iter().find(|(k, s, _)| *k == key && *s == (w, h)) {
+    let cache = || STAND_INS.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some((_, _, found)) = cache().iter().find(|(k, s, _)| *k == key && *s == (w, h)) {
         return Some(found.clone());
     }
+    // Made without holding the cache, so the other workers' thumbnails do not wait.
     let made = shrink(raster, w, h)?;
     let alt = image.alt().map(Into::into);
     let made = Image::new(made, alt, Smart::Custom(ImageScaling::Pixelated));
+    let mut cache = cache();
     if cache.len() >= 16 {
         cache.remove(0);
     }
