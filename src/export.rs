@@ -29,7 +29,7 @@ pub fn write_bundle(dir: &Path, base: &Base, job: &Job, laid: &Laid) -> std::io:
             write_atomic(&dir.join(&name), text.as_bytes())?;
         }
     }
-    let data = crate::render::job_data(job, laid.fit);
+    let data = crate::render::job_data(job, laid.sizing);
     let json = serde_json::to_vec_pretty(&data.value).expect("template data always serialises");
     write_atomic(&dir.join("data.json"), &json)?;
     for (path, bytes) in job.assets {

@@ -274,6 +274,52 @@ impl Format {
     }
 }
 
+/// The type sizes of a format's roles, in points, at the designed scale: what a reader
+/// needs at the distance the product is read from.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct TypeTiers {
+    /// The largest size of the persona's name; a long name gets smaller, down to `name_min`.
+    pub name_max: f64,
+    /// The smallest size of the name: a name whose longest word does not fit at this size
+    /// is an error.
+    pub name_min: f64,
+    /// The hero quote.
+    pub quote: f64,
+    /// Section heads.
+    pub head: f64,
+    /// Running text and list items.
+    pub body: f64,
+    /// The smallest text anywhere: labels, captions, chart labels, the footer.
+    pub small: f64,
+}
+
+impl Format {
+    /// The type tiers of the built-in formats that are read from a distance; `None` where a
+    /// template sets its own (briefing, journey maps, overviews, a project's own formats).
+    pub fn tiers(self) -> Option<TypeTiers> {
+        let tiers = |name_max, name_min, quote, head, body, small| TypeTiers {
+            name_max,
+            name_min,
+            quote,
+            head,
+            body,
+            small,
+        };
+        match self {
+            Format::PosterA2 => Some(tiers(132.0, 100.0, 42.0, 30.0, 19.0, 14.0)),
+            Format::PosterA3 => Some(tiers(92.0, 75.0, 30.0, 21.0, 14.0, 10.0)),
+            Format::Mousepad => Some(tiers(48.0, 36.0, 20.0, 14.0, 14.0, 10.0)),
+            _ => None,
+        }
+    }
+
+    /// Whether a full page has its content edited ([`crate::render::data::CUT_ORDER`])
+    /// rather than its type shrunk: the posters and the mousepad.
+    pub fn edits_content(self) -> bool {
+        self.tiers().is_some()
+    }
+}
+
 impl fmt::Display for Format {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())

@@ -80,7 +80,13 @@ impl Context<'_> {
         };
         let mut people = Vec::new();
         for (r, photo) in personas.iter().zip(photos) {
-            let data = render::data::build(&r.source, theme, format, &self.ws.project, 1.0);
+            let data = render::data::build(
+                &r.source,
+                theme,
+                format,
+                &self.ws.project,
+                render::data::Sizing::DESIGNED,
+            );
             let mut person = data.value["persona"].clone();
             person["quote_marks"] = data.value["quotes"].clone();
             if let Some((path, bytes)) = photo {

@@ -10,6 +10,8 @@ use crate::format::{Budget, Format};
 use crate::spec::persona::Language;
 use crate::spec::project::Project;
 use crate::spec::typography::{paragraphs, quote_marks, smarten};
+
+use super::contrast::{SMALL_TEXT, Shade, best_on, ratio, readable_shade};
 use crate::spec::units::{Color, round3};
 use crate::spec::workspace::{PersonaSource, ThemeSource};
 
@@ -25,6 +27,8 @@ pub struct TemplateData {
     pub value: Value,
     /// Warnings about content the format had no room for.
     pub omitted: Vec<String>,
+    /// How many steps of [`CUT_ORDER`] change this persona's content.
+    pub cuts_available: usize,
 }
 
 /// Virtual paths of a job's images, as the templates see them.
@@ -37,13 +41,40 @@ pub fn asset_path(kind: &str, file: &Path) -> String {
     format!("/assets/{kind}.{ext}")
 }
 
-/// Builds the data for `format`; `fit` scales the type (1.0 = as designed).
+/// How a document is sized to its page: the content cut (which of the persona's
+/// applicable steps of [`CUT_ORDER`] are taken) and the type scale (`fit`, 1.0 = as
+/// designed).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Sizing {
+    /// The type scale.
+    pub fit: f64,
+    /// The applicable cuts taken: bit `i` for the `i`-th.
+    pub cuts: u32,
+}
+
+impl Sizing {
+    /// As designed: nothing cut, nothing shrunk.
+    pub const DESIGNED: Sizing = Sizing { fit: 1.0, cuts: 0 };
+
+    /// Whether the `i`-th applicable cut is taken.
+    pub fn takes(self, i: usize) -> bool {
+        i < 32 && self.cuts >> i & 1 == 1
+    }
+
+    /// The first `n` applicable cuts, at full size.
+    pub fn first_cuts(n: usize) -> Sizing {
+        let cuts = if n >= 32 { u32::MAX } else { (1u32 << n) - 1 };
+        Sizing { fit: 1.0, cuts }
+    }
+}
+
+/// Builds the data for `format` at `sizing`.
 pub fn build(
     persona: &PersonaSource,
     theme: &ThemeSource,
     format: Format,
     project: &Project,
-    fit: f64,
+    sizing: Sizing,
 ) -> TemplateData {
     let language = persona.language;
     let mut value = serde_json::to_value(&persona.persona).expect("a persona always serialises");
@@ -53,24 +84,193 @@ pub fn build(
     map.insert("language".into(), json!(language.code()));
     map.insert("initials".into(), json!(initials(&persona.persona.name)));
     map.insert(
+        "display_name".into(),
+        json!(bind_particles(&persona.persona.name)),
+    );
+    map.insert(
         "photo".into(),
         json!(persona.photo.as_deref().map(|p| asset_path("photo", p))),
     );
-    if let Some(story) = &persona.persona.story {
-        map.insert("story".into(), json!(paragraphs(story, language)));
+    let mut omitted = apply_budget(map, format, &persona.id);
+    let story = persona.persona.story.clone();
+    let cuts = applicable_cuts(map, story.as_deref());
+    for (_, cut) in cuts.iter().enumerate().filter(|(i, _)| sizing.takes(*i)) {
+        omitted.push(cut.apply(map, &persona.id, format));
     }
-    let omitted = apply_budget(map, format, &persona.id);
+    if let Some(story) = story {
+        let short = (0..cuts.len()).any(|i| sizing.takes(i) && cuts[i] == Cut::StoryShort);
+        let text = if short {
+            first_sentences(&story, 2)
+        } else {
+            story
+        };
+        if map.contains_key("story") {
+            map.insert("story".into(), json!(paragraphs(&text, language)));
+        }
+    }
+    format_metrics(map, language);
     let (open, close) = quote_marks(language);
+    let (theme_value, theme_warnings) = theme_data(theme);
+    omitted.extend(theme_warnings);
     let value = json!({
         "persona": value,
-        "theme": theme_data(theme),
+        "theme": theme_value,
         "format": format_data(format, project),
         "project": { "title": project.title, "client": project.client },
         "quotes": [open, close],
-        "fit": fit,
+        "fit": sizing.fit,
         "workshop": workshop_data(&persona.persona, project),
     });
-    TemplateData { value, omitted }
+    TemplateData {
+        value,
+        omitted,
+        cuts_available: cuts.len(),
+    }
+}
+
+/// What a full poster gives up, in this order, before its type is shrunk: secondary
+/// content first, the face, name, quote and core need never.
+pub const CUT_ORDER: [Cut; 16] = [
+    Cut::StoryShort,
+    Cut::Drop("quotes"),
+    Cut::Drop("behaviours"),
+    Cut::Drop("motivations"),
+    Cut::Drop("traits"),
+    Cut::Drop("story"),
+    Cut::Limit("media", 3),
+    Cut::Limit("goals", 3),
+    Cut::Limit("frustrations", 3),
+    Cut::Limit("dos", 3),
+    Cut::Limit("donts", 3),
+    Cut::Drop("media"),
+    Cut::Limit("metrics", 2),
+    Cut::Drop("communication"),
+    Cut::Drop("journey"),
+    Cut::Drop("metrics"),
+];
+
+/// One step of editing a persona's content to fit a page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cut {
+    /// The story to its first two sentences.
+    StoryShort,
+    /// A section left out.
+    Drop(&'static str),
+    /// A list cut to its first items.
+    Limit(&'static str, usize),
+}
+
+impl Cut {
+    /// Whether the cut changes this persona's data.
+    fn applies(self, map: &Map<String, Value>, story: Option<&str>) -> bool {
+        match self {
+            Cut::StoryShort => {
+                map.contains_key("story")
+                    && story.is_some_and(|s| first_sentences(s, 2).len() < s.trim().len())
+            }
+            Cut::Drop(key) => map.contains_key(key),
+            Cut::Limit(key, n) => map
+                .get(key)
+                .and_then(Value::as_array)
+                .is_some_and(|a| a.len() > n),
+        }
+    }
+
+    /// Applies the cut (the story's shortening is applied by the caller) and says what went.
+    fn apply(self, map: &mut Map<String, Value>, id: &str, format: Format) -> String {
+        let what = match self {
+            Cut::StoryShort => "the story was cut to its first two sentences".to_string(),
+            Cut::Drop(key) => {
+                map.remove(key);
+                format!("the {} were left out", label(key))
+            }
+            Cut::Limit(key, n) => {
+                if let Some(Value::Array(items)) = map.get_mut(key) {
+                    items.truncate(n);
+                }
+                format!("only the first {n} {} are shown", label(key))
+            }
+        };
+        let what = if self == Cut::Drop("story") {
+            "the story was left out".to_string()
+        } else {
+            what
+        };
+        format!("{id}: {format} is full, so {what} (shorten the content to show it all)")
+    }
+}
+
+/// The cuts of [`CUT_ORDER`] that change this persona's content, in order.
+fn applicable_cuts(map: &Map<String, Value>, story: Option<&str>) -> Vec<Cut> {
+    let mut probe = map.clone();
+    let mut cuts = Vec::new();
+    for cut in CUT_ORDER {
+        if cut.applies(&probe, story) {
+            cuts.push(cut);
+            if cut != Cut::StoryShort {
+                cut.apply(&mut probe, "", Format::PosterA2);
+            }
+        }
+    }
+    cuts
+}
+
+/// The first `n` sentences of a text's first paragraph.
+pub fn first_sentences(text: &str, n: usize) -> String {
+    let first = text.trim().split("\n\n").next().unwrap_or_default();
+    let first = first.split_whitespace().collect::<Vec<_>>().join(" ");
+    let ends = first
+        .char_indices()
+        .filter(|&(i, c)| ".!?".contains(c) && first[i + c.len_utf8()..].starts_with(' '));
+    match ends.map(|(i, c)| i + c.len_utf8()).nth(n.saturating_sub(1)) {
+        Some(end) => first[..end].to_string(),
+        None => first,
+    }
+}
+
+/// Name particles that belong to the word after them ("de Vries", "van der Berg").
+const PARTICLES: &[&str] = &[
+    "de", "van", "der", "den", "ter", "ten", "te", "het", "'t", "’t", "von", "vom", "zu", "zur",
+    "le", "la", "les", "du", "des", "di", "da", "del", "della", "dos", "das", "do", "op", "in",
+    "St.", "Mc",
+];
+
+/// The name with each particle bound to the next word by a no-break space, so that a
+/// line never ends in "de" or "van".
+pub fn bind_particles(name: &str) -> String {
+    let words: Vec<&str> = name.split_whitespace().collect();
+    let mut out = String::new();
+    for (i, word) in words.iter().enumerate() {
+        out.push_str(word);
+        let particle = PARTICLES.iter().any(|p| p.eq_ignore_ascii_case(word));
+        match (i + 1 < words.len(), particle) {
+            (false, _) => {}
+            (true, true) => out.push('\u{00A0}'),
+            (true, false) => out.push(' '),
+        }
+    }
+    out
+}
+
+/// Adds each KPI's value and target as text with the language's decimal separator.
+fn format_metrics(map: &mut Map<String, Value>, language: Language) {
+    let Some(Value::Array(metrics)) = map.get_mut("metrics") else {
+        return;
+    };
+    for metric in metrics.iter_mut().filter_map(Value::as_object_mut) {
+        for (key, shown) in [("value", "value_text"), ("target", "target_text")] {
+            if let Some(number) = metric.get(key).and_then(Value::as_f64) {
+                metric.insert(shown.into(), json!(number_text(number, language)));
+            }
+        }
+    }
+}
+
+/// A number as a reader of `language` writes it: "2,4" in Dutch, German and French.
+pub fn number_text(number: f64, language: Language) -> String {
+    let text = format!("{}", (number * 1000.0).round() / 1000.0);
+    let comma = [Language::NL, Language::DE, Language::FR].contains(&language);
+    if comma { text.replace('.', ",") } else { text }
 }
 
 /// What a draft persona's workshop edition shows beyond the persona: the feedback
@@ -180,24 +380,98 @@ fn label(key: &str) -> &str {
         "media" => "media bars",
         "traits" => "trait sliders",
         "metrics" => "KPIs",
+        "journey" => "journey stages (the journey maps show them)",
+        "communication" => "communication notes",
         other => other,
     }
 }
 
-fn theme_data(source: &ThemeSource) -> Value {
+/// The theme as template data, with the text colours chosen by contrast (`inks`), and a
+/// warning for each pair of colours that cannot reach a readable contrast.
+fn theme_data(source: &ThemeSource) -> (Value, Vec<String>) {
     let theme = &source.theme;
     let c = &theme.colors;
     let color = |c: &Option<Color>| json!(c);
-    json!({
+    let (inks, warnings) = inks(source);
+    let value = json!({
         "name": theme.name,
         "colors": {
             "primary": color(&c.primary), "secondary": color(&c.secondary), "accent": color(&c.accent),
             "background": color(&c.background), "text": color(&c.text), "muted": color(&c.muted),
         },
+        "inks": inks,
         "fonts": { "heading": theme.fonts.heading, "body": theme.fonts.body },
         "logo": source.logo.as_deref().map(|p| asset_path("logo", p)),
         "radius": theme.shape.radius.map_or(3.0, |r| round3(r.mm)),
-    })
+    });
+    (value, warnings)
+}
+
+/// A theme colour as a shade, black where the theme has none.
+fn shade(color: &Option<Color>) -> Shade {
+    color
+        .as_ref()
+        .map_or_else(|| Shade::of(&Color::hex([0, 0, 0])), Shade::of)
+}
+
+/// The text colour of each surface the templates paint: `on_*` for text on a filled
+/// brand colour (white or the theme's text colour), `*_text` for a brand colour used
+/// as text on the paper and its light tints (darkened or lightened until it reads).
+fn inks(source: &ThemeSource) -> (Value, Vec<String>) {
+    let c = &source.theme.colors;
+    let (primary, secondary, accent) = (shade(&c.primary), shade(&c.secondary), shade(&c.accent));
+    let (paper, text, muted) = (shade(&c.background), shade(&c.text), shade(&c.muted));
+    let mut warnings = Vec::new();
+    let mut on = |name: &str, fill: &Shade| {
+        let (ink, contrast) = best_on(fill, &[Shade::white(), text.clone()]);
+        if contrast < SMALL_TEXT {
+            warnings.push(contrast_warning(source, name, &ink, fill, contrast));
+        }
+        ink.to_json()
+    };
+    let on_primary = on("primary", &primary);
+    let on_secondary = on("secondary", &secondary);
+    let on_accent = on("accent", &accent);
+    let mut readable = |name: &str, color: &Shade, tints: &[(&Shade, f64)]| {
+        let mut surfaces = vec![paper.clone()];
+        surfaces.extend(tints.iter().map(|(c, a)| c.over(&paper, *a)));
+        match readable_shade(color, &surfaces, SMALL_TEXT) {
+            Some(ink) => ink.to_json(),
+            None => {
+                let contrast = ratio(&text, &paper);
+                warnings.push(contrast_warning(source, name, &text, &paper, contrast));
+                text.to_json()
+            }
+        }
+    };
+    let value = json!({
+        "on_primary": on_primary,
+        "on_secondary": on_secondary,
+        "on_accent": on_accent,
+        "accent_holds_text": best_on(&accent, &[Shade::white(), text.clone()]).1 >= SMALL_TEXT * 1.3,
+        "primary_text": readable("primary", &primary, &[(&primary, 0.2)]),
+        "secondary_text": readable("secondary", &secondary, &[(&secondary, 0.14)]),
+        "accent_text": readable("accent", &accent, &[(&accent, 0.25), (&secondary, 0.14)]),
+        "muted_text": readable("muted", &muted, &[(&primary, 0.10), (&secondary, 0.14)]),
+        "text": readable("text", &text, &[(&primary, 0.10), (&secondary, 0.14)]),
+    });
+    (value, warnings)
+}
+
+fn contrast_warning(
+    source: &ThemeSource,
+    name: &str,
+    ink: &Shade,
+    fill: &Shade,
+    contrast: f64,
+) -> String {
+    format!(
+        "theme `{}`: text on the {name} colour reaches only {contrast:.1}:1 ({} on {}; 4.5:1 is needed); \
+         choose a darker or lighter {name}",
+        source.theme.name,
+        ink.to_json()["rgb"].as_str().unwrap_or_default(),
+        fill.to_json()["rgb"].as_str().unwrap_or_default(),
+    )
 }
 
 fn format_data(format: Format, project: &Project) -> Value {
@@ -220,6 +494,7 @@ fn format_data(format: Format, project: &Project) -> Value {
         "bleed": round3(bleed),
         "print": format.is_print(),
         "corner_radius": round3(radius),
+        "type": format.tiers(),
     })
 }
 

@@ -1,6 +1,7 @@
 //! Compiling a job to a laid-out document, fitting it to its page, exporting
 //! the PDF and writing outputs atomically.
 
+pub mod contrast;
 pub mod data;
 pub mod output;
 pub mod thumbnail;
@@ -15,6 +16,7 @@ use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
 use crate::diag::Diagnostic;
 use crate::format::Format;
+use crate::render::data::Sizing;
 use crate::spec::project::Project;
 use crate::spec::workspace::{PersonaSource, ThemeSource};
 use crate::world::{Base, DATA_PATH, JobWorld};
@@ -23,6 +25,9 @@ use crate::world::{Base, DATA_PATH, JobWorld};
 pub const FIT_STEPS: [f64; 11] = [
     1.0, 0.97, 0.94, 0.91, 0.88, 0.85, 0.82, 0.79, 0.76, 0.73, 0.70,
 ];
+
+/// The type scales a poster may still use once all it may cut is cut.
+pub const EDITED_FIT_STEPS: [f64; 3] = [1.0, 0.96, 0.92];
 
 /// One document to lay out: a persona in a theme and a format.
 #[derive(Clone, Copy)]
@@ -47,6 +52,10 @@ pub struct Laid {
     pub document: PagedDocument,
     /// The type scale it needed to fit (1.0 = as designed).
     pub fit: f64,
+    /// The content cuts and the type scale it was laid out at.
+    pub sizing: Sizing,
+    /// How many content cuts the persona's content allows in this format.
+    cuts_available: usize,
     /// Warnings: omitted content, template warnings.
     pub warnings: Vec<Diagnostic>,
 }
@@ -73,17 +82,30 @@ fn expected_pages(job: &Job) -> usize {
 /// Lays out a job. A single-page format that overflows is laid out again with smaller
 /// type: a binary search over [`FIT_STEPS`] for the largest scale that fits on one page
 /// (an overview: on one page per sheet).
+/// A poster or mousepad has its content edited first: the fewest steps of
+/// [`data::CUT_ORDER`] that make it fit, each named in a warning; only then the type
+/// shrinks, a little ([`EDITED_FIT_STEPS`]).
 pub fn lay_out(base: &Base, job: &Job) -> Result<Laid, Vec<Diagnostic>> {
-    let first = compile_at(base, job, FIT_STEPS[0])?;
+    let first = compile_at(base, job, Sizing::DESIGNED)?;
     let expected = expected_pages(job);
     if !job.format.single_page() || first.document.pages().len() == expected {
         return Ok(first);
+    }
+    if job.format.edits_content() {
+        return lay_out_edited(base, job, first);
     }
     let (mut best, mut pages) = (None, first.document.pages().len());
     let (mut low, mut high) = (1, FIT_STEPS.len());
     while low < high {
         let mid = (low + high) / 2;
-        let laid = compile_at(base, job, FIT_STEPS[mid])?;
+        let laid = compile_at(
+            base,
+            job,
+            Sizing {
+                fit: FIT_STEPS[mid],
+                cuts: 0,
+            },
+        )?;
         if laid.document.pages().len() == expected {
             best = Some(laid);
             high = mid;
@@ -92,12 +114,65 @@ pub fn lay_out(base: &Base, job: &Job) -> Result<Laid, Vec<Diagnostic>> {
             low = mid + 1;
         }
     }
-    best.ok_or_else(|| vec![does_not_fit(job, pages)])
+    best.ok_or_else(|| vec![does_not_fit(job, pages, FIT_STEPS[FIT_STEPS.len() - 1])])
 }
 
-/// Compiles a job with the type scaled by `fit`.
-fn compile_at(base: &Base, job: &Job, fit: f64) -> Result<Laid, Vec<Diagnostic>> {
-    let data = job_data(job, fit);
+/// Lays out a full poster with the fewest content cuts that fit: the shortest run of
+/// [`data::CUT_ORDER`] (a binary search: each cut only removes content), then each of
+/// those cuts undone again, last first, where the poster still fits without it. With
+/// every cut made, the type may shrink a little ([`EDITED_FIT_STEPS`]).
+fn lay_out_edited(base: &Base, job: &Job, first: Laid) -> Result<Laid, Vec<Diagnostic>> {
+    let cuts = first.cuts_available;
+    let mut pages = first.document.pages().len();
+    let (mut best, mut low, mut high) = (None, 1, cuts + 1);
+    while low < high {
+        let mid = (low + high) / 2;
+        let laid = compile_at(base, job, Sizing::first_cuts(mid))?;
+        if laid.document.pages().len() == 1 {
+            (best, high) = (Some(laid), mid);
+        } else {
+            (pages, low) = (laid.document.pages().len(), mid + 1);
+        }
+    }
+    if let Some(best) = best {
+        return restore_cuts(base, job, best, low);
+    }
+    let all = Sizing::first_cuts(cuts);
+    for fit in &EDITED_FIT_STEPS[1..] {
+        let laid = compile_at(base, job, Sizing { fit: *fit, ..all })?;
+        if laid.document.pages().len() == 1 {
+            return Ok(laid);
+        }
+        pages = laid.document.pages().len();
+    }
+    let smallest = EDITED_FIT_STEPS[EDITED_FIT_STEPS.len() - 1];
+    Err(vec![does_not_fit(job, pages, smallest)])
+}
+
+/// Undoes the cuts before the `taken`-th that the poster does not need, so a cut late in
+/// the order does not cost the content of every cut before it.
+fn restore_cuts(
+    base: &Base,
+    job: &Job,
+    mut best: Laid,
+    taken: usize,
+) -> Result<Laid, Vec<Diagnostic>> {
+    for i in (0..taken.saturating_sub(1)).rev() {
+        let fewer = Sizing {
+            cuts: best.sizing.cuts & !(1 << i),
+            ..best.sizing
+        };
+        let laid = compile_at(base, job, fewer)?;
+        if laid.document.pages().len() == 1 {
+            best = laid;
+        }
+    }
+    Ok(best)
+}
+
+/// Compiles a job at `sizing`.
+fn compile_at(base: &Base, job: &Job, sizing: Sizing) -> Result<Laid, Vec<Diagnostic>> {
+    let data = job_data(job, sizing);
     let world = job_world(base, job, &data.value);
     let Warned { output, warnings } = typst::compile::<PagedDocument>(&world);
     let document = output.map_err(|errors| convert(job, &world, &errors))?;
@@ -105,14 +180,16 @@ fn compile_at(base: &Base, job: &Job, fit: f64) -> Result<Laid, Vec<Diagnostic>>
     warnings.extend(data.omitted.into_iter().map(Diagnostic::warning));
     Ok(Laid {
         document,
-        fit,
+        fit: sizing.fit,
+        sizing,
+        cuts_available: data.cuts_available,
         warnings,
     })
 }
 
-/// The template data of a job at `fit`, with the job's extra data merged in.
-pub fn job_data(job: &Job, fit: f64) -> data::TemplateData {
-    let mut data = data::build(job.persona, job.theme, job.format, job.project, fit);
+/// The template data of a job at `sizing`, with the job's extra data merged in.
+pub fn job_data(job: &Job, sizing: Sizing) -> data::TemplateData {
+    let mut data = data::build(job.persona, job.theme, job.format, job.project, sizing);
     if let Some(serde_json::Value::Object(extra)) = job.extra {
         for (key, value) in extra {
             data.value[key] = value.clone();
@@ -129,11 +206,15 @@ fn job_world<'a>(base: &'a Base, job: &Job, data: &serde_json::Value) -> JobWorl
 }
 
 /// The error for content that stays too long even at the smallest type scale.
-fn does_not_fit(job: &Job, pages: usize) -> Diagnostic {
-    let limit = (FIT_STEPS[FIT_STEPS.len() - 1] * 100.0).round();
+fn does_not_fit(job: &Job, pages: usize, smallest: f64) -> Diagnostic {
+    let limit = (smallest * 100.0).round();
     let fields = longest_fields(&job.persona.persona);
+    let cut = match job.format.edits_content() {
+        true => "secondary content cut and ",
+        false => "",
+    };
     Diagnostic::error(format!(
-        "{} does not fit on one {} page (it needs {pages} pages even with the type shrunk to {limit} %)",
+        "{} does not fit on one {} page (it needs {pages} pages even with {cut}the type shrunk to {limit} %)",
         job.persona.id, job.format
     ))
     .in_file(&job.persona.path)
@@ -162,8 +243,19 @@ fn longest_fields(persona: &crate::spec::persona::Persona) -> Vec<String> {
 fn convert(job: &Job, world: &JobWorld, diagnostics: &[SourceDiagnostic]) -> Vec<Diagnostic> {
     diagnostics
         .iter()
-        .map(|d| blame_assets(job, convert_one(world, d)))
+        .map(|d| blame_persona(job, blame_assets(job, convert_one(world, d))))
         .collect()
+}
+
+/// A template's refusal of the persona's content (a `panic` whose message starts with
+/// `personapress: `, such as a name too long to fit) is the persona's error.
+fn blame_persona(job: &Job, diag: Diagnostic) -> Diagnostic {
+    let Some(start) = diag.message.find("personapress: ") else {
+        return diag;
+    };
+    let message = diag.message[start + "personapress: ".len()..].trim_end_matches('"');
+    let message = format!("{}: {}", job.persona.id, message.replace("\\\"", ""));
+    crate::spec::error_at_key_in(&job.persona.path, "name", message)
 }
 
 /// A diagnostic inside a job's image (a broken SVG, say) names the persona or theme,

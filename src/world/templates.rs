@@ -9,6 +9,7 @@ use crate::diag::Diagnostic;
 pub const BUILTIN: &[(&str, &str)] = &[
     ("lib.typ", include_str!("../../templates/lib.typ")),
     ("labels.typ", include_str!("../../templates/labels.typ")),
+    ("poster.typ", include_str!("../../templates/poster.typ")),
     (
         "poster-a2.typ",
         include_str!("../../templates/poster-a2.typ"),

@@ -75,28 +75,22 @@ fn a_batch_goes_on_past_broken_personas_and_exits_1() {
         err.contains("did you mean `frustrations`?"),
         "suggests the key: {err}"
     );
-    assert!(
-        err.contains("overflow does not fit on one poster-a2 page"),
-        "{err}"
-    );
-    assert!(err.contains("`story`"), "names the field to shorten: {err}");
-
     let out = project.join("dist");
     let report = report(&out);
     assert_eq!(
-        report["summary"]["written"], 3,
-        "the good persona's two documents and one mousepad"
+        report["summary"]["written"], 4,
+        "both good personas' documents, the long one's cut to fit"
     );
+    let overflow = entry(&report, "overflow", "poster-a2");
     assert!(
-        out.join("overflow/overflow.mousepad.pdf").is_file(),
-        "the mousepad shows no story"
+        overflow["warnings"]
+            .to_string()
+            .contains("the story was left out"),
+        "the cut is named: {overflow}"
     );
+    assert!(out.join("overflow/overflow.poster-a2.pdf").is_file());
     assert!(out.join("good/good.poster-a2.pdf").is_file());
     assert!(out.join("good/good.mousepad.pdf").is_file());
-    assert!(
-        !out.join("overflow/overflow.poster-a2.pdf").exists(),
-        "no half-made poster"
-    );
     let typo = report["documents"]
         .as_array()
         .unwrap()
@@ -133,7 +127,7 @@ fn content_a_format_has_no_room_for_is_named_in_a_warning() {
 }
 
 #[test]
-fn long_text_is_shrunk_within_limits_to_stay_on_one_page() {
+fn a_long_story_is_cut_to_its_first_sentences_to_stay_on_one_page() {
     let (_temp, project) = fixture("minimal");
     let story = "A sentence that fills the poster with a longer story than designed. ".repeat(80);
     let persona = format!("name = \"Mo\"\nstory = \"\"\"\n{story}\n\"\"\"\n");
@@ -143,10 +137,15 @@ fn long_text_is_shrunk_within_limits_to_stay_on_one_page() {
     let report = report(&project.join("dist"));
     let entry = entry(&report, "mo", "poster-a2");
     assert_eq!(entry["pages"], 1);
-    let fit = entry["fit"].as_f64().unwrap();
+    assert_eq!(
+        entry["fit"], 1.0,
+        "the content is edited, not the type shrunk"
+    );
     assert!(
-        (0.7..1.0).contains(&fit),
-        "the type was shrunk within limits: {fit}"
+        entry["warnings"]
+            .to_string()
+            .contains("the story was cut to its first two sentences"),
+        "the cut is named: {entry}"
     );
     assert_eq!(
         pdf(&project.join("dist/mo/mo.poster-a2.pdf"))

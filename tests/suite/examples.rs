@@ -116,7 +116,8 @@ fn names_are_text_with_diacritics_intact() {
     assert!(zoe.contains("Zoë Bakker"), "poster text: {zoe}");
     let lars = text(&file("lars", "noordzee", "poster-a3"));
     assert!(lars.contains("Ødegaard"), "poster text: {lars}");
-    let peter = words(text(&file("peter", "noordzee", "poster-a2")));
+    // The briefing shows the whole story (a full poster may cut it).
+    let peter = words(text(&file("peter", "noordzee", "briefing")));
     assert!(
         peter.contains("’s avonds"),
         "typographic apostrophe: {peter}"

@@ -35,7 +35,8 @@ fn a_draft_poster_carries_the_band_and_post_it_zones_and_a_final_one_does_not() 
             &dir.join(format!("dist/draft/draft.{format}.pdf")),
         ));
         for shown in [
-            "VERSION3—DRAFT",
+            "VERSION3—",
+            "DRAFT",
             "Stickapost-ithere",
             "Scantorespond",
             "https://example.org/feedback",
