@@ -2,6 +2,7 @@
 //! folding their outcomes into a report.
 
 pub mod cache;
+mod in_process;
 mod overview;
 pub mod report;
 
@@ -27,6 +28,7 @@ use crate::spec::theme::Theme;
 use crate::spec::workspace::{PersonaSource, ThemeSource, Workspace};
 use crate::world::Base;
 
+pub use in_process::{LaidOut, lay_out_all};
 pub use overview::OVERVIEW_ID;
 pub use report::{Outcome, Report};
 

@@ -12,6 +12,7 @@ mod cli;
 mod examples;
 mod export;
 mod journey;
+mod on_the_page;
 mod overview;
 mod print;
 mod print_tools;

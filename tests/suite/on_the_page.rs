@@ -1,0 +1,413 @@
+//! What a person sees on the posters and the mousepad, measured in process from the
+//! laid-out pages and their pixels (typst-render; no system tools): type sizes per role,
+//! text inside the safe zone, no overlapping text, the contrast of every text run against
+//! the pixels behind it, the tallest empty band, and art that runs into the bleed.
+
+use std::path::Path;
+
+use personapress::batch::{LaidOut, lay_out_all};
+use personapress::format::{Format, TypeTiers};
+use personapress::spec::workspace::{self, Overrides};
+use personapress::world::Base;
+use typst::layout::{Abs, Frame, FrameItem, Point, Transform};
+use typst::visualize::{Geometry, Paint};
+use typst_layout::Page;
+
+use crate::common::*;
+
+/// A text run as printed: its text, size in points, colour and box in points (trim origin).
+#[derive(Debug, Clone)]
+struct Run {
+    text: String,
+    size: f64,
+    rgb: [f64; 3],
+    /// x0, y0, x1, y1: from the baseline up to the cap height, across the advance.
+    bbox: [f64; 4],
+}
+
+/// Everything drawn on a page that is not text: the boxes of shapes and images.
+fn art_boxes(frame: &Frame, ts: Transform, out: &mut Vec<[f64; 4]>) {
+    for (pos, item) in frame.items() {
+        let at = ts.pre_concat(Transform::translate(pos.x, pos.y));
+        match item {
+            FrameItem::Group(group) => art_boxes(&group.frame, at.pre_concat(group.transform), out),
+            FrameItem::Shape(shape, _) => {
+                if let Geometry::Rect(size) = shape.geometry {
+                    out.push(corners(at, size.x, size.y));
+                }
+            }
+            FrameItem::Image(_, size, _) => out.push(corners(at, size.x, size.y)),
+            _ => {}
+        }
+    }
+}
+
+/// The box of a `w` × `h` rectangle at the origin, transformed.
+fn corners(ts: Transform, w: Abs, h: Abs) -> [f64; 4] {
+    let points = [(0.0, 0.0), (1.0, 0.0), (0.0, 1.0), (1.0, 1.0)]
+        .map(|(a, b)| Point::new(w * a, h * b).transform(ts));
+    let xs = points.map(|p| p.x.to_pt());
+    let ys = points.map(|p| p.y.to_pt());
+    [
+        xs.iter().cloned().fold(f64::MAX, f64::min),
+        ys.iter().cloned().fold(f64::MAX, f64::min),
+        xs.iter().cloned().fold(f64::MIN, f64::max),
+        ys.iter().cloned().fold(f64::MIN, f64::max),
+    ]
+}
+
+/// Every text run of a frame, in page coordinates.
+fn text_runs(frame: &Frame, ts: Transform, out: &mut Vec<Run>) {
+    for (pos, item) in frame.items() {
+        let at = ts.pre_concat(Transform::translate(pos.x, pos.y));
+        match item {
+            FrameItem::Group(group) => text_runs(&group.frame, at.pre_concat(group.transform), out),
+            FrameItem::Text(text) if !text.text.trim().is_empty() => {
+                let cap = text.font.metrics().cap_height.at(text.size);
+                let mut bbox = corners(
+                    at.pre_concat(Transform::translate(Abs::zero(), -cap)),
+                    text.width(),
+                    cap,
+                );
+                // Side bearings and rounding: a run's box may touch its neighbour's.
+                bbox = [bbox[0] + 0.5, bbox[1] + 0.5, bbox[2] - 0.5, bbox[3] - 0.5];
+                let scale = at.sy.get().abs();
+                out.push(Run {
+                    text: text.text.to_string(),
+                    size: text.size.to_pt() * scale,
+                    rgb: srgb(&text.fill),
+                    bbox,
+                });
+            }
+            _ => {}
+        }
+    }
+}
+
+/// A paint's sRGB channels (0–1), as typst-render draws it.
+fn srgb(paint: &Paint) -> [f64; 3] {
+    let c = paint.unwrap_solid().to_rgb();
+    [c.red, c.green, c.blue].map(f64::from)
+}
+
+/// WCAG 2 relative luminance of sRGB channels (0–1).
+fn luminance(rgb: [f64; 3]) -> f64 {
+    let linear = |c: f64| {
+        if c <= 0.04045 {
+            c / 12.92
+        } else {
+            ((c + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    0.2126 * linear(rgb[0]) + 0.7152 * linear(rgb[1]) + 0.0722 * linear(rgb[2])
+}
+
+fn contrast(a: f64, b: f64) -> f64 {
+    (a.max(b) + 0.05) / (a.min(b) + 0.05)
+}
+
+/// A rendered page: RGBA pixels, `px` per point, and where the trim starts in pixels.
+struct Pixels {
+    width: usize,
+    height: usize,
+    data: Vec<u8>,
+    px: f64,
+    origin: f64,
+}
+
+impl Pixels {
+    fn render(page: &Page, px: f64, bleed: bool) -> Pixels {
+        let options = typst_render::RenderOptions {
+            pixel_per_pt: typst::utils::Scalar::new(px),
+            render_bleed: bleed,
+        };
+        let pixmap = typst_render::render(page, &options);
+        let origin = if bleed {
+            page.bleed.left.to_pt() * px
+        } else {
+            0.0
+        };
+        Pixels {
+            width: pixmap.width() as usize,
+            height: pixmap.height() as usize,
+            data: pixmap.take_demultiplied(),
+            px,
+            origin,
+        }
+    }
+
+    /// The pixel at a point (in points from the trim's corner).
+    fn at(&self, x: f64, y: f64) -> [u8; 3] {
+        let col = ((x * self.px + self.origin) as usize).min(self.width - 1);
+        let row = ((y * self.px + self.origin) as usize).min(self.height - 1);
+        let i = (row * self.width + col) * 4;
+        [self.data[i], self.data[i + 1], self.data[i + 2]]
+    }
+}
+
+/// The median luminance of the pixels in a box.
+fn luminance_behind(pixels: &Pixels, bbox: [f64; 4]) -> f64 {
+    let step = 1.0 / pixels.px;
+    let mut values = Vec::new();
+    let mut y = bbox[1];
+    while y <= bbox[3] {
+        let mut x = bbox[0];
+        while x <= bbox[2] {
+            values.push(luminance(pixels.at(x, y).map(|c| f64::from(c) / 255.0)));
+            x += step;
+        }
+        y += step;
+    }
+    values.sort_by(f64::total_cmp);
+    values.get(values.len() / 2).copied().unwrap_or(1.0)
+}
+
+/// The page with its text taken out: what lies behind each run.
+fn without_text(page: &Page) -> Page {
+    fn strip(frame: &mut Frame) {
+        frame.retain(|item| match item {
+            FrameItem::Group(group) => {
+                strip(&mut group.frame);
+                true
+            }
+            FrameItem::Text(_) => false,
+            _ => true,
+        });
+    }
+    let mut page = page.clone();
+    strip(&mut page.frame);
+    page
+}
+
+/// The tallest run of rows across the trim in one flat colour, as a share of the height.
+fn tallest_empty_band(pixels: &Pixels, width_pt: f64, height_pt: f64) -> f64 {
+    let step = 1.0 / pixels.px;
+    let (mut longest, mut current) = (0.0_f64, 0.0_f64);
+    let mut y = 0.0;
+    while y < height_pt {
+        let first = pixels.at(0.0, y);
+        let mut x = 0.0;
+        let mut flat = true;
+        while x < width_pt && flat {
+            let p = pixels.at(x, y);
+            flat = (0..3).all(|i| p[i].abs_diff(first[i]) <= 6);
+            x += step;
+        }
+        current = if flat { current + step } else { 0.0 };
+        longest = longest.max(current);
+        y += step;
+    }
+    longest / height_pt
+}
+
+/// The share of points along the four edges where the pixels 1.5 mm inside and 1.5 mm
+/// outside the trim differ.
+fn bleed_breaks(page: &Page) -> Vec<String> {
+    let pixels = Pixels::render(page, 1.0, true);
+    let (w, h) = (page.frame.width().to_pt(), page.frame.height().to_pt());
+    let d = 1.5 * PT_PER_MM;
+    let mut breaks = Vec::new();
+    let mut check = |edge: &str, points: Vec<((f64, f64), (f64, f64))>| {
+        let differ = points
+            .iter()
+            .filter(|(a, b)| {
+                let (p, q) = (pixels.at(a.0, a.1), pixels.at(b.0, b.1));
+                (0..3).any(|i| p[i].abs_diff(q[i]) > 12)
+            })
+            .count();
+        if differ * 100 > points.len() {
+            breaks.push(format!("{edge}: {differ} of {} points", points.len()));
+        }
+    };
+    let along = |n: f64| (0..(n as usize)).map(|i| i as f64 + 0.5);
+    check("top", along(w).map(|x| ((x, d), (x, -d))).collect());
+    check(
+        "bottom",
+        along(w).map(|x| ((x, h - d), (x, h + d))).collect(),
+    );
+    check("left", along(h).map(|y| ((d, y), (-d, y))).collect());
+    check(
+        "right",
+        along(h).map(|y| ((w - d, y), (w + d, y))).collect(),
+    );
+    breaks
+}
+
+/// Everything wrong with one laid-out document, measured on its first page.
+fn violations(doc: &LaidOut, name: &str, tiers: TypeTiers, fit: f64) -> Vec<String> {
+    let document = &doc.result.as_ref().unwrap().document;
+    let page = &document.pages()[0];
+    let mut runs = Vec::new();
+    text_runs(&page.frame, Transform::identity(), &mut runs);
+    let (w, h) = (page.frame.width().to_pt(), page.frame.height().to_pt());
+    let mut found = Vec::new();
+    assert!(!runs.is_empty(), "{}: no text at all", doc.persona);
+    // Type sizes per role.
+    let small = runs.iter().filter(|r| r.size < tiers.small - 0.01);
+    found.extend(small.map(|r| format!("{:.1} pt under {} pt: {:?}", r.size, tiers.small, r.text)));
+    let first_word = name.split(' ').next().unwrap();
+    let name_size = runs
+        .iter()
+        .filter(|r| r.text.contains(first_word))
+        .map(|r| r.size)
+        .fold(0.0, f64::max);
+    if name_size < tiers.name_min - 0.01 || name_size > tiers.name_max + 0.01 {
+        found.push(format!("the name at {name_size:.1} pt"));
+    }
+    // The running text: the size most characters are set in.
+    let mut by_size: Vec<(f64, usize)> = Vec::new();
+    for run in &runs {
+        match by_size
+            .iter_mut()
+            .find(|(s, _)| (s - run.size).abs() < 0.05)
+        {
+            Some((_, n)) => *n += run.text.len(),
+            None => by_size.push((run.size, run.text.len())),
+        }
+    }
+    let body = by_size
+        .iter()
+        .max_by_key(|(_, n)| *n)
+        .map_or(0.0, |(s, _)| *s);
+    if runs.len() > 40 && body < tiers.body * fit - 0.01 {
+        found.push(format!("the running text at {body:.1} pt"));
+    }
+    // The safe zone: 5 mm inside the trim.
+    let safe = 5.0 * PT_PER_MM;
+    let outside = runs.iter().filter(|r| {
+        r.bbox[0] < safe || r.bbox[1] < safe || r.bbox[2] > w - safe || r.bbox[3] > h - safe
+    });
+    found.extend(outside.map(|r| format!("outside the safe zone: {:?} at {:?}", r.text, r.bbox)));
+    // Overlapping text.
+    for (i, a) in runs.iter().enumerate() {
+        for b in &runs[i + 1..] {
+            let ox = a.bbox[2].min(b.bbox[2]) - a.bbox[0].max(b.bbox[0]);
+            let oy = a.bbox[3].min(b.bbox[3]) - a.bbox[1].max(b.bbox[1]);
+            if ox > 1.0 && oy > 1.0 {
+                found.push(format!("{:?} overlaps {:?}", a.text, b.text));
+            }
+        }
+    }
+    // Contrast of every run against what lies behind it.
+    let behind = Pixels::render(&without_text(page), 72.0 / 25.4, false);
+    for run in &runs {
+        let ratio = contrast(luminance(run.rgb), luminance_behind(&behind, run.bbox));
+        let needed = if run.size >= 14.0 { 3.0 } else { 4.5 };
+        if ratio < needed {
+            found.push(format!(
+                "{:?} at {:.1} pt has contrast {ratio:.2}",
+                run.text, run.size
+            ));
+        }
+    }
+    // Empty bands and the bleed.
+    let seen = Pixels::render(page, 72.0 / 25.4 / 2.0, false);
+    let band = tallest_empty_band(&seen, w, h);
+    let allowed = if runs.len() < 12 { 0.35 } else { 0.20 };
+    if band > allowed {
+        found.push(format!(
+            "an empty band of {:.0} % of the height",
+            band * 100.0
+        ));
+    }
+    found.extend(
+        bleed_breaks(page)
+            .into_iter()
+            .map(|b| format!("bleed breaks at the {b}")),
+    );
+    let bleed = page.bleed.left.to_pt() + 0.01;
+    let mut art = Vec::new();
+    art_boxes(&page.frame, Transform::identity(), &mut art);
+    assert!(!art.is_empty());
+    let beyond = art
+        .iter()
+        .filter(|b| b[0] < -bleed || b[1] < -bleed || b[2] > w + bleed || b[3] > h + bleed);
+    found.extend(beyond.map(|b| format!("art beyond the bleed: {b:?}")));
+    found
+}
+
+/// Lays out a project in process.
+fn laid_out(dir: &Path) -> Vec<LaidOut> {
+    let ws = workspace::open(dir, &Overrides::default()).unwrap();
+    let base = Base::new(ws.fonts.as_deref(), ws.templates.as_deref()).unwrap();
+    lay_out_all(&ws, &base).unwrap()
+}
+
+/// Measures every poster and mousepad of a project and fails on any violation.
+fn measure(dir: &Path) {
+    let docs = laid_out(dir);
+    assert!(docs.len() >= 6, "documents laid out: {}", docs.len());
+    let ws = workspace::open(dir, &Overrides::default()).unwrap();
+    let mut problems = Vec::new();
+    let mut measured = 0;
+    for doc in &docs {
+        let Some(tiers) = doc.format.tiers() else {
+            continue;
+        };
+        let laid = match &doc.result {
+            Ok(laid) => laid,
+            Err(e) => {
+                problems.push(format!(
+                    "{} {} {}: {}",
+                    doc.persona, doc.theme, doc.format, e[0].message
+                ));
+                continue;
+            }
+        };
+        assert_eq!(laid.document.pages().len(), 1);
+        assert!(
+            laid.fit >= 0.92,
+            "{} {}: fit {}",
+            doc.persona,
+            doc.format,
+            laid.fit
+        );
+        let file = ws
+            .persona_files
+            .iter()
+            .find(|p| ws.load_persona(p).unwrap().id == doc.persona);
+        let name = ws.load_persona(file.unwrap()).unwrap().persona.name;
+        for v in violations(doc, &name, tiers, laid.fit) {
+            problems.push(format!("{} {} {}: {v}", doc.persona, doc.theme, doc.format));
+        }
+        measured += 1;
+    }
+    assert!(measured >= 6, "measured {measured}");
+    assert!(
+        problems.is_empty(),
+        "{} problems:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+}
+
+#[test]
+fn the_fixtures_posters_and_mousepads_pass_every_measurement() {
+    measure(&repo().join("tests/fixtures/onpage"));
+}
+
+#[test]
+fn the_examples_posters_and_mousepads_pass_every_measurement() {
+    measure(&repo().join("examples"));
+}
+
+#[test]
+fn a_name_is_fitted_to_its_column_and_its_particles_stay_with_the_surname() {
+    let docs = laid_out(&repo().join("tests/fixtures/onpage"));
+    let poster = docs
+        .iter()
+        .find(|d| d.persona == "max-nl" && d.format == Format::PosterA2)
+        .unwrap();
+    let mut runs = Vec::new();
+    let page = &poster.result.as_ref().unwrap().document.pages()[0];
+    text_runs(&page.frame, Transform::identity(), &mut runs);
+    let tiers = Format::PosterA2.tiers().unwrap();
+    let name: Vec<&Run> = runs.iter().filter(|r| r.size >= tiers.name_min).collect();
+    let lines: Vec<&str> = name.iter().map(|r| r.text.trim()).collect();
+    assert_eq!(
+        lines,
+        ["Peter", "de\u{a0}Vries"],
+        "particle bound to the surname"
+    );
+    assert!(name[0].size <= tiers.name_max);
+}
