@@ -340,7 +340,7 @@ fn low_resolution_photos_are_flagged_at_their_printed_size() {
         .unwrap()
         .to_string();
     assert!(
-        warning.contains("900 × 1170 px prints at 139 ppi")
+        warning.contains("900 × 1170 px prints at 184 ppi")
             && warning.contains("recommended 200 ppi"),
         "{warning}"
     );
@@ -364,7 +364,7 @@ fn low_resolution_photos_are_flagged_at_their_printed_size() {
         .unwrap()
         .to_string();
     assert!(
-        error.contains("37 ppi") && error.contains("minimum of 100 ppi"),
+        error.contains("49 ppi") && error.contains("minimum of 100 ppi"),
         "{error}"
     );
     assert!(
@@ -391,14 +391,14 @@ fn strict_turns_warnings_into_failure_and_limits_are_configurable() {
     );
     write(
         &project.join("personapress.toml"),
-        "formats = [\"poster-a2\"]\n[print]\nwarn_ppi = 130\nmin_ppi = 100\n",
+        "formats = [\"poster-a2\"]\n[print]\nwarn_ppi = 150\nmin_ppi = 100\n",
     );
     assert_eq!(
         personapress(&["check", path, "-q", "--strict"])
             .status
             .code(),
         Some(0),
-        "139 ppi passes a 130 ppi limit"
+        "184 ppi passes a 150 ppi limit"
     );
 }
 
