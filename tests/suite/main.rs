@@ -17,5 +17,6 @@ mod overview;
 mod print;
 mod print_tools;
 mod random_personas;
+mod reference;
 mod workflow;
 mod workshop;
