@@ -35,8 +35,8 @@ fn a_persona_with_only_a_name_gives_clean_documents_in_the_default_theme() {
     }
     assert_eq!(
         pdf(&out.join("mo/mo.briefing.pdf")).get_pages().len(),
-        2,
-        "cover and one page"
+        1,
+        "the cover only: no heading over an empty section"
     );
 }
 

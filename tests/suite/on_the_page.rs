@@ -30,6 +30,11 @@ fn art_boxes(frame: &Frame, ts: Transform, out: &mut Vec<[f64; 4]>) {
     for (pos, item) in frame.items() {
         let at = ts.pre_concat(Transform::translate(pos.x, pos.y));
         match item {
+            // What a group clips is seen only inside the group's box.
+            FrameItem::Group(group) if group.clip.is_some() => {
+                let at = at.pre_concat(group.transform);
+                out.push(corners(at, group.frame.width(), group.frame.height()));
+            }
             FrameItem::Group(group) => art_boxes(&group.frame, at.pre_concat(group.transform), out),
             FrameItem::Shape(shape, _) => {
                 if let Geometry::Rect(size) = shape.geometry {
