@@ -9,6 +9,9 @@ use crate::spec::units::Color;
 /// The contrast small text needs (WCAG 2 AA).
 pub(crate) const SMALL_TEXT: f64 = 4.5;
 
+/// The contrast rules, bullets, bars and other graphics need (WCAG 2.1, 1.4.11).
+pub(crate) const GRAPHICS: f64 = 3.0;
+
 /// A colour as the templates' `paint` reads it, with its sRGB channels (0–1) and CMYK
 /// percentages (`None`: the print formats convert the sRGB).
 #[derive(Debug, Clone, PartialEq)]

@@ -11,7 +11,7 @@ use crate::spec::persona::Language;
 use crate::spec::project::Project;
 use crate::spec::typography::{paragraphs, quote_marks, smarten};
 
-use super::contrast::{SMALL_TEXT, Shade, best_on, ratio, readable_shade};
+use super::contrast::{GRAPHICS, SMALL_TEXT, Shade, best_on, ratio, readable_shade};
 use crate::spec::units::{Color, round3};
 use crate::spec::workspace::{PersonaSource, ThemeSource};
 
@@ -414,48 +414,91 @@ fn shade(color: &Option<Color>) -> Shade {
         .map_or_else(|| Shade::of(&Color::hex([0, 0, 0])), Shade::of)
 }
 
-/// The text colour of each surface the templates paint: `on_*` for text on a filled
-/// brand colour (white or the theme's text colour), `*_text` for a brand colour used
-/// as text on the paper and its light tints (darkened or lightened until it reads).
-fn inks(source: &ThemeSource) -> (Value, Vec<String>) {
-    let c = &source.theme.colors;
-    let (primary, secondary, accent) = (shade(&c.primary), shade(&c.secondary), shade(&c.accent));
-    let (paper, text, muted) = (shade(&c.background), shade(&c.text), shade(&c.muted));
-    let mut warnings = Vec::new();
-    let mut on = |name: &str, fill: &Shade| {
-        let (ink, contrast) = best_on(fill, &[Shade::white(), text.clone()]);
+/// The theme's colours as shades, and the warnings found while choosing inks from them.
+struct Palette<'a> {
+    source: &'a ThemeSource,
+    primary: Shade,
+    secondary: Shade,
+    accent: Shade,
+    paper: Shade,
+    text: Shade,
+    muted: Shade,
+    warnings: Vec<String>,
+}
+
+impl<'a> Palette<'a> {
+    fn new(source: &'a ThemeSource) -> Self {
+        let c = &source.theme.colors;
+        Palette {
+            source,
+            primary: shade(&c.primary),
+            secondary: shade(&c.secondary),
+            accent: shade(&c.accent),
+            paper: shade(&c.background),
+            text: shade(&c.text),
+            muted: shade(&c.muted),
+            warnings: Vec::new(),
+        }
+    }
+
+    /// White or the text colour on a filled `fill`, whichever reads better.
+    fn on(&mut self, name: &str, fill: &Shade) -> Shade {
+        let (ink, contrast) = best_on(fill, &[Shade::white(), self.text.clone()]);
         if contrast < SMALL_TEXT {
-            warnings.push(contrast_warning(source, name, &ink, fill, contrast));
+            let warning = contrast_warning(self.source, name, &ink, fill, contrast);
+            self.warnings.push(warning);
         }
-        ink.to_json()
-    };
-    let on_primary = on("primary", &primary);
-    let on_secondary = on("secondary", &secondary);
-    let on_accent = on("accent", &accent);
-    let mut readable = |name: &str, color: &Shade, tints: &[(&Shade, f64)]| {
-        let mut surfaces = vec![paper.clone()];
-        surfaces.extend(tints.iter().map(|(c, a)| c.over(&paper, *a)));
-        match readable_shade(color, &surfaces, SMALL_TEXT) {
-            Some(ink) => ink.to_json(),
-            None => {
-                let contrast = ratio(&text, &paper);
-                warnings.push(contrast_warning(source, name, &text, &paper, contrast));
-                text.to_json()
-            }
-        }
-    };
+        ink
+    }
+
+    /// `color` for rules, bullets, bars and curves: 3:1 against the paper.
+    fn mark(&self, color: &Shade) -> Shade {
+        let paper = std::slice::from_ref(&self.paper);
+        readable_shade(color, paper, GRAPHICS).unwrap_or_else(|| self.text.clone())
+    }
+
+    /// `color` as text on the paper and on the given tints over it.
+    fn readable(&mut self, name: &str, color: &Shade, tints: &[(&Shade, f64)]) -> Shade {
+        let mut surfaces = vec![self.paper.clone()];
+        surfaces.extend(tints.iter().map(|(c, a)| c.over(&self.paper, *a)));
+        readable_shade(color, &surfaces, SMALL_TEXT).unwrap_or_else(|| {
+            let contrast = ratio(&self.text, &self.paper);
+            let warning = contrast_warning(self.source, name, &self.text, &self.paper, contrast);
+            self.warnings.push(warning);
+            self.text.clone()
+        })
+    }
+}
+
+/// The colours the templates paint with besides the theme's own: `on_*` for text on a
+/// filled colour (white or the theme's text colour), `*_mark` for a brand colour drawn
+/// as a rule, bullet, bar or curve on the paper (3:1), `*_text` for a brand colour used
+/// as text on the paper and its light tints (4.5:1), darkened or lightened until it reads.
+fn inks(source: &ThemeSource) -> (Value, Vec<String>) {
+    let mut p = Palette::new(source);
+    let (primary, secondary, accent) = (p.primary.clone(), p.secondary.clone(), p.accent.clone());
+    let marks = [p.mark(&primary), p.mark(&secondary), p.mark(&accent)];
+    let [primary_mark, secondary_mark, accent_mark] = &marks;
+    let muted = p.muted.clone();
+    let text = p.text.clone();
     let value = json!({
-        "on_primary": on_primary,
-        "on_secondary": on_secondary,
-        "on_accent": on_accent,
+        "on_primary": p.on("primary", &primary).to_json(),
+        "on_secondary": p.on("secondary", &secondary).to_json(),
+        "on_accent": p.on("accent", &accent).to_json(),
+        // The plus and minus drawn on a marker are graphics (3:1), never text.
+        "on_accent_mark": best_on(accent_mark, &[Shade::white(), text.clone()]).0.to_json(),
+        "on_secondary_mark": best_on(secondary_mark, &[Shade::white(), text.clone()]).0.to_json(),
         "accent_holds_text": best_on(&accent, &[Shade::white(), text.clone()]).1 >= SMALL_TEXT * 1.3,
-        "primary_text": readable("primary", &primary, &[(&primary, 0.2)]),
-        "secondary_text": readable("secondary", &secondary, &[(&secondary, 0.14)]),
-        "accent_text": readable("accent", &accent, &[(&accent, 0.25), (&secondary, 0.14)]),
-        "muted_text": readable("muted", &muted, &[(&primary, 0.10), (&secondary, 0.14)]),
-        "text": readable("text", &text, &[(&primary, 0.10), (&secondary, 0.14)]),
+        "primary_mark": primary_mark.to_json(),
+        "secondary_mark": secondary_mark.to_json(),
+        "accent_mark": accent_mark.to_json(),
+        "primary_text": p.readable("primary", &primary, &[(primary_mark, 0.25)]).to_json(),
+        "secondary_text": p.readable("secondary", &secondary, &[(&secondary, 0.14)]).to_json(),
+        "accent_text": p.readable("accent", &accent, &[(&accent, 0.25), (&secondary, 0.14)]).to_json(),
+        "muted_text": p.readable("muted", &muted, &[(primary_mark, 0.14), (&secondary, 0.14)]).to_json(),
+        "text": p.readable("text", &text, &[(primary_mark, 0.14), (&secondary, 0.14)]).to_json(),
     });
-    (value, warnings)
+    (value, p.warnings)
 }
 
 fn contrast_warning(
