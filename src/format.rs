@@ -242,6 +242,7 @@ impl Format {
                 quotes: 3,
                 stages: 8,
                 metrics: 4,
+                story: true,
             },
             Format::PosterA3 => Budget {
                 list: 4,
@@ -252,6 +253,7 @@ impl Format {
                 quotes: 0,
                 stages: 0,
                 metrics: 3,
+                story: false,
             },
             Format::Mousepad => Budget {
                 list: 0,
@@ -262,6 +264,7 @@ impl Format {
                 quotes: 0,
                 stages: 0,
                 metrics: 0,
+                story: false,
             },
             Format::JourneyA3 | Format::JourneyA2 => Budget {
                 stages: 12,
@@ -345,6 +348,8 @@ pub struct Budget {
     pub stages: usize,
     /// KPIs.
     pub metrics: usize,
+    /// Whether the story is shown.
+    pub story: bool,
 }
 
 impl Budget {
@@ -358,6 +363,7 @@ impl Budget {
         quotes: 0,
         stages: 0,
         metrics: 0,
+        story: false,
     };
 
     /// Everything, as the briefing shows it.
@@ -370,6 +376,7 @@ impl Budget {
         quotes: usize::MAX,
         stages: usize::MAX,
         metrics: usize::MAX,
+        story: true,
     };
 }
 

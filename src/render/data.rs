@@ -339,6 +339,9 @@ pub fn initials(name: &str) -> String {
 /// Returns a warning for every list that lost items it would have shown.
 fn apply_budget(map: &mut Map<String, Value>, format: Format, id: &str) -> Vec<String> {
     let budget = format.budget();
+    if !budget.story {
+        map.remove("story");
+    }
     let mut omitted = Vec::new();
     for (key, limit) in list_limits(budget) {
         let Some(Value::Array(items)) = map.get_mut(key) else {
@@ -358,7 +361,7 @@ fn apply_budget(map: &mut Map<String, Value>, format: Format, id: &str) -> Vec<S
     omitted
 }
 
-fn list_limits(b: Budget) -> [(&'static str, usize); 10] {
+fn list_limits(b: Budget) -> [(&'static str, usize); 11] {
     [
         ("goals", b.list),
         ("frustrations", b.list),
@@ -370,6 +373,7 @@ fn list_limits(b: Budget) -> [(&'static str, usize); 10] {
         ("traits", b.traits),
         ("quotes", b.quotes),
         ("metrics", b.metrics),
+        ("journey", b.stages),
     ]
 }
 
