@@ -198,3 +198,52 @@ fn pdfinfo_shows_nested_trim_bleed_and_media_boxes_in_millimetres() {
         }
     }
 }
+
+#[test]
+#[ignore = "needs poppler-utils (pdfinfo, pdftoppm)"]
+fn the_slug_is_paper_white_but_for_the_marks() {
+    // The whole MediaBox at 20 dpi: outside the BleedBox no colour may show, only white
+    // paper and the registration-black crop marks; a band or tint placed too far (the
+    // Noordzee blue, the warm tints) would.
+    let files: Vec<&PathBuf> = rendered()
+        .1
+        .iter()
+        .filter(|f| {
+            ["poster-a2.pdf", "poster-a3.pdf", "mousepad.pdf"]
+                .iter()
+                .any(|s| arg(f).ends_with(s))
+        })
+        .collect();
+    assert!(!files.is_empty());
+    let dpi = 20.0;
+    for file in files {
+        let info = run("pdfinfo", &["-box", arg(file)]);
+        let [media, bleed] = ["MediaBox:", "BleedBox:"].map(|name| pdfinfo_box(&info, name));
+        let png = tempfile::NamedTempFile::new().unwrap();
+        let stem = png.path().to_str().unwrap().to_string();
+        run(
+            "pdftoppm",
+            &["-r", "20", "-png", "-singlefile", arg(file), &stem],
+        );
+        let image = image::open(format!("{stem}.png")).unwrap().to_rgb8();
+        let px = |pt: f64| (pt / 72.0 * dpi) as u32;
+        let (bx0, by0) = (px(bleed[0] - media[0]), px(media[3] - bleed[3]));
+        let (bx1, by1) = (px(bleed[2] - media[0]), px(media[3] - bleed[1]));
+        let coloured = image
+            .enumerate_pixels()
+            .filter(|(x, y, _)| *x + 1 < bx0 || *x > bx1 + 1 || *y + 1 < by0 || *y > by1 + 1)
+            .filter(|(_, _, p)| {
+                let [r, g, b] = p.0;
+                let grey = r.abs_diff(g) < 24 && g.abs_diff(b) < 24 && r.abs_diff(b) < 24;
+                !grey
+            })
+            .count();
+        assert_eq!(
+            coloured,
+            0,
+            "{}: {coloured} coloured pixels in the slug",
+            file.display()
+        );
+        std::fs::remove_file(format!("{stem}.png")).ok();
+    }
+}
