@@ -12,6 +12,8 @@ use crate::spec::project::Project;
 use crate::spec::typography::{paragraphs, quote_marks, smarten};
 
 use super::contrast::{GRAPHICS, SMALL_TEXT, Shade, best_on, ratio, readable_shade};
+use super::cuts;
+pub use super::cuts::{CUT_ORDER, Cut, Sizing};
 use crate::spec::units::{Color, round3};
 use crate::spec::workspace::{PersonaSource, ThemeSource};
 
@@ -41,33 +43,6 @@ pub fn asset_path(kind: &str, file: &Path) -> String {
     format!("/assets/{kind}.{ext}")
 }
 
-/// How a document is sized to its page: the content cut (which of the persona's
-/// applicable steps of [`CUT_ORDER`] are taken) and the type scale (`fit`, 1.0 = as
-/// designed).
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Sizing {
-    /// The type scale.
-    pub fit: f64,
-    /// The applicable cuts taken: bit `i` for the `i`-th.
-    pub cuts: u32,
-}
-
-impl Sizing {
-    /// As designed: nothing cut, nothing shrunk.
-    pub const DESIGNED: Sizing = Sizing { fit: 1.0, cuts: 0 };
-
-    /// Whether the `i`-th applicable cut is taken.
-    pub fn takes(self, i: usize) -> bool {
-        i < 32 && self.cuts >> i & 1 == 1
-    }
-
-    /// The first `n` applicable cuts, at full size.
-    pub fn first_cuts(n: usize) -> Sizing {
-        let cuts = if n >= 32 { u32::MAX } else { (1u32 << n) - 1 };
-        Sizing { fit: 1.0, cuts }
-    }
-}
-
 /// Builds the data for `format` at `sizing`.
 pub fn build(
     persona: &PersonaSource,
@@ -77,38 +52,7 @@ pub fn build(
     sizing: Sizing,
 ) -> TemplateData {
     let language = persona.language;
-    let mut value = serde_json::to_value(&persona.persona).expect("a persona always serialises");
-    smarten_strings(&mut value, language);
-    let map = value.as_object_mut().expect("a persona is a table");
-    map.insert("id".into(), json!(persona.id));
-    map.insert("language".into(), json!(language.code()));
-    map.insert("initials".into(), json!(initials(&persona.persona.name)));
-    map.insert(
-        "display_name".into(),
-        json!(bind_particles(&persona.persona.name)),
-    );
-    map.insert(
-        "photo".into(),
-        json!(persona.photo.as_deref().map(|p| asset_path("photo", p))),
-    );
-    let mut omitted = apply_budget(map, format, &persona.id);
-    let story = persona.persona.story.clone();
-    let cuts = applicable_cuts(map, story.as_deref());
-    for (_, cut) in cuts.iter().enumerate().filter(|(i, _)| sizing.takes(*i)) {
-        omitted.push(cut.apply(map, &persona.id, format));
-    }
-    if let Some(story) = story {
-        let short = (0..cuts.len()).any(|i| sizing.takes(i) && cuts[i] == Cut::StoryShort);
-        let text = if short {
-            first_sentences(&story, 2)
-        } else {
-            story
-        };
-        if map.contains_key("story") {
-            map.insert("story".into(), json!(paragraphs(&text, language)));
-        }
-    }
-    format_metrics(map, language);
+    let (value, mut omitted, cuts_available) = persona_data(persona, format, sizing);
     let (open, close) = quote_marks(language);
     let (theme_value, theme_warnings) = theme_data(theme);
     omitted.extend(theme_warnings);
@@ -124,108 +68,44 @@ pub fn build(
     TemplateData {
         value,
         omitted,
-        cuts_available: cuts.len(),
+        cuts_available,
     }
 }
 
-/// What a full poster gives up, in this order, before its type is shrunk: secondary
-/// content first, the face, name, quote and core need never.
-pub const CUT_ORDER: [Cut; 16] = [
-    Cut::StoryShort,
-    Cut::Drop("quotes"),
-    Cut::Drop("behaviours"),
-    Cut::Drop("motivations"),
-    Cut::Drop("traits"),
-    Cut::Drop("story"),
-    Cut::Limit("media", 3),
-    Cut::Limit("goals", 3),
-    Cut::Limit("frustrations", 3),
-    Cut::Limit("dos", 3),
-    Cut::Limit("donts", 3),
-    Cut::Drop("media"),
-    Cut::Limit("metrics", 2),
-    Cut::Drop("communication"),
-    Cut::Drop("journey"),
-    Cut::Drop("metrics"),
-];
-
-/// One step of editing a persona's content to fit a page.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Cut {
-    /// The story to its first two sentences.
-    StoryShort,
-    /// A section left out.
-    Drop(&'static str),
-    /// A list cut to its first items.
-    Limit(&'static str, usize),
+/// The persona as the templates see it, cut to the format's budget and to `sizing`; the
+/// warnings for what was left out, and how many cuts the persona allows.
+fn persona_data(
+    persona: &PersonaSource,
+    format: Format,
+    sizing: Sizing,
+) -> (Value, Vec<String>, usize) {
+    let language = persona.language;
+    let mut value = serde_json::to_value(&persona.persona).expect("a persona always serialises");
+    smarten_strings(&mut value, language);
+    let map = value.as_object_mut().expect("a persona is a table");
+    add_derived(map, persona);
+    let mut omitted = apply_budget(map, format, &persona.id);
+    let story = persona.persona.story.as_deref();
+    let cuts = cuts::applicable(map, story);
+    omitted.extend(cuts::apply(&cuts, sizing, map, &persona.id, format));
+    if let Some(story) = story.filter(|_| map.contains_key("story")) {
+        let text = cuts::story_text(story, &cuts, sizing);
+        map.insert("story".into(), json!(paragraphs(&text, language)));
+    }
+    format_metrics(map, language);
+    (value, omitted, cuts.len())
 }
 
-impl Cut {
-    /// Whether the cut changes this persona's data.
-    fn applies(self, map: &Map<String, Value>, story: Option<&str>) -> bool {
-        match self {
-            Cut::StoryShort => {
-                map.contains_key("story")
-                    && story.is_some_and(|s| first_sentences(s, 2).len() < s.trim().len())
-            }
-            Cut::Drop(key) => map.contains_key(key),
-            Cut::Limit(key, n) => map
-                .get(key)
-                .and_then(Value::as_array)
-                .is_some_and(|a| a.len() > n),
-        }
-    }
-
-    /// Applies the cut (the story's shortening is applied by the caller) and says what went.
-    fn apply(self, map: &mut Map<String, Value>, id: &str, format: Format) -> String {
-        let what = match self {
-            Cut::StoryShort => "the story was cut to its first two sentences".to_string(),
-            Cut::Drop(key) => {
-                map.remove(key);
-                format!("the {} were left out", label(key))
-            }
-            Cut::Limit(key, n) => {
-                if let Some(Value::Array(items)) = map.get_mut(key) {
-                    items.truncate(n);
-                }
-                format!("only the first {n} {} are shown", label(key))
-            }
-        };
-        let what = if self == Cut::Drop("story") {
-            "the story was left out".to_string()
-        } else {
-            what
-        };
-        format!("{id}: {format} is full, so {what} (shorten the content to show it all)")
-    }
-}
-
-/// The cuts of [`CUT_ORDER`] that change this persona's content, in order.
-fn applicable_cuts(map: &Map<String, Value>, story: Option<&str>) -> Vec<Cut> {
-    let mut probe = map.clone();
-    let mut cuts = Vec::new();
-    for cut in CUT_ORDER {
-        if cut.applies(&probe, story) {
-            cuts.push(cut);
-            if cut != Cut::StoryShort {
-                cut.apply(&mut probe, "", Format::PosterA2);
-            }
-        }
-    }
-    cuts
-}
-
-/// The first `n` sentences of a text's first paragraph.
-pub fn first_sentences(text: &str, n: usize) -> String {
-    let first = text.trim().split("\n\n").next().unwrap_or_default();
-    let first = first.split_whitespace().collect::<Vec<_>>().join(" ");
-    let ends = first
-        .char_indices()
-        .filter(|&(i, c)| ".!?".contains(c) && first[i + c.len_utf8()..].starts_with(' '));
-    match ends.map(|(i, c)| i + c.len_utf8()).nth(n.saturating_sub(1)) {
-        Some(end) => first[..end].to_string(),
-        None => first,
-    }
+/// The keys the templates get beside the spec's: id, language, initials, the name with
+/// its particles bound, the photo's virtual path.
+fn add_derived(map: &mut Map<String, Value>, persona: &PersonaSource) {
+    let name = &persona.persona.name;
+    map.insert("id".into(), json!(persona.id));
+    map.insert("language".into(), json!(persona.language.code()));
+    map.insert("initials".into(), json!(initials(name)));
+    map.insert("display_name".into(), json!(bind_particles(name)));
+    let photo = persona.photo.as_deref().map(|p| asset_path("photo", p));
+    map.insert("photo".into(), json!(photo));
 }
 
 /// Name particles that belong to the word after them ("de Vries", "van der Berg").
@@ -353,7 +233,7 @@ fn apply_budget(map: &mut Map<String, Value>, format: Format, id: &str) -> Vec<S
             omitted.push(format!(
                 "{id}: {format} shows {limit} of {} {}; the rest is left out",
                 items.len(),
-                label(key)
+                cuts::label(key)
             ));
             items.truncate(limit);
         }
@@ -375,19 +255,6 @@ fn list_limits(b: Budget) -> [(&'static str, usize); 11] {
         ("metrics", b.metrics),
         ("journey", b.stages),
     ]
-}
-
-fn label(key: &str) -> &str {
-    match key {
-        "dos" => "do's",
-        "donts" => "don'ts",
-        "media" => "media bars",
-        "traits" => "trait sliders",
-        "metrics" => "KPIs",
-        "journey" => "journey stages (the journey maps show them)",
-        "communication" => "communication notes",
-        other => other,
-    }
 }
 
 /// The theme as template data, with the text colours chosen by contrast (`inks`), and a
@@ -548,6 +415,23 @@ fn format_data(format: Format, project: &Project) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn particles_stay_with_the_word_after_them() {
+        assert_eq!(bind_particles("Peter de Vries"), "Peter de\u{a0}Vries");
+        assert_eq!(
+            bind_particles("Jan  van der Berg"),
+            "Jan van\u{a0}der\u{a0}Berg"
+        );
+        assert_eq!(bind_particles("Zoë Bakker"), "Zoë Bakker");
+    }
+
+    #[test]
+    fn numbers_take_the_languages_decimal_separator() {
+        assert_eq!(number_text(2.4, Language::NL), "2,4");
+        assert_eq!(number_text(2.4, Language::EN), "2.4");
+        assert_eq!(number_text(38.0, Language::DE), "38");
+    }
 
     #[test]
     fn initials_take_first_and_last_word() {

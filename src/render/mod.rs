@@ -2,6 +2,7 @@
 //! the PDF and writing outputs atomically.
 
 pub mod contrast;
+pub mod cuts;
 pub mod data;
 pub mod output;
 pub mod thumbnail;
