@@ -29,11 +29,12 @@ pub struct LaidOut {
 /// measurements in the tests look at.
 pub fn lay_out_all(ws: &Workspace, base: &Base) -> Result<Vec<LaidOut>, Diagnostic> {
     let mut laid = Vec::new();
+    let logos: Vec<_> = ws.themes.iter().map(read_logo).collect::<Result<_, _>>()?;
     for path in &ws.persona_files {
         let source = ws.load_persona(path)?;
         let photo = read_photo(&source)?;
-        for theme in &ws.themes {
-            let logo = read_logo(theme)?;
+        for (theme, logo) in ws.themes.iter().zip(&logos) {
+            let logo = logo.clone();
             let assets: HashMap<String, Bytes> = photo.clone().into_iter().chain(logo).collect();
             let formats = ws.formats.iter().filter(|f| !f.is_overview());
             for &format in formats.filter(|f| !f.is_journey() || !source.persona.journey.is_empty())

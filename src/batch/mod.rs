@@ -491,7 +491,7 @@ impl Context<'_> {
             Err(errors) => return outcome.errors.extend(errors),
         };
         outcome.pages = laid.document.pages().len();
-        outcome.fit = laid.fit;
+        outcome.fit = laid.sizing.fit;
         outcome.warnings.extend(std::mem::take(&mut laid.warnings));
         outcome.add(preflight::check_layout(
             &laid.document,

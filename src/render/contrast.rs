@@ -97,7 +97,7 @@ pub(crate) fn readable_shade(color: &Shade, surfaces: &[Shade], needed: f64) -> 
 }
 
 /// How much more contrast than needed a shade is chosen with, for the print conversion.
-const MARGIN: f64 = 1.3;
+pub(crate) const MARGIN: f64 = 1.3;
 
 impl Shade {
     /// Darker by `t` (0–1): sRGB toward black, CMYK by adding black ink, so the hue stays.

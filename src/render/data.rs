@@ -11,7 +11,7 @@ use crate::spec::persona::Language;
 use crate::spec::project::Project;
 use crate::spec::typography::{paragraphs, quote_marks, smarten};
 
-use super::contrast::{GRAPHICS, SMALL_TEXT, Shade, best_on, ratio, readable_shade};
+use super::contrast::{GRAPHICS, MARGIN, SMALL_TEXT, Shade, best_on, ratio, readable_shade};
 use super::cuts;
 pub use super::cuts::{CUT_ORDER, Cut, Sizing};
 use crate::spec::units::{Color, round3};
@@ -359,7 +359,7 @@ fn inks(source: &ThemeSource) -> (Value, Vec<String>) {
         // The plus and minus drawn on a marker are graphics (3:1), never text.
         "on_accent_mark": best_on(accent_mark, &[Shade::white(), text.clone()]).0.to_json(),
         "on_secondary_mark": best_on(secondary_mark, &[Shade::white(), text.clone()]).0.to_json(),
-        "accent_holds_text": best_on(&accent, &[Shade::white(), text.clone()]).1 >= SMALL_TEXT * 1.3,
+        "accent_holds_text": best_on(&accent, &[Shade::white(), text.clone()]).1 >= SMALL_TEXT * MARGIN,
         "primary_mark": primary_mark.to_json(),
         "secondary_mark": secondary_mark.to_json(),
         "accent_mark": accent_mark.to_json(),

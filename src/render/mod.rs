@@ -17,7 +17,7 @@ use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
 use crate::diag::Diagnostic;
 use crate::format::Format;
-use crate::render::data::Sizing;
+use crate::render::cuts::Sizing;
 use crate::spec::project::Project;
 use crate::spec::workspace::{PersonaSource, ThemeSource};
 use crate::world::{Base, DATA_PATH, JobWorld};
@@ -51,9 +51,7 @@ pub struct Job<'a> {
 pub struct Laid {
     /// The document.
     pub document: PagedDocument,
-    /// The type scale it needed to fit (1.0 = as designed).
-    pub fit: f64,
-    /// The content cuts and the type scale it was laid out at.
+    /// The content cuts and the type scale (`fit`, 1.0 = as designed) it needed.
     pub sizing: Sizing,
     /// How many content cuts the persona's content allows in this format.
     cuts_available: usize,
@@ -83,6 +81,7 @@ fn expected_pages(job: &Job) -> usize {
 /// Lays out a job. A single-page format that overflows is laid out again with smaller
 /// type: a binary search over [`FIT_STEPS`] for the largest scale that fits on one page
 /// (an overview: on one page per sheet).
+///
 /// A poster or mousepad has its content edited first: the fewest steps of
 /// [`data::CUT_ORDER`] that make it fit, each named in a warning; only then the type
 /// shrinks, a little ([`EDITED_FIT_STEPS`]).
@@ -181,7 +180,6 @@ fn compile_at(base: &Base, job: &Job, sizing: Sizing) -> Result<Laid, Vec<Diagno
     warnings.extend(data.omitted.into_iter().map(Diagnostic::warning));
     Ok(Laid {
         document,
-        fit: sizing.fit,
         sizing,
         cuts_available: data.cuts_available,
         warnings,

@@ -361,18 +361,18 @@ fn measure(dir: &Path) {
         };
         assert_eq!(laid.document.pages().len(), 1);
         assert!(
-            laid.fit >= 0.92,
+            laid.sizing.fit >= 0.92,
             "{} {}: fit {}",
             doc.persona,
             doc.format,
-            laid.fit
+            laid.sizing.fit
         );
         let file = ws
             .persona_files
             .iter()
             .find(|p| ws.load_persona(p).unwrap().id == doc.persona);
         let name = ws.load_persona(file.unwrap()).unwrap().persona.name;
-        for v in violations(doc, &name, tiers, laid.fit) {
+        for v in violations(doc, &name, tiers, laid.sizing.fit) {
             problems.push(format!("{} {} {}: {v}", doc.persona, doc.theme, doc.format));
         }
         measured += 1;
