@@ -676,6 +676,7 @@ pub fn print_settings(
             .filter(|_| project.print.pdfx.unwrap_or(true)),
         cut_contour,
         exact_cmyk: theme_cmyk(theme),
+        brand_inks: brand_inks(theme),
     })
 }
 
@@ -693,6 +694,25 @@ fn theme_cmyk(theme: &Theme) -> Vec<[f32; 4]> {
     .into_iter()
     .filter_map(|color| color.as_ref()?.cmyk)
     .map(|cmyk| cmyk.map(|v| v.0 as f32 / 100.0))
+    .collect()
+}
+
+/// The theme's colours given as both sRGB and CMYK, for [`PrintSettings::brand_inks`].
+fn brand_inks(theme: &Theme) -> Vec<([u8; 3], [f32; 4])> {
+    let c = &theme.colors;
+    [
+        &c.primary,
+        &c.secondary,
+        &c.accent,
+        &c.background,
+        &c.text,
+        &c.muted,
+    ]
+    .into_iter()
+    .filter_map(|color| {
+        let color = color.as_ref()?;
+        Some((color.rgb.0, color.cmyk?.map(|v| v.0 as f32 / 100.0)))
+    })
     .collect()
 }
 

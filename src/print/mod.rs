@@ -6,6 +6,8 @@
 pub mod content;
 pub mod geometry;
 pub mod ink;
+mod recolour;
+mod to_cmyk;
 pub mod xmp;
 
 use lopdf::{Dictionary, Document, Object, ObjectId, Stream};
@@ -107,6 +109,9 @@ pub struct PrintSettings {
     /// The theme's exact CMYK colours (0..1): Typst stores CMYK in 8 bits, so the
     /// values it writes are put back to exactly these.
     pub exact_cmyk: Vec<[f32; 4]>,
+    /// The theme's colours with both sRGB and CMYK values: vector art in one of
+    /// these sRGB colours (a logo) prints in its CMYK, and neutral greys in K only.
+    pub brand_inks: Vec<([u8; 3], [f32; 4])>,
 }
 
 /// Finishes a Typst PDF for print; returns the new PDF bytes.
@@ -115,11 +120,12 @@ pub fn finish(pdf: &[u8], settings: &PrintSettings) -> Result<(Vec<u8>, Document
     let mut doc =
         Document::load_mem(pdf).map_err(|e| format!("cannot read the exported PDF ({e})"))?;
     let pages: Vec<ObjectId> = doc.get_pages().into_values().collect();
-    fix_colours(&mut doc, &pages, &settings.exact_cmyk)?;
+    recolour::fix_colours(&mut doc, &pages, settings)?;
     for page in pages {
         finish_page(&mut doc, page, settings)?;
     }
     if let Some(intent) = &settings.pdfx {
+        doc.version = xmp::PDFX4_VERSION.to_string();
         add_output_intent(&mut doc, intent)?;
         mark_pdfx(&mut doc)?;
     }
@@ -127,68 +133,6 @@ pub fn finish(pdf: &[u8], settings: &PrintSettings) -> Result<(Vec<u8>, Document
     doc.save_to(&mut out)
         .map_err(|e| format!("cannot write the finished PDF ({e})"))?;
     Ok((out, doc))
-}
-
-/// Puts the theme's exact CMYK back in page contents and forms, and sets 100 % K
-/// to overprint in page contents (the template's text and lines).
-fn fix_colours(doc: &mut Document, pages: &[ObjectId], exact: &[[f32; 4]]) -> Result<(), String> {
-    let page_fixes = ink::InkFixes {
-        exact,
-        overprint_black: true,
-    };
-    for &page in pages {
-        let mut overprinting = false;
-        for id in doc.get_page_contents(page) {
-            overprinting |= rewrite_stream(doc, id, page_fixes);
-        }
-        if overprinting {
-            for (name, on, stroke) in ink::OVERPRINT_STATES {
-                add_resource(
-                    doc,
-                    page,
-                    b"ExtGState",
-                    name.as_bytes(),
-                    overprint_state(on, stroke),
-                )?;
-            }
-        }
-    }
-    let forms: Vec<ObjectId> = doc
-        .objects
-        .iter()
-        .filter(|(_, o)| is_form(o))
-        .map(|(id, _)| *id)
-        .collect();
-    let form_fixes = ink::InkFixes {
-        exact,
-        overprint_black: false,
-    };
-    for id in forms {
-        rewrite_stream(doc, id, form_fixes);
-    }
-    Ok(())
-}
-
-/// Applies `fixes` to a content stream and stores it again if it changed; returns
-/// whether the new content uses the overprint states.
-fn rewrite_stream(doc: &mut Document, id: ObjectId, fixes: ink::InkFixes) -> bool {
-    let Ok(stream) = doc.get_object_mut(id).and_then(Object::as_stream_mut) else {
-        return false;
-    };
-    let bytes = stream
-        .decompressed_content()
-        .unwrap_or_else(|_| stream.content.clone());
-    let Some(rewritten) = ink::rewrite(&bytes, fixes) else {
-        return false;
-    };
-    set_deflated_content(stream, &rewritten.bytes);
-    rewritten.overprints
-}
-
-fn is_form(object: &Object) -> bool {
-    object.as_stream().is_ok_and(|s| {
-        s.dict.get(b"Subtype").and_then(Object::as_name).ok() == Some(b"Form".as_slice())
-    })
 }
 
 /// Sets the page's boxes and draws crop marks and the cut contour on top.

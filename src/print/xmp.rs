@@ -3,8 +3,24 @@
 /// The XMP namespace of the PDF/X identification schema.
 const PDFXID: &str = "http://www.npes.org/pdfx/ns/id/";
 
-/// Adds `pdfxid:GTS_PDFXVersion` = PDF/X-4 and `pdf:Trapped` = False to the packet's description.
+/// The PDF version of a PDF/X-4 file: ISO 15930-7 builds on PDF 1.6, and Acrobat's
+/// preflight flags a higher header.
+pub const PDFX4_VERSION: &str = "1.6";
+
+/// Adds `pdfxid:GTS_PDFXVersion` = PDF/X-4, `pdf:Trapped` = False and
+/// `xmpMM:VersionID` to the packet's description, calls the file the document's
+/// `default` rendition (Typst writes `proof`) and gives it PDF version 1.6.
 pub fn mark_pdfx(xmp: &str) -> Result<String, String> {
+    let xmp = xmp
+        .replace(
+            "<xmpMM:RenditionClass>proof</xmpMM:RenditionClass>",
+            "<xmpMM:RenditionClass>default</xmpMM:RenditionClass>",
+        )
+        .replace(
+            "<pdf:PDFVersion>1.7</pdf:PDFVersion>",
+            &format!("<pdf:PDFVersion>{PDFX4_VERSION}</pdf:PDFVersion>"),
+        );
+    let xmp = xmp.as_str();
     let start = xmp
         .find("<rdf:Description")
         .ok_or("the XMP has no rdf:Description")?;
@@ -27,6 +43,9 @@ pub fn mark_pdfx(xmp: &str) -> Result<String, String> {
     if !xmp.contains("<pdf:Trapped>") {
         out.push_str("<pdf:Trapped>False</pdf:Trapped>");
     }
+    if !xmp.contains("<xmpMM:VersionID>") {
+        out.push_str("<xmpMM:VersionID>1</xmpMM:VersionID>");
+    }
     out.push_str(&xmp[close..]);
     Ok(out)
 }
@@ -37,10 +56,11 @@ mod tests {
 
     #[test]
     fn adds_the_pdfx_version_once() {
-        let xmp = r#"<x:xmpmeta><rdf:RDF><rdf:Description rdf:about="" xmlns:pdf="http://ns.adobe.com/pdf/1.3/" ><pdf:PDFVersion>1.7</pdf:PDFVersion></rdf:Description></rdf:RDF></x:xmpmeta>"#;
+        let xmp = r#"<x:xmpmeta><rdf:RDF><rdf:Description rdf:about="" xmlns:pdf="http://ns.adobe.com/pdf/1.3/" ><xmpMM:RenditionClass>proof</xmpMM:RenditionClass><pdf:PDFVersion>1.7</pdf:PDFVersion></rdf:Description></rdf:RDF></x:xmpmeta>"#;
         let marked = mark_pdfx(xmp).unwrap();
         assert!(marked.contains(r#"xmlns:pdfxid="http://www.npes.org/pdfx/ns/id/""#));
-        assert!(marked.contains("<pdfxid:GTS_PDFXVersion>PDF/X-4</pdfxid:GTS_PDFXVersion><pdf:Trapped>False</pdf:Trapped></rdf:Description>"));
+        assert!(marked.contains("<xmpMM:RenditionClass>default</xmpMM:RenditionClass><pdf:PDFVersion>1.6</pdf:PDFVersion>"));
+        assert!(marked.contains("<pdfxid:GTS_PDFXVersion>PDF/X-4</pdfxid:GTS_PDFXVersion><pdf:Trapped>False</pdf:Trapped><xmpMM:VersionID>1</xmpMM:VersionID></rdf:Description>"));
         assert_eq!(mark_pdfx(&marked).unwrap(), marked);
     }
 }

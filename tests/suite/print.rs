@@ -183,6 +183,19 @@ fn pdfx_4_output_intent_and_keys_are_present() {
         "{xmp}"
     );
     assert!(xmp.contains("<pdf:Trapped>False</pdf:Trapped>"), "{xmp}");
+    assert!(
+        xmp.contains("<xmpMM:RenditionClass>default</xmpMM:RenditionClass>"),
+        "{xmp}"
+    );
+    assert!(
+        xmp.contains("<xmpMM:VersionID>1</xmpMM:VersionID>"),
+        "{xmp}"
+    );
+    assert!(
+        xmp.contains("<pdf:PDFVersion>1.6</pdf:PDFVersion>"),
+        "{xmp}"
+    );
+    assert_eq!(doc.version, "1.6", "PDF/X-4 is based on PDF 1.6");
 }
 
 #[test]
@@ -451,6 +464,62 @@ fn theme_cmyk_values_are_painted_exactly_and_spot_colours_as_separations() {
     assert!(
         !briefing.contains("0 0.2 1 0 k"),
         "office documents stay RGB"
+    );
+}
+
+#[test]
+fn every_ink_of_the_theme_is_exact_and_a_logo_prints_in_brand_cmyk_and_black() {
+    let (_temp, project) = fixture("minimal");
+    write(
+        &project.join("personapress.toml"),
+        "theme = \"themes/ink.toml\"\n",
+    );
+    write(
+        &project.join("themes/ink.toml"),
+        "name = \"Ink\"\n[logo]\nfile = \"logo.svg\"\n[colors]\n\
+         primary = { rgb = \"#0B3D91\", cmyk = [100, 70, 0, 10] }\n\
+         secondary = { rgb = \"#F28C28\", cmyk = [0, 55, 90, 0] }\n\
+         text = { rgb = \"#1E1E1E\", cmyk = [70, 60, 50, 90] }\n",
+    );
+    write(
+        &project.join("themes/logo.svg"),
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 300 60\" width=\"300\" height=\"60\">\
+         <circle cx=\"30\" cy=\"30\" r=\"28\" fill=\"#0B3D91\"/>\
+         <rect x=\"70\" y=\"10\" width=\"150\" height=\"40\" fill=\"#1A1A1A\"/>\
+         <rect x=\"230\" y=\"10\" width=\"60\" height=\"40\" fill=\"#6B6B6B\"/></svg>",
+    );
+    write(
+        &project.join("personas/mo.toml"),
+        "name = \"Mo Print\"\ncore_need = \"Colour that is right.\"\n",
+    );
+    let result = personapress(&["render", project.to_str().unwrap(), "-q"]);
+    assert!(result.status.success(), "{}", stderr(&result));
+    let content = all_content(&pdf(&project.join("dist/mo/mo.poster-a2.pdf")))
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    for ink in ["1 0.7 0 0.1 k", "0 0.55 0.9 0 k", "0.7 0.6 0.5 0.9 k"] {
+        assert!(content.contains(ink), "{ink} exactly");
+    }
+    for rounded in ["0.7019608", "0.9019608", "0.5019608", "0.4509804"] {
+        assert!(
+            !content.contains(rounded),
+            "no 8-bit rounding {rounded} left"
+        );
+    }
+    for srgb in [
+        "0.043137256 0.23921569 0.5686275 scn",
+        "0.101960786 scn",
+        "0.41960785 scn",
+    ] {
+        assert!(
+            !content.contains(srgb),
+            "the logo's {srgb} is not left in sRGB"
+        );
+    }
+    assert!(
+        content.contains("0 0 0 1 k") && content.contains("0 0 0 0.699 k"),
+        "the logo's near-black prints as solid K, its grey as a K tint"
     );
 }
 

@@ -1,0 +1,202 @@
+//! The colour fixes applied to every content stream of a print PDF: the theme's
+//! exact CMYK, sRGB greys and brand colours as ink (see [`super::to_cmyk`]), and
+//! 100 % K set to overprint in the pages' own content.
+
+use std::collections::HashSet;
+
+use lopdf::{Dictionary, Document, Object, ObjectId};
+
+use super::{PrintSettings, add_resource, ink, overprint_state, set_deflated_content};
+
+/// Rewrites the colours of every page and form; forms that are soft masks keep
+/// theirs (their greys are opacity, not ink).
+pub(super) fn fix_colours(
+    doc: &mut Document,
+    pages: &[ObjectId],
+    settings: &PrintSettings,
+) -> Result<(), String> {
+    for &page in pages {
+        fix_page(doc, page, settings)?;
+    }
+    let masks = mask_forms(doc);
+    let forms: Vec<ObjectId> = doc
+        .objects
+        .iter()
+        .filter(|(id, o)| is_form(o) && !masks.contains(id))
+        .map(|(id, _)| *id)
+        .collect();
+    for id in forms {
+        let spaces = form_spaces(doc, id);
+        let fixes = fixes_for(settings, &spaces, false);
+        rewrite_stream(doc, id, fixes);
+    }
+    Ok(())
+}
+
+fn fixes_for<'a>(
+    settings: &'a PrintSettings,
+    spaces: &'a [(Vec<u8>, u8)],
+    overprint_black: bool,
+) -> ink::InkFixes<'a> {
+    ink::InkFixes {
+        exact: &settings.exact_cmyk,
+        brand: &settings.brand_inks,
+        spaces,
+        overprint_black,
+    }
+}
+
+fn fix_page(doc: &mut Document, page: ObjectId, settings: &PrintSettings) -> Result<(), String> {
+    let spaces: Vec<(Vec<u8>, u8)> = doc
+        .get_page_resources(page)
+        .map(|(own, inherited)| {
+            let mut dicts: Vec<&Dictionary> = own.into_iter().collect();
+            dicts.extend(
+                inherited
+                    .iter()
+                    .filter_map(|id| doc.get_dictionary(*id).ok()),
+            );
+            dicts.iter().flat_map(|d| colour_spaces(doc, d)).collect()
+        })
+        .unwrap_or_default();
+    let mut overprinting = false;
+    for id in doc.get_page_contents(page) {
+        overprinting |= rewrite_stream(doc, id, fixes_for(settings, &spaces, true));
+    }
+    if overprinting {
+        for (name, on, stroke) in ink::OVERPRINT_STATES {
+            let state = overprint_state(on, stroke);
+            add_resource(doc, page, b"ExtGState", name.as_bytes(), state)?;
+        }
+    }
+    Ok(())
+}
+
+/// Applies `fixes` to a content stream and stores it again if it changed; returns
+/// whether the new content uses the overprint states.
+fn rewrite_stream(doc: &mut Document, id: ObjectId, fixes: ink::InkFixes) -> bool {
+    let Ok(stream) = doc.get_object_mut(id).and_then(Object::as_stream_mut) else {
+        return false;
+    };
+    let bytes = stream
+        .decompressed_content()
+        .unwrap_or_else(|_| stream.content.clone());
+    let Some(rewritten) = ink::rewrite(&bytes, fixes) else {
+        return false;
+    };
+    set_deflated_content(stream, &rewritten.bytes);
+    rewritten.overprints
+}
+
+fn is_form(object: &Object) -> bool {
+    object.as_stream().is_ok_and(|s| {
+        s.dict.get(b"Subtype").and_then(Object::as_name).ok() == Some(b"Form".as_slice())
+    })
+}
+
+/// The grey and RGB colour spaces of a form's resources.
+fn form_spaces(doc: &Document, form: ObjectId) -> Vec<(Vec<u8>, u8)> {
+    let Ok(stream) = doc.get_object(form).and_then(Object::as_stream) else {
+        return vec![];
+    };
+    doc.get_dict_in_dict(&stream.dict, b"Resources")
+        .map(|resources| colour_spaces(doc, resources))
+        .unwrap_or_default()
+}
+
+/// The grey and RGB colour spaces named in `resources`, with their components:
+/// device, calibrated and ICC-based spaces of one or three components.
+fn colour_spaces(doc: &Document, resources: &Dictionary) -> Vec<(Vec<u8>, u8)> {
+    let Ok(spaces) = doc.get_dict_in_dict(resources, b"ColorSpace") else {
+        return vec![];
+    };
+    spaces
+        .iter()
+        .filter_map(|(name, space)| Some((name.clone(), space_components(doc, space)?)))
+        .collect()
+}
+
+fn space_components(doc: &Document, space: &Object) -> Option<u8> {
+    let (_, space) = doc.dereference(space).ok()?;
+    let parts = match space {
+        Object::Name(name) => return device_components(name),
+        Object::Array(parts) => parts,
+        _ => return None,
+    };
+    let family = parts.first()?.as_name().ok()?;
+    match family {
+        b"CalGray" => Some(1),
+        b"CalRGB" => Some(3),
+        b"ICCBased" => {
+            let (_, profile) = doc.dereference(parts.get(1)?).ok()?;
+            let n = profile
+                .as_stream()
+                .ok()?
+                .dict
+                .get(b"N")
+                .ok()?
+                .as_i64()
+                .ok()?;
+            matches!(n, 1 | 3).then_some(n as u8)
+        }
+        _ => None,
+    }
+}
+
+fn device_components(name: &[u8]) -> Option<u8> {
+    match name {
+        b"DeviceGray" => Some(1),
+        b"DeviceRGB" => Some(3),
+        _ => None,
+    }
+}
+
+/// The forms a soft mask draws (`/SMask << /G … >>`, at any depth of any
+/// dictionary), and the forms those draw.
+fn mask_forms(doc: &Document) -> HashSet<ObjectId> {
+    let mut todo = vec![];
+    for object in doc.objects.values() {
+        let dict = match object {
+            Object::Stream(stream) => &stream.dict,
+            Object::Dictionary(dict) => dict,
+            _ => continue,
+        };
+        collect_masks(doc, dict, &mut todo);
+    }
+    let mut masks = HashSet::new();
+    while let Some(id) = todo.pop() {
+        if masks.insert(id) {
+            todo.extend(drawn_forms(doc, id));
+        }
+    }
+    masks
+}
+
+fn collect_masks(doc: &Document, dict: &Dictionary, found: &mut Vec<ObjectId>) {
+    for (key, value) in dict.iter() {
+        if key.as_slice() == b"SMask" {
+            let mask = doc
+                .dereference(value)
+                .ok()
+                .and_then(|(_, o)| o.as_dict().ok());
+            found.extend(mask.and_then(|m| m.get(b"G").and_then(Object::as_reference).ok()));
+        } else if let Object::Dictionary(inner) = value {
+            collect_masks(doc, inner, found);
+        }
+    }
+}
+
+fn drawn_forms(doc: &Document, form: ObjectId) -> Vec<ObjectId> {
+    let Ok(stream) = doc.get_object(form).and_then(Object::as_stream) else {
+        return vec![];
+    };
+    doc.get_dict_in_dict(&stream.dict, b"Resources")
+        .and_then(|resources| doc.get_dict_in_dict(resources, b"XObject"))
+        .map(|xobjects| {
+            xobjects
+                .iter()
+                .filter_map(|(_, o)| o.as_reference().ok())
+                .collect()
+        })
+        .unwrap_or_default()
+}
