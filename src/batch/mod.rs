@@ -682,19 +682,10 @@ pub fn print_settings(
 
 /// The theme's CMYK colours as fractions, for [`PrintSettings::exact_cmyk`].
 fn theme_cmyk(theme: &Theme) -> Vec<[f32; 4]> {
-    let c = &theme.colors;
-    [
-        &c.primary,
-        &c.secondary,
-        &c.accent,
-        &c.background,
-        &c.text,
-        &c.muted,
-    ]
-    .into_iter()
-    .filter_map(|color| color.as_ref()?.cmyk)
-    .map(|cmyk| cmyk.map(|v| v.0 as f32 / 100.0))
-    .collect()
+    brand_inks(theme)
+        .into_iter()
+        .map(|(_, cmyk)| cmyk)
+        .collect()
 }
 
 /// The theme's colours given as both sRGB and CMYK, for [`PrintSettings::brand_inks`].
