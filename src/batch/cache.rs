@@ -23,15 +23,18 @@ pub struct Previous {
 }
 
 impl Previous {
-    /// Reads `OUT/report.json` of the previous run; a missing or unreadable one means none.
+    /// Reads `OUT/report.json` of the previous run; a missing or unreadable one means
+    /// none. Entries are read one by one: one that no longer parses (a format the project
+    /// no longer declares) is dropped, and the others are still reused.
     pub fn load(out: &Path) -> Self {
         let text = std::fs::read_to_string(out.join("report.json")).unwrap_or_default();
-        let documents: Vec<Entry> = serde_json::from_str::<serde_json::Value>(&text)
+        let documents: Vec<serde_json::Value> = serde_json::from_str::<serde_json::Value>(&text)
             .ok()
             .and_then(|v| serde_json::from_value(v.get("documents")?.clone()).ok())
             .unwrap_or_default();
         let entries = documents
             .into_iter()
+            .filter_map(|e| serde_json::from_value::<Entry>(e).ok())
             .map(|e| ((e.persona.clone(), e.theme.clone(), e.format), e))
             .collect();
         Previous { entries }

@@ -28,7 +28,7 @@ use crate::spec::theme::Theme;
 use crate::spec::workspace::{PersonaSource, ThemeSource, Workspace};
 use crate::world::Base;
 
-pub use in_process::{LaidOut, lay_out_all};
+pub use in_process::{LaidOut, lay_out_all, lay_out_overviews};
 pub use overview::OVERVIEW_ID;
 pub use report::{Outcome, Report};
 
@@ -257,10 +257,18 @@ fn theme_fingerprints(context: &Context) -> Vec<String> {
 }
 
 /// The part of every document's key that the whole run shares: templates and fonts,
-/// the project file, the output intent and the date source.
+/// the project's settings, the output intent and the date source. Which personas,
+/// themes and formats the project lists is not part of it (each document's key names
+/// its own), so adding or dropping one renders no other document again.
 fn shared_key(ws: &Workspace, base: &Base, options: &RunOptions) -> KeyBuilder {
-    let project =
-        std::fs::read(ws.root.join(crate::spec::workspace::PROJECT_FILE)).unwrap_or_default();
+    let settings = crate::spec::project::Project {
+        personas: None,
+        themes: None,
+        formats: None,
+        format: Default::default(),
+        ..ws.project.clone()
+    };
+    let project = format!("{settings:?}").into_bytes();
     let intent = options
         .output_intent
         .as_ref()
@@ -457,7 +465,8 @@ impl Context<'_> {
             .shared_key
             .clone()
             .part(ready.fingerprint.as_bytes())
-            .part(format.name().as_bytes());
+            // A project's own format with its size and finishing, a built-in by its name.
+            .part(format!("{format:?}").as_bytes());
         key.part(self.theme_fingerprints[theme].as_bytes()).finish()
     }
 

@@ -591,6 +591,23 @@ fn a_template_of_the_projects_own_adds_a_format_without_rust() {
         stderr(&again)
     );
 
+    // A format dropped from the project costs the others nothing: the poster is reused.
+    // (A run of all formats first: report.json holds the documents of the last run.)
+    let all = personapress(&["render", project.to_str().unwrap(), "-q"]);
+    assert!(all.status.success(), "{}", stderr(&all));
+    let config = std::fs::read_to_string(project.join("personapress.toml")).unwrap();
+    write(
+        &project.join("personapress.toml"),
+        "title = \"Minimal\"\nformats = [\"poster-a3\"]\n",
+    );
+    let dropped = personapress(&["render", project.to_str().unwrap()]);
+    assert!(
+        stderr(&dropped).contains("wrote 0 of 1"),
+        "{}",
+        stderr(&dropped)
+    );
+    write(&project.join("personapress.toml"), &config);
+
     // Without its template, the error says where it goes.
     std::fs::remove_file(project.join("templates/desk-card.typ")).unwrap();
     let missing = personapress(&["render", project.to_str().unwrap()]);
