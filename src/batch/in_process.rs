@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use typst::foundations::Bytes;
 
+use super::overview::{overview_data, overview_source, sheet_photo};
 use super::{read_logo, read_photo};
 use crate::diag::Diagnostic;
 use crate::format::Format;
@@ -55,6 +56,52 @@ pub fn lay_out_all(ws: &Workspace, base: &Base) -> Result<Vec<LaidOut>, Diagnost
                 });
             }
         }
+    }
+    Ok(laid)
+}
+
+/// Lays out the overview sheet of every persona of the workspace in `format`, once per
+/// theme, with the photos as they are (not reduced), writing nothing.
+pub fn lay_out_overviews(
+    ws: &Workspace,
+    base: &Base,
+    format: Format,
+) -> Result<Vec<LaidOut>, Diagnostic> {
+    let sources: Vec<_> = ws
+        .persona_files
+        .iter()
+        .map(|path| ws.load_persona(path))
+        .collect::<Result<_, _>>()?;
+    let mut assets: HashMap<String, Bytes> = HashMap::new();
+    let mut cards = Vec::new();
+    for source in &sources {
+        let photo = read_photo(source)?.map(|photo| {
+            let (path, bytes) = sheet_photo(&source.id, photo, u32::MAX);
+            assets.insert(path.clone(), bytes);
+            path
+        });
+        cards.push((source, photo));
+    }
+    let sheet = overview_source(ws);
+    let mut laid = Vec::new();
+    for theme in &ws.themes {
+        let mut assets = assets.clone();
+        assets.extend(read_logo(theme)?);
+        let extra = overview_data(&cards, theme, format, &ws.project);
+        let job = Job {
+            persona: &sheet,
+            theme,
+            format,
+            project: &ws.project,
+            assets: &assets,
+            extra: Some(&extra),
+        };
+        laid.push(LaidOut {
+            persona: sheet.id.clone(),
+            theme: theme.theme.name.clone(),
+            format,
+            result: render::lay_out(base, &job),
+        });
     }
     Ok(laid)
 }

@@ -10,7 +10,8 @@ use super::{Context, Photo, Ready};
 use crate::diag::Diagnostic;
 use crate::format::Format;
 use crate::render::{self, Job};
-use crate::spec::workspace::{PersonaSource, Workspace};
+use crate::spec::project::Project;
+use crate::spec::workspace::{PersonaSource, ThemeSource, Workspace};
 
 use super::report::Outcome;
 use rayon::prelude::*;
@@ -68,7 +69,7 @@ impl Context<'_> {
             Ok(logo) => assets.extend(logo.clone()),
             Err(diag) => return outcome.errors.push(diag.clone()),
         }
-        let (sheets, per_sheet) = render::overview_sheets(personas.len());
+        let (_, per_sheet) = render::overview_sheets(personas.len());
         let needed_px = overview_photo_px(format, &self.ws.project, per_sheet);
         let photos: Result<Vec<_>, _> = personas
             .par_iter()
@@ -78,25 +79,15 @@ impl Context<'_> {
             Ok(photos) => photos,
             Err(diag) => return outcome.errors.push(diag),
         };
-        let mut people = Vec::new();
+        let mut cards = Vec::new();
         for (r, photo) in personas.iter().zip(photos) {
-            let data = render::data::build(
-                &r.source,
-                theme,
-                format,
-                &self.ws.project,
-                render::data::Sizing::DESIGNED,
-            );
-            let mut person = data.value["persona"].clone();
-            person["quote_marks"] = data.value["quotes"].clone();
-            if let Some((path, bytes)) = photo {
-                person["photo"] = serde_json::Value::String(path.clone());
-                assets.insert(path, bytes);
-            }
-            people.push(person);
+            let path = photo.map(|(path, bytes)| {
+                assets.insert(path.clone(), bytes);
+                path
+            });
+            cards.push((&r.source, path));
         }
-        let extra =
-            serde_json::json!({ "personas": people, "per_sheet": per_sheet, "sheets": sheets });
+        let extra = overview_data(&cards, theme, format, &self.ws.project);
         let job = Job {
             persona: sheet,
             theme,
@@ -129,7 +120,11 @@ impl Context<'_> {
 
 /// A persona's photo as the sheet embeds it: its own virtual path, and the photo
 /// reduced to `needed_px` where it is a JPEG much bigger than that.
-fn sheet_photo(id: &str, (path, original): (String, Bytes), needed_px: u32) -> (String, Bytes) {
+pub(super) fn sheet_photo(
+    id: &str,
+    (path, original): (String, Bytes),
+    needed_px: u32,
+) -> (String, Bytes) {
     match crate::assets::reduced_jpeg(&original, needed_px) {
         Some(reduced) => (format!("/assets/photo-{id}.jpg"), reduced),
         None => {
@@ -139,11 +134,36 @@ fn sheet_photo(id: &str, (path, original): (String, Bytes), needed_px: u32) -> (
     }
 }
 
+/// The overview template's data: each persona as its card shows it (with the virtual
+/// path of its photo, where it has one) and how the cards are spread over sheets.
+pub(super) fn overview_data(
+    cards: &[(&PersonaSource, Option<String>)],
+    theme: &ThemeSource,
+    format: Format,
+    project: &Project,
+) -> serde_json::Value {
+    let sizing = render::data::Sizing::DESIGNED;
+    let people: Vec<_> = cards
+        .iter()
+        .map(|(source, photo)| {
+            let data = render::data::build(source, theme, format, project, sizing);
+            let mut person = data.value["persona"].clone();
+            person["quote_marks"] = data.value["quotes"].clone();
+            if let Some(path) = photo {
+                person["photo"] = serde_json::Value::String(path.clone());
+            }
+            person
+        })
+        .collect();
+    let (sheets, per_sheet) = render::overview_sheets(cards.len());
+    serde_json::json!({ "personas": people, "per_sheet": per_sheet, "sheets": sheets })
+}
+
 /// The longest side, in pixels, a photo on an overview sheet of `cards` needs for
 /// 300 ppi. As `overview.typ` lays cards out, a photo is at most 45 % of the sheet's
 /// height on one row of cards (up to four), 25 % on two rows (up to ten), 16 % on
 /// three. Decoding no more than that keeps the sheets' memory and file size in bounds.
-fn overview_photo_px(format: Format, project: &crate::spec::project::Project, cards: usize) -> u32 {
+fn overview_photo_px(format: Format, project: &Project, cards: usize) -> u32 {
     let (_, height_mm) = format.trim_mm(project);
     let share = match cards {
         0..=4 => 0.45,
@@ -155,7 +175,7 @@ fn overview_photo_px(format: Format, project: &crate::spec::project::Project, ca
 
 /// The persona-like source an overview sheet is laid out as: the project's title as
 /// its name, the project's language, the id [`OVERVIEW_ID`].
-fn overview_source(ws: &Workspace) -> PersonaSource {
+pub(super) fn overview_source(ws: &Workspace) -> PersonaSource {
     let name = ws
         .project
         .title

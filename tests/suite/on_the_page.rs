@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use personapress::batch::{LaidOut, lay_out_all};
+use personapress::batch::{LaidOut, lay_out_all, lay_out_overviews};
 use personapress::format::{Format, TypeTiers};
 use personapress::spec::workspace::{self, Overrides};
 use personapress::world::Base;
@@ -277,34 +277,7 @@ fn violations(doc: &LaidOut, name: &str, tiers: TypeTiers, fit: f64) -> Vec<Stri
     if runs.len() > 40 && body < tiers.body * fit - 0.01 {
         found.push(format!("the running text at {body:.1} pt"));
     }
-    // The safe zone: 5 mm inside the trim.
-    let safe = 5.0 * PT_PER_MM;
-    let outside = runs.iter().filter(|r| {
-        r.bbox[0] < safe || r.bbox[1] < safe || r.bbox[2] > w - safe || r.bbox[3] > h - safe
-    });
-    found.extend(outside.map(|r| format!("outside the safe zone: {:?} at {:?}", r.text, r.bbox)));
-    // Overlapping text.
-    for (i, a) in runs.iter().enumerate() {
-        for b in &runs[i + 1..] {
-            let ox = a.bbox[2].min(b.bbox[2]) - a.bbox[0].max(b.bbox[0]);
-            let oy = a.bbox[3].min(b.bbox[3]) - a.bbox[1].max(b.bbox[1]);
-            if ox > 1.0 && oy > 1.0 {
-                found.push(format!("{:?} overlaps {:?}", a.text, b.text));
-            }
-        }
-    }
-    // Contrast of every run against what lies behind it.
-    let behind = Pixels::render(&without_text(page), 72.0 / 25.4, false);
-    for run in &runs {
-        let ratio = contrast(luminance(run.rgb), luminance_behind(&behind, run.bbox));
-        let needed = if run.size >= 14.0 { 3.0 } else { 4.5 };
-        if ratio < needed {
-            found.push(format!(
-                "{:?} at {:.1} pt has contrast {ratio:.2}",
-                run.text, run.size
-            ));
-        }
-    }
+    found.extend(placement_and_contrast(page, &runs));
     // Empty bands and the bleed.
     let seen = Pixels::render(page, 72.0 / 25.4 / 2.0, false);
     let band = tallest_empty_band(&seen, w, h);
@@ -328,6 +301,38 @@ fn violations(doc: &LaidOut, name: &str, tiers: TypeTiers, fit: f64) -> Vec<Stri
         .iter()
         .filter(|b| b[0] < -bleed || b[1] < -bleed || b[2] > w + bleed || b[3] > h + bleed);
     found.extend(beyond.map(|b| format!("art beyond the bleed: {b:?}")));
+    found
+}
+
+/// Text outside the safe zone (5 mm inside the trim), text over text, and text whose
+/// contrast against the pixels behind it is under 4.5:1 (3:1 from 14 pt up).
+fn placement_and_contrast(page: &Page, runs: &[Run]) -> Vec<String> {
+    let (w, h) = (page.frame.width().to_pt(), page.frame.height().to_pt());
+    let safe = 5.0 * PT_PER_MM;
+    let outside = runs.iter().filter(|r| {
+        r.bbox[0] < safe || r.bbox[1] < safe || r.bbox[2] > w - safe || r.bbox[3] > h - safe
+    });
+    let mut found: Vec<String> = outside
+        .map(|r| format!("outside the safe zone: {:?} at {:?}", r.text, r.bbox))
+        .collect();
+    for (i, a) in runs.iter().enumerate() {
+        for b in &runs[i + 1..] {
+            let ox = a.bbox[2].min(b.bbox[2]) - a.bbox[0].max(b.bbox[0]);
+            let oy = a.bbox[3].min(b.bbox[3]) - a.bbox[1].max(b.bbox[1]);
+            if ox > 1.0 && oy > 1.0 {
+                found.push(format!("{:?} overlaps {:?}", a.text, b.text));
+            }
+        }
+    }
+    let behind = Pixels::render(&without_text(page), 72.0 / 25.4, false);
+    for run in runs {
+        let ratio = contrast(luminance(run.rgb), luminance_behind(&behind, run.bbox));
+        let needed = if run.size >= 14.0 { 3.0 } else { 4.5 };
+        if ratio < needed {
+            let (text, size) = (&run.text, run.size);
+            found.push(format!("{text:?} at {size:.1} pt has contrast {ratio:.2}"));
+        }
+    }
     found
 }
 
@@ -415,4 +420,71 @@ fn a_name_is_fitted_to_its_column_and_its_particles_stay_with_the_surname() {
         "particle bound to the surname"
     );
     assert!(name[0].size <= tiers.name_max);
+}
+
+/// Measures every overview sheet of a project in `format` (every theme): text in the
+/// safe zone, no text over text (a long name runs into the next card's), contrast, no
+/// text under `smallest` pt, and each persona's name on the sheet.
+fn measure_overviews(dir: &Path, format: Format, smallest: f64) {
+    let ws = workspace::open(dir, &Overrides::default()).unwrap();
+    let base = Base::new(ws.fonts.as_deref(), ws.templates.as_deref()).unwrap();
+    let sheets = lay_out_overviews(&ws, &base, format).unwrap();
+    assert_eq!(sheets.len(), ws.themes.len());
+    let mut problems = Vec::new();
+    for sheet in &sheets {
+        let laid = sheet
+            .result
+            .as_ref()
+            .unwrap_or_else(|e| panic!("{}", e[0].message));
+        let pages = laid.document.pages();
+        assert!(!pages.is_empty());
+        let mut runs_of_all_pages = String::new();
+        for page in pages {
+            let mut runs = Vec::new();
+            text_runs(&page.frame, Transform::identity(), &mut runs);
+            assert!(!runs.is_empty(), "a sheet without text");
+            let small = runs.iter().filter(|r| r.size < smallest - 0.01);
+            problems
+                .extend(small.map(|r| format!("{} {:.1} pt: {:?}", sheet.theme, r.size, r.text)));
+            let found = placement_and_contrast(page, &runs);
+            problems.extend(
+                found
+                    .into_iter()
+                    .map(|p| format!("{} {format}: {p}", sheet.theme)),
+            );
+            runs_of_all_pages.extend(runs.iter().map(|r| r.text.clone() + " "));
+        }
+        for file in &ws.persona_files {
+            let name = ws.load_persona(file).unwrap().persona.name;
+            let first = name.split(' ').next().unwrap();
+            if !runs_of_all_pages.contains(first) {
+                problems.push(format!(
+                    "{} {format}: no {name:?} on the sheet",
+                    sheet.theme
+                ));
+            }
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "{} problems:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+}
+
+#[test]
+fn overview_sheets_keep_every_name_in_its_card_and_pass_the_page_checks() {
+    // The fixtures hold a long Dutch name with particles and a 7-card, two-row sheet.
+    measure_overviews(
+        &repo().join("tests/fixtures/onpage"),
+        Format::OverviewA3,
+        7.0,
+    );
+    measure_overviews(
+        &repo().join("tests/fixtures/onpage"),
+        Format::OverviewA2,
+        9.8,
+    );
+    measure_overviews(&repo().join("examples"), Format::OverviewA2, 9.8);
 }
