@@ -574,10 +574,11 @@ impl Context<'_> {
             let Some(settings) = &settings else {
                 return Ok(pdf);
             };
-            let (pdf, doc) =
-                print::finish(&pdf, settings).map_err(|e| vec![Diagnostic::error(e)])?;
-            outcome.add(preflight::check_pdf(&doc, settings.pdfx.is_some()));
-            Ok(pdf)
+            let finished = print::finish(&pdf, settings).map_err(|e| vec![Diagnostic::error(e)])?;
+            outcome.add(preflight::check_pdf(&finished.doc, settings.pdfx.is_some()));
+            let warnings = finished.warnings.into_iter().map(Diagnostic::warning);
+            outcome.warnings.extend(warnings);
+            Ok(finished.pdf)
         });
         match finished {
             Ok(pdf) => Some(pdf),
@@ -686,6 +687,7 @@ pub fn print_settings(
         cut_contour,
         exact_cmyk: theme_cmyk(theme),
         brand_inks: brand_inks(theme),
+        convert: intent.as_ref().and_then(|i| i.converter.clone()),
     })
 }
 

@@ -19,6 +19,8 @@ use indicatif::{ProgressBar, ProgressStyle};
 use crate::batch::{self, Outcome, RunOptions};
 use crate::diag::Diagnostic;
 use crate::print::OutputIntent;
+use crate::print::manage::Conversion;
+use crate::spec::project::PrintColour;
 use crate::spec::workspace::{self, Overrides, Workspace};
 use crate::world::{Base, fonts};
 
@@ -82,11 +84,41 @@ pub fn prepare(
         }
     }
     check_fonts(&ws, &base)?;
-    let intent = match ws.project.print.pdfx.unwrap_or(true) {
+    let print = &ws.project.print;
+    let cmyk = print.colour == Some(PrintColour::Cmyk);
+    let intent = match print.pdfx.unwrap_or(true) || cmyk {
         true => Some(output_intent(&ws)?),
         false => None,
     };
+    let intent = match (intent, cmyk) {
+        (Some(intent), true) => Some(with_conversion(&ws, intent)?),
+        (intent, _) => intent,
+    };
     Ok(Prepared { ws, base, intent })
+}
+
+/// The output intent with Little CMS transforms for `[print] colour = "cmyk"`.
+fn with_conversion(ws: &Workspace, intent: OutputIntent) -> Result<OutputIntent, Diagnostic> {
+    let print = &ws.project.print;
+    let defaults = Conversion::default();
+    let at_key = |key: &str, message: String| {
+        crate::spec::error_at_key_in(&ws.root.join(workspace::PROJECT_FILE), key, message)
+    };
+    let max_ink = print.max_ink.unwrap_or(defaults.max_ink);
+    if !(200.0..=400.0).contains(&max_ink) {
+        let message =
+            format!("max_ink = {max_ink} is not between 200 and 400 (percent of total ink)");
+        return Err(at_key("max_ink", message)
+            .with_hint("coated offset paper takes 300–330, uncoated 260–300"));
+    }
+    let conversion = Conversion {
+        images: print.image_intent.unwrap_or(defaults.images),
+        vectors: print.vector_intent.unwrap_or(defaults.vectors),
+        max_ink,
+    };
+    intent
+        .with_conversion(conversion)
+        .map_err(|message| at_key("output_intent", message))
 }
 
 fn output_intent(ws: &Workspace) -> Result<OutputIntent, Diagnostic> {

@@ -21,6 +21,8 @@ pub struct InkFixes<'a> {
     /// The theme's colours given as sRGB and CMYK: an sRGB colour that is one of
     /// them (a logo's brand colour) is painted in its CMYK; a neutral grey in K only.
     pub brand: &'a [BrandInk],
+    /// For a CMYK-only PDF: every other sRGB colour converted through the output profile.
+    pub convert: Option<&'a super::manage::Converter>,
     /// The stream's grey and RGB colour spaces by resource name, with their number
     /// of components: colours painted in them are mapped as `brand` says.
     pub spaces: &'a [(Vec<u8>, u8)],
@@ -47,7 +49,7 @@ pub fn rewrite(bytes: &[u8], fixes: InkFixes) -> Option<Rewritten> {
         let colour = exact_colour(&op, fixes.exact)
             .or_else(|| whole_percent_colour(&op))
             .map(|c| (c, op.operator))
-            .or_else(|| spaces.mapped(&op, fixes.brand));
+            .or_else(|| spaces.mapped(&op, fixes.brand, fixes.convert));
         if let Some(space) = spaces.follow(&op, colour.is_some()) {
             out.put(op.start, op.start, &space);
         }
@@ -231,6 +233,7 @@ mod tests {
         let fixes = InkFixes {
             exact,
             brand: &[],
+            convert: None,
             spaces: &[],
             overprint_black,
         };
@@ -310,6 +313,7 @@ mod tests {
         let fixes = InkFixes {
             exact: &[],
             brand,
+            convert: None,
             spaces: &spaces,
             overprint_black: false,
         };

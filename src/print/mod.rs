@@ -4,8 +4,10 @@
 //! edits the PDF with lopdf.
 
 pub mod content;
+mod convert;
 pub mod geometry;
 pub mod ink;
+pub mod manage;
 mod recolour;
 mod to_cmyk;
 pub mod xmp;
@@ -37,6 +39,8 @@ pub struct OutputIntent {
     /// The bytes every finished PDF begins with, up to the end of the profile, hashed
     /// once (see [`OutputIntent::sha256_hex`]).
     leading: std::sync::Arc<std::sync::OnceLock<Option<HashedPrefix>>>,
+    /// sRGB to this profile's CMYK, for a project whose print PDFs are CMYK only.
+    pub converter: Option<std::sync::Arc<manage::Converter>>,
 }
 
 impl OutputIntent {
@@ -48,7 +52,15 @@ impl OutputIntent {
             profile,
             deflated: Default::default(),
             leading: Default::default(),
+            converter: None,
         }
+    }
+
+    /// The intent with a converter from sRGB to its profile, for CMYK-only PDFs.
+    pub fn with_conversion(mut self, conversion: manage::Conversion) -> Result<Self, String> {
+        let converter = manage::Converter::new(&self.profile, conversion)?;
+        self.converter = Some(std::sync::Arc::new(converter));
+        Ok(self)
     }
 
     /// The SHA-256 of a PDF [`finish`] made with this intent. Its profile is object 1,
@@ -112,15 +124,39 @@ pub struct PrintSettings {
     /// The theme's colours with both sRGB and CMYK values: vector art in one of
     /// these sRGB colours (a logo) prints in its CMYK, and neutral greys in K only.
     pub brand_inks: Vec<([u8; 3], [f32; 4])>,
+    /// For a CMYK-only PDF (`[print] colour = "cmyk"`): every RGB colour and image
+    /// converted to the output intent's CMYK; `None` leaves them to the output intent.
+    pub convert: Option<std::sync::Arc<manage::Converter>>,
+}
+
+/// A finished print PDF and what finishing it found.
+pub struct Finished {
+    /// The PDF's bytes.
+    pub pdf: Vec<u8>,
+    /// The document, for preflight to read without parsing the bytes again.
+    pub doc: Document,
+    /// Warnings for the document's report (a photo held to the ink limit).
+    pub warnings: Vec<String>,
 }
 
 /// Finishes a Typst PDF for print; returns the new PDF bytes.
 /// The finished document comes back too, so preflight reads it without parsing the bytes again.
-pub fn finish(pdf: &[u8], settings: &PrintSettings) -> Result<(Vec<u8>, Document), String> {
+pub fn finish(pdf: &[u8], settings: &PrintSettings) -> Result<Finished, String> {
     let mut doc =
         Document::load_mem(pdf).map_err(|e| format!("cannot read the exported PDF ({e})"))?;
     let pages: Vec<ObjectId> = doc.get_pages().into_values().collect();
     recolour::fix_colours(&mut doc, &pages, settings)?;
+    let mut warnings = vec![];
+    if let Some(press) = &settings.convert {
+        let converted = convert::convert_objects(&mut doc, press)?;
+        if converted.most_ink > press.max_ink_percent() + 0.5 {
+            warnings.push(format!(
+                "a photo carried up to {:.0} % ink in CMYK; its shadows were held to {:.0} % ([print] max_ink)",
+                converted.most_ink,
+                press.max_ink_percent()
+            ));
+        }
+    }
     for page in pages {
         finish_page(&mut doc, page, settings)?;
     }
@@ -132,7 +168,11 @@ pub fn finish(pdf: &[u8], settings: &PrintSettings) -> Result<(Vec<u8>, Document
     let mut out = Vec::with_capacity(pdf.len() + 64 * 1024);
     doc.save_to(&mut out)
         .map_err(|e| format!("cannot write the finished PDF ({e})"))?;
-    Ok((out, doc))
+    Ok(Finished {
+        pdf: out,
+        doc,
+        warnings,
+    })
 }
 
 /// Sets the page's boxes and draws crop marks and the cut contour on top.

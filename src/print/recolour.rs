@@ -41,6 +41,7 @@ fn fixes_for<'a>(
     ink::InkFixes {
         exact: &settings.exact_cmyk,
         brand: &settings.brand_inks,
+        convert: settings.convert.as_deref(),
         spaces,
         overprint_black,
     }
@@ -116,7 +117,8 @@ fn colour_spaces(doc: &Document, resources: &Dictionary) -> Vec<(Vec<u8>, u8)> {
         .collect()
 }
 
-fn space_components(doc: &Document, space: &Object) -> Option<u8> {
+/// The components of a grey or RGB colour space (device, calibrated or ICC-based).
+pub(super) fn space_components(doc: &Document, space: &Object) -> Option<u8> {
     let (_, space) = doc.dereference(space).ok()?;
     let parts = match space {
         Object::Name(name) => return device_components(name),

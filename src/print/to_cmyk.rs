@@ -8,6 +8,7 @@
 //! `k` the next colour in the old space gets its `cs` back.
 
 use super::content::Operation;
+use super::manage::Converter;
 
 /// A theme colour given both as sRGB and as CMYK (0..1).
 pub(crate) type BrandInk = ([u8; 3], [f32; 4]);
@@ -24,13 +25,21 @@ const NEUTRAL_SPREAD: f64 = 0.03;
 
 /// The CMYK a press should print for an sRGB colour (components 0..1, one value
 /// for grey), or `None` to leave it to the output intent.
-pub(crate) fn press_cmyk(values: &[f64], brand: &[BrandInk]) -> Option<[f32; 4]> {
+/// With `convert` (a CMYK-only PDF), every other colour is converted through the
+/// output profile.
+pub(crate) fn press_cmyk(
+    values: &[f64],
+    brand: &[BrandInk],
+    convert: Option<&Converter>,
+) -> Option<[f32; 4]> {
     let rgb = match values {
         [g] => [*g, *g, *g],
         [r, g, b] => [*r, *g, *b],
         _ => return None,
     };
-    brand_cmyk(rgb, brand).or_else(|| grey_as_black(rgb))
+    brand_cmyk(rgb, brand)
+        .or_else(|| grey_as_black(rgb))
+        .or_else(|| convert.map(|press| press.vector(rgb)))
 }
 
 fn brand_cmyk(rgb: [f64; 3], brand: &[BrandInk]) -> Option<[f32; 4]> {
@@ -93,6 +102,7 @@ impl<'a> Spaces<'a> {
         &self,
         op: &Operation,
         brand: &[BrandInk],
+        convert: Option<&Converter>,
     ) -> Option<([f32; 4], &'static [u8])> {
         let (stroke, components) = match op.operator {
             b"g" => (false, 1),
@@ -104,7 +114,7 @@ impl<'a> Spaces<'a> {
             _ => return None,
         };
         let values = op.numbers().filter(|v| v.len() == components)?;
-        let cmyk = press_cmyk(&values, brand)?;
+        let cmyk = press_cmyk(&values, brand, convert)?;
         Some((cmyk, if stroke { b"K" } else { b"k" }))
     }
 
@@ -182,17 +192,17 @@ mod tests {
 
     #[test]
     fn near_black_is_solid_black_and_grey_a_tint_of_black() {
-        assert_eq!(press_cmyk(&[0.1], &[]), Some([0.0, 0.0, 0.0, 1.0]));
-        let grey = press_cmyk(&[0.42, 0.42, 0.42], &[]).unwrap();
+        assert_eq!(press_cmyk(&[0.1], &[], None), Some([0.0, 0.0, 0.0, 1.0]));
+        let grey = press_cmyk(&[0.42, 0.42, 0.42], &[], None).unwrap();
         assert_eq!(grey, [0.0, 0.0, 0.0, 0.699]);
-        assert_eq!(press_cmyk(&[0.5, 0.2, 0.1], &[]), None);
+        assert_eq!(press_cmyk(&[0.5, 0.2, 0.1], &[], None), None);
     }
 
     #[test]
     fn a_brand_colour_becomes_its_cmyk() {
         let brand = [([0x0B, 0x3D, 0x91], [1.0, 0.8, 0.0, 0.1])];
         let rgb = [11.0 / 255.0, 61.0 / 255.0, 145.0 / 255.0];
-        assert_eq!(press_cmyk(&rgb, &brand), Some([1.0, 0.8, 0.0, 0.1]));
-        assert_eq!(press_cmyk(&[12.0 / 255.0, 0.24, 0.57], &brand), None);
+        assert_eq!(press_cmyk(&rgb, &brand, None), Some([1.0, 0.8, 0.0, 0.1]));
+        assert_eq!(press_cmyk(&[12.0 / 255.0, 0.24, 0.57], &brand, None), None);
     }
 }

@@ -71,6 +71,44 @@ pub struct Print {
     pub warn_ppi: Option<u32>,
     /// Photos printed below this resolution are an error. Default: 150 (100 on A2).
     pub min_ppi: Option<u32>,
+    /// `"rgb"` leaves photos and RGB colours to the output intent (PDF/X-4 allows
+    /// them); `"cmyk"` converts every one to the output intent's CMYK with Little CMS,
+    /// for print shops that refuse RGB. Theme CMYK and spot colours are kept as given.
+    /// Default: rgb.
+    pub colour: Option<PrintColour>,
+    /// The most ink (C + M + Y + K, percent) a converted photo may carry; darker
+    /// shadows are held to it. Only with `colour = "cmyk"`. Default: 300.
+    #[schemars(range(min = 200, max = 400))]
+    pub max_ink: Option<f64>,
+    /// How photos are converted with `colour = "cmyk"`. Default: perceptual.
+    pub image_intent: Option<RenderingIntent>,
+    /// How text, shapes and gradients are converted with `colour = "cmyk"`.
+    /// Default: relative (relative colorimetric with black-point compensation).
+    pub vector_intent: Option<RenderingIntent>,
+}
+
+/// The colours a print PDF carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum PrintColour {
+    /// RGB photos and colours tagged sRGB, converted by the print shop's RIP.
+    Rgb,
+    /// CMYK only: converted here, through the output intent's profile.
+    Cmyk,
+}
+
+/// How colours outside the target's gamut are mapped: ICC rendering intents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum RenderingIntent {
+    /// Compresses the whole gamut: smooth photos.
+    Perceptual,
+    /// Keeps in-gamut colours exactly, clips the rest: logos and flat colour.
+    Relative,
+    /// Keeps colours vivid.
+    Saturation,
+    /// Relative, but simulates the paper white too.
+    Absolute,
 }
 
 /// Settings of the mousepad format.

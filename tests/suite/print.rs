@@ -543,3 +543,196 @@ fn black_text_is_pure_k_and_overprints() {
     let fill = states.get(b"PPOpFill").unwrap().as_dict().unwrap();
     assert!(fill.get(b"op").unwrap().as_bool().unwrap());
 }
+
+/// Renders the minimal fixture with `[print] colour = COLOUR`: a JPEG and a PNG photo
+/// of solid sRGB red, and the gradients of the examples' SVG portraits.
+fn render_in(
+    colour: &str,
+    extra: &str,
+) -> (tempfile::TempDir, std::path::PathBuf, std::process::Output) {
+    let (temp, project) = fixture("minimal");
+    std::fs::create_dir_all(project.join("photos")).unwrap();
+    // Solid red, with a black band at the foot: FOGRA39's black is more than 300 % ink.
+    let red = image::RgbImage::from_fn(400, 500, |_, y| {
+        image::Rgb(if y < 400 { [255, 0, 0] } else { [0, 0, 0] })
+    });
+    red.save(project.join("photos/red.jpg")).unwrap();
+    red.save(project.join("photos/red.png")).unwrap();
+    std::fs::copy(
+        repo().join("examples/photos/peter.svg"),
+        project.join("photos/peter.svg"),
+    )
+    .unwrap();
+    for (id, photo) in [
+        ("jpeg", "red.jpg"),
+        ("png", "red.png"),
+        ("svg", "peter.svg"),
+    ] {
+        let persona =
+            format!("name = \"Mo {id}\"\nphoto = \"../photos/{photo}\"\nquote = \"Colour.\"\n");
+        write(&project.join(format!("personas/{id}.toml")), &persona);
+    }
+    std::fs::remove_file(project.join("personas/mo.toml")).unwrap();
+    let config = format!(
+        "title = \"CMYK\"\nformats = [\"poster-a3\", \"mousepad\"]\n\
+         [print]\ncolour = \"{colour}\"\nwarn_ppi = 20\nmin_ppi = 10\n{extra}"
+    );
+    write(&project.join("personapress.toml"), &config);
+    let result = personapress(&["render", project.to_str().unwrap()]);
+    (temp, project.join("dist"), result)
+}
+
+/// The RGB a PDF still paints: `rg`/`RG`, `sc`/`scn` with three values, RGB images,
+/// gradients and transparency groups.
+fn rgb_left(doc: &Document) -> Vec<String> {
+    let mut left = vec![];
+    let content = all_content(doc);
+    let tokens: Vec<&str> = content.split_whitespace().collect();
+    for (i, token) in tokens.iter().enumerate() {
+        let numbers = tokens[..i]
+            .iter()
+            .rev()
+            .take_while(|t| t.parse::<f64>().is_ok())
+            .count();
+        let rgb = matches!(*token, "rg" | "RG")
+            || (matches!(*token, "sc" | "scn" | "SC" | "SCN") && numbers == 3);
+        if rgb {
+            left.push(tokens[i.saturating_sub(4)..=i].join(" "));
+        }
+    }
+    for (id, object) in &doc.objects {
+        let Some(dict) = object
+            .as_stream()
+            .map(|s| &s.dict)
+            .ok()
+            .or_else(|| object.as_dict().ok())
+        else {
+            continue;
+        };
+        let space = dict
+            .get(b"ColorSpace")
+            .ok()
+            .map(|s| doc.dereference(s).unwrap().1);
+        let named = |o: &Object, n: &[u8]| o.as_name().ok() == Some(n);
+        let image = dict.get(b"Subtype").is_ok_and(|s| named(s, b"Image"));
+        if (image || dict.has(b"ShadingType"))
+            && !space.is_some_and(|s| named(s, b"DeviceCMYK") || named(s, b"DeviceGray"))
+        {
+            left.push(format!("object {id:?}: {:?}", space));
+        }
+        if let Ok(Object::Dictionary(group)) = dict.get(b"Group")
+            && !group
+                .get(b"CS")
+                .is_ok_and(|s| named(s, b"DeviceCMYK") || named(s, b"DeviceGray"))
+        {
+            left.push(format!("group of {id:?}: {:?}", group.get(b"CS")));
+        }
+    }
+    left
+}
+
+#[test]
+fn colour_cmyk_leaves_no_rgb_in_a_print_pdf_and_it_is_still_pdfx_4() {
+    let (_temp, out, result) = render_in("cmyk", "");
+    assert!(result.status.success(), "{}", stderr(&result));
+    let report = report(&out);
+    let documents = report["documents"].as_array().unwrap();
+    assert_eq!(documents.len(), 6);
+    for entry in documents {
+        let file = out.join(entry["file"].as_str().unwrap());
+        let doc = pdf(&file);
+        let images = doc.objects.values().filter(|o| {
+            o.as_stream().is_ok_and(|s| {
+                s.dict
+                    .get(b"Subtype")
+                    .is_ok_and(|t| t.as_name().ok() == Some(b"Image".as_slice()))
+            })
+        });
+        if !file.to_string_lossy().contains("svg") {
+            assert!(
+                images.count() >= 1,
+                "{}: the photo is an image",
+                file.display()
+            );
+        }
+        assert_eq!(rgb_left(&doc), Vec::<String>::new(), "{}", file.display());
+        assert_eq!(
+            pdfx_errors(&file),
+            Vec::<String>::new(),
+            "{}",
+            file.display()
+        );
+    }
+    // The photos' black was held to the ink limit, and the report says so.
+    let printed = stderr(&result);
+    assert!(
+        printed.contains("its shadows were held to 300 % ([print] max_ink)"),
+        "{printed}"
+    );
+    let svg = entry(&report, "svg", "poster-a3")["warnings"].to_string();
+    assert!(
+        !svg.contains("max_ink"),
+        "vector art is not ink-limited: {svg}"
+    );
+    // The same project in RGB does paint RGB: the check above can fail.
+    let (_temp, rgb_out, _) = render_in("rgb", "");
+    assert!(!rgb_left(&pdf(&rgb_out.join("jpeg/jpeg.poster-a3.pdf"))).is_empty());
+}
+
+#[test]
+fn an_ink_limit_out_of_range_names_the_key() {
+    let (_temp, _out, result) = render_in("cmyk", "max_ink = 500\n");
+    assert_eq!(result.status.code(), Some(2), "{}", stderr(&result));
+    let printed = stderr(&result);
+    assert!(
+        printed.contains("max_ink = 500 is not between 200 and 400"),
+        "{printed}"
+    );
+    assert!(printed.contains("personapress.toml:"), "{printed}");
+}
+
+/// The share of a page's pixels, rendered by poppler, that are a strong red.
+fn red_share(pdf_path: &std::path::Path) -> f64 {
+    require_tool("pdftoppm");
+    let prefix = pdf_path.with_extension("");
+    let status = std::process::Command::new("pdftoppm")
+        .args([
+            "-r",
+            "20",
+            "-png",
+            "-singlefile",
+            pdf_path.to_str().unwrap(),
+            prefix.to_str().unwrap(),
+        ])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let page = image::open(format!("{}.png", prefix.display()))
+        .unwrap()
+        .to_rgb8();
+    let red = page
+        .pixels()
+        .filter(|p| p[0] > 180 && p[1] < 90 && p[2] < 90)
+        .count();
+    red as f64 / f64::from(page.width() * page.height())
+}
+
+#[test]
+#[ignore = "needs poppler-utils (pdftoppm)"]
+fn a_photo_converted_to_cmyk_still_looks_like_itself() {
+    let (_temp, out, result) = render_in("cmyk", "");
+    assert!(result.status.success(), "{}", stderr(&result));
+    let (_temp, rgb, _) = render_in("rgb", "");
+    for photo in ["jpeg", "png"] {
+        let file = format!("{photo}/{photo}.poster-a3.pdf");
+        let (before, after) = (red_share(&rgb.join(&file)), red_share(&out.join(&file)));
+        assert!(
+            before > 0.03,
+            "{photo}: the red photo shows in RGB ({before})"
+        );
+        assert!(
+            (after - before).abs() < 0.3 * before,
+            "{photo}: {before} red in RGB, {after} in CMYK"
+        );
+    }
+}

@@ -1,0 +1,241 @@
+//! A print PDF made CMYK-only (`[print] colour = "cmyk"`): its RGB images, the RGB
+//! gradients of SVG art and the blending spaces of its transparency groups converted
+//! with the [`Converter`]. Vector colours in content streams are converted where the
+//! other colour fixes are made ([`super::recolour`]).
+
+use std::collections::HashSet;
+
+use lopdf::{Dictionary, Document, Object, ObjectId, Stream};
+
+use super::manage::Converter;
+use super::recolour::space_components;
+
+/// What converting a document's images found: the most ink a photo would have carried.
+#[derive(Debug, Default)]
+pub struct Converted {
+    /// The most ink, in percent, of any converted image pixel before the ink limit.
+    pub most_ink: f64,
+}
+
+/// Converts every RGB image, gradient and transparency group of `doc` to CMYK.
+pub(super) fn convert_objects(doc: &mut Document, press: &Converter) -> Result<Converted, String> {
+    let mut converted = Converted::default();
+    let ids: Vec<ObjectId> = doc.objects.keys().copied().collect();
+    let mut functions = HashSet::new();
+    for id in ids {
+        if is_rgb_image(doc, id) {
+            let ink = convert_image(doc, id, press)?;
+            converted.most_ink = converted.most_ink.max(ink);
+        } else if is_rgb_shading(doc, id) {
+            convert_shading(doc, id, press, &mut functions);
+        }
+        cmyk_group(doc, id);
+    }
+    Ok(converted)
+}
+
+fn dict_of(object: &Object) -> Option<&Dictionary> {
+    match object {
+        Object::Stream(stream) => Some(&stream.dict),
+        Object::Dictionary(dict) => Some(dict),
+        _ => None,
+    }
+}
+
+fn dict_of_mut(object: &mut Object) -> Option<&mut Dictionary> {
+    match object {
+        Object::Stream(stream) => Some(&mut stream.dict),
+        Object::Dictionary(dict) => Some(dict),
+        _ => None,
+    }
+}
+
+fn is_rgb(doc: &Document, dict: &Dictionary, key: &[u8]) -> bool {
+    dict.get(key)
+        .ok()
+        .and_then(|space| space_components(doc, space))
+        == Some(3)
+}
+
+fn is_rgb_image(doc: &Document, id: ObjectId) -> bool {
+    let Ok(Object::Stream(stream)) = doc.get_object(id) else {
+        return false;
+    };
+    let dict = &stream.dict;
+    let image = dict.get(b"Subtype").and_then(Object::as_name).ok() == Some(b"Image".as_slice());
+    let eight = dict.get(b"BitsPerComponent").and_then(Object::as_i64).ok() == Some(8);
+    image && eight && is_rgb(doc, dict, b"ColorSpace")
+}
+
+fn filter_of(dict: &Dictionary) -> Option<Vec<u8>> {
+    match dict.get(b"Filter").ok()? {
+        Object::Name(name) => Some(name.clone()),
+        Object::Array(names) if names.len() == 1 => names[0].as_name().ok().map(<[u8]>::to_vec),
+        _ => Some(b"?".to_vec()),
+    }
+}
+
+/// Converts one RGB image: a JPEG stays a JPEG (CMYK, quality 92), anything else is
+/// stored losslessly; returns the most ink of a pixel before the limit.
+fn convert_image(doc: &mut Document, id: ObjectId, press: &Converter) -> Result<f64, String> {
+    let Ok(Object::Stream(stream)) = doc.get_object_mut(id) else {
+        return Ok(0.0);
+    };
+    let number = |key: &[u8]| stream.dict.get(key).and_then(Object::as_i64).unwrap_or(0);
+    let (width, height) = (number(b"Width"), number(b"Height"));
+    let jpeg = filter_of(&stream.dict).as_deref() == Some(b"DCTDecode".as_slice());
+    let rgb = if jpeg {
+        decode_jpeg(&stream.content)?
+    } else {
+        stream
+            .decompressed_content()
+            .unwrap_or_else(|_| stream.content.clone())
+    };
+    if rgb.len() as i64 != width * height * 3 {
+        return Err(format!(
+            "an RGB image of {width} × {height} pixels could not be read for CMYK"
+        ));
+    }
+    let (cmyk, most_ink) = press.image(&rgb);
+    if jpeg {
+        set_jpeg(stream, &cmyk, width as u16, height as u16)?;
+    } else {
+        stream.dict.remove(b"DecodeParms");
+        stream
+            .dict
+            .set("Filter", Object::Name(b"FlateDecode".to_vec()));
+        stream.set_content(super::deflate(&cmyk, flate2::Compression::default()));
+    }
+    stream
+        .dict
+        .set("ColorSpace", Object::Name(b"DeviceCMYK".to_vec()));
+    Ok(most_ink)
+}
+
+fn decode_jpeg(bytes: &[u8]) -> Result<Vec<u8>, String> {
+    let mut decoder = jpeg_decoder::Decoder::new(bytes);
+    let pixels = decoder
+        .decode()
+        .map_err(|e| format!("a JPEG image could not be decoded for CMYK ({e})"))?;
+    match decoder.info().map(|i| i.pixel_format) {
+        Some(jpeg_decoder::PixelFormat::RGB24) => Ok(pixels),
+        _ => Err("a JPEG image in an RGB colour space is not RGB inside".into()),
+    }
+}
+
+/// Stores CMYK pixels as an Adobe CMYK JPEG, whose inverted samples `/Decode` undoes.
+fn set_jpeg(stream: &mut Stream, cmyk: &[u8], width: u16, height: u16) -> Result<(), String> {
+    let mut bytes = Vec::new();
+    jpeg_encoder::Encoder::new(&mut bytes, 92)
+        .encode(cmyk, width, height, jpeg_encoder::ColorType::Cmyk)
+        .map_err(|e| format!("a CMYK JPEG could not be written ({e})"))?;
+    let inverted = [1, 0, 1, 0, 1, 0, 1, 0].map(Object::Integer).to_vec();
+    stream.dict.set("Decode", Object::Array(inverted));
+    stream.set_content(bytes);
+    Ok(())
+}
+
+fn is_rgb_shading(doc: &Document, id: ObjectId) -> bool {
+    let Some(dict) = doc.get_object(id).ok().and_then(dict_of) else {
+        return false;
+    };
+    dict.has(b"ShadingType") && is_rgb(doc, dict, b"ColorSpace")
+}
+
+/// Converts a gradient whose colours are interpolated (`/FunctionType 2`) or stitched
+/// from such pieces; one with sampled colours is left as it is.
+fn convert_shading(
+    doc: &mut Document,
+    id: ObjectId,
+    press: &Converter,
+    done: &mut HashSet<ObjectId>,
+) {
+    let Some(function) = doc
+        .get_object(id)
+        .ok()
+        .and_then(dict_of)
+        .and_then(|d| d.get(b"Function").ok()?.as_reference().ok())
+    else {
+        return;
+    };
+    let mut pieces = vec![];
+    if !interpolated_pieces(doc, function, &mut pieces) {
+        return;
+    }
+    for piece in pieces {
+        if done.insert(piece) {
+            convert_function(doc, piece, press);
+        }
+    }
+    if let Some(dict) = doc.get_object_mut(id).ok().and_then(dict_of_mut) {
+        dict.set("ColorSpace", Object::Name(b"DeviceCMYK".to_vec()));
+    }
+}
+
+/// Collects the interpolating functions a function is made of; false if any part is not one.
+fn interpolated_pieces(doc: &Document, id: ObjectId, out: &mut Vec<ObjectId>) -> bool {
+    let Some(dict) = doc.get_object(id).ok().and_then(dict_of) else {
+        return false;
+    };
+    match dict.get(b"FunctionType").and_then(Object::as_i64) {
+        Ok(2) => {
+            out.push(id);
+            true
+        }
+        Ok(3) => dict
+            .get(b"Functions")
+            .and_then(Object::as_array)
+            .is_ok_and(|parts| {
+                parts.iter().all(|part| {
+                    part.as_reference()
+                        .is_ok_and(|part| interpolated_pieces(doc, part, out))
+                })
+            }),
+        _ => false,
+    }
+}
+
+fn convert_function(doc: &mut Document, id: ObjectId, press: &Converter) {
+    let Some(dict) = doc.get_object_mut(id).ok().and_then(dict_of_mut) else {
+        return;
+    };
+    for key in [b"C0".as_slice(), b"C1"] {
+        let rgb = dict
+            .get(key)
+            .and_then(Object::as_array)
+            .ok()
+            .and_then(|values| {
+                let v: Vec<f64> = values
+                    .iter()
+                    .filter_map(|v| v.as_float().ok())
+                    .map(f64::from)
+                    .collect();
+                (v.len() == 3).then(|| [v[0], v[1], v[2]])
+            });
+        // An absent C0 is black, an absent C1 white (ISO 32000-1, 7.10.3).
+        let rgb = rgb.unwrap_or(if key == b"C0" { [0.0; 3] } else { [1.0; 3] });
+        let cmyk = press.vector(rgb).map(Object::Real).to_vec();
+        dict.set(key, Object::Array(cmyk));
+    }
+    dict.remove(b"Range");
+}
+
+/// A transparency group that blends in RGB blends in CMYK instead.
+fn cmyk_group(doc: &mut Document, id: ObjectId) {
+    let rgb_group = doc
+        .get_object(id)
+        .ok()
+        .and_then(dict_of)
+        .and_then(|d| doc.dereference(d.get(b"Group").ok()?).ok())
+        .and_then(|(_, g)| g.as_dict().ok())
+        .is_some_and(|group| is_rgb(doc, group, b"CS"));
+    if !rgb_group {
+        return;
+    }
+    let Some(dict) = doc.get_object_mut(id).ok().and_then(dict_of_mut) else {
+        return;
+    };
+    if let Ok(Object::Dictionary(group)) = dict.get_mut(b"Group") {
+        group.set("CS", Object::Name(b"DeviceCMYK".to_vec()));
+    }
+}
