@@ -3,6 +3,7 @@
 #   1. the stock typst CLI 0.15 compiling personapress's exported bundles, two at a time
 #   2. personapress render -j 2 --force      3. personapress render -j 1 --force
 #   4. an unchanged re-run                     5. peak RSS at N and at 5 x N personas
+#   6. personapress render -j 2 --force with [print] colour = "cmyk" (Little CMS)
 # and prints a table of medians over RUNS runs after one warm-up.
 # Usage: bench/batch.sh [N=20] [RUNS=5]
 # PHOTOS=grainy makes camera-like photos (~2.3 MB each) instead of smooth ones (~250 kB).
@@ -39,6 +40,9 @@ typst_cli() { # compile every bundle, two at a time
 peak_rss_mib() { /usr/bin/time -v "$@" 2>&1 >/dev/null | awk -F: '/Maximum resident/ {printf "%.0f", $2/1024}'; }
 
 make_project "$WORK/p$N" "$N"
+# The same personas, printed CMYK-only: photos and colours converted with Little CMS.
+rm -rf "$WORK/c$N"; cp -r "$WORK/p$N" "$WORK/c$N"
+printf '\n[print]\ncolour = "cmyk"\n' >> "$WORK/c$N/personapress.toml"
 "$PP" export "$WORK/p$N" -o "$WORK/bundles" -q
 DOCS=$(find "$WORK/bundles" -name main.typ | wc -l)
 
@@ -48,12 +52,13 @@ for run in $(seq 0 "$RUNS"); do            # run 0 is the warm-up
   j2=$(seconds "$PP" render "$WORK/p$N" -q -j 2 --force -o "$WORK/out")
   j1=$(seconds "$PP" render "$WORK/p$N" -q -j 1 --force -o "$WORK/out")
   re=$(seconds "$PP" render "$WORK/p$N" -q -j 2 -o "$WORK/out")
+  cm=$(seconds "$PP" render "$WORK/c$N" -q -j 2 --force -o "$WORK/outc")
   if [ "$run" -gt 0 ]; then
-    T[cli]+="$cli "; T[j2]+="$j2 "; T[j1]+="$j1 "; T[re]+="$re "
+    T[cli]+="$cli "; T[j2]+="$j2 "; T[j1]+="$j1 "; T[re]+="$re "; T[cm]+="$cm "
   fi
 done
 declare -A M
-for k in cli j2 j1 re; do M[$k]=$(echo "${T[$k]}" | tr ' ' '\n' | grep . | median); done
+for k in cli j2 j1 re cm; do M[$k]=$(echo "${T[$k]}" | tr ' ' '\n' | grep . | median); done
 
 # One-line edit of one persona, then one A2 poster back.
 sed -i 's/^tagline = .*/tagline = "Edited for the benchmark"/' "$WORK/p$N/personas/p000.toml"
@@ -83,6 +88,7 @@ $(date -u +%Y-%m-%d), $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cu
 | typst CLI 0.15, bundles, 2 at a time | ${M[cli]} | $(per_doc "${M[cli]}") | 1.00 |
 | personapress render -j 2 --force | ${M[j2]} | $(per_doc "${M[j2]}") | $(ratio "${M[cli]}" "${M[j2]}")x faster than CLI |
 | personapress render -j 1 --force | ${M[j1]} | $(per_doc "${M[j1]}") | -j2 is $(ratio "${M[j1]}" "${M[j2]}")x faster |
+| render -j 2 --force, colour = "cmyk" | ${M[cm]} | $(per_doc "${M[cm]}") | $(ratio "${M[cm]}" "${M[j2]}")x the time of RGB |
 | unchanged re-run | ${M[re]} | $(per_doc "${M[re]}") | $(awk "BEGIN { printf \"%.1f\", 100 * ${M[re]} / ${M[j2]} }") % of a full run |
 | one A2 poster after a one-line edit | $edit | | |
 | peak RSS, $N personas (median / highest) | $rss_n / $max_n MiB | | |

@@ -274,7 +274,9 @@ fn shared_key(ws: &Workspace, base: &Base, options: &RunOptions) -> KeyBuilder {
         .as_ref()
         .map(|i| sha256_hex(&i.profile))
         .unwrap_or_default();
-    let epoch = std::env::var("SOURCE_DATE_EPOCH").unwrap_or_default();
+    let epoch = crate::render::output::source_date_epoch()
+        .map(|s| s.to_string())
+        .unwrap_or_default();
     KeyBuilder::new(&[
         base.fingerprint().as_bytes(),
         &project,
@@ -575,7 +577,8 @@ impl Context<'_> {
                 return Ok(pdf);
             };
             let finished = print::finish(&pdf, settings).map_err(|e| vec![Diagnostic::error(e)])?;
-            outcome.add(preflight::check_pdf(&finished.doc, settings.pdfx.is_some()));
+            let (pdfx, cmyk_only) = (settings.pdfx.is_some(), settings.convert.is_some());
+            outcome.add(preflight::check_pdf(&finished.doc, pdfx, cmyk_only));
             let warnings = finished.warnings.into_iter().map(Diagnostic::warning);
             outcome.warnings.extend(warnings);
             Ok(finished.pdf)

@@ -7,7 +7,7 @@
 
 use lopdf::{Document, Object};
 use typst::layout::{Frame, FrameItem, Transform};
-use typst::visualize::ImageKind;
+use typst::visualize::{Color, ImageKind, Paint, ProcessColor};
 use typst_layout::PagedDocument;
 
 use crate::diag::Diagnostic;
@@ -17,6 +17,9 @@ use crate::spec::theme::Theme;
 
 /// Smallest type size print shops accept.
 pub const MIN_TEXT_PT: f64 = 6.0;
+/// Below this size, text in rich black (full black over other inks) blurs on press:
+/// the slightest misregistration of a plate shows round every letter.
+pub const RICH_BLACK_TEXT_BELOW_PT: f64 = 12.0;
 /// Highest total ink coverage, in percent.
 pub const MAX_INK: i64 = 300;
 
@@ -47,6 +50,7 @@ pub fn ppi_limits(format: Format, project: &Project) -> PpiLimits {
 pub fn check_layout(document: &PagedDocument, limits: PpiLimits) -> Vec<Diagnostic> {
     let mut findings = Vec::new();
     let mut smallest_text: Option<f64> = None;
+    let mut rich_black = None;
     for page in document.pages() {
         walk(
             &page.frame,
@@ -68,6 +72,9 @@ pub fn check_layout(document: &PagedDocument, limits: PpiLimits) -> Vec<Diagnost
                 FrameItem::Text(text) => {
                     let size = text.size.to_pt() * scale;
                     smallest_text = Some(smallest_text.map_or(size, |s: f64| s.min(size)));
+                    if size < RICH_BLACK_TEXT_BELOW_PT && rich_black.is_none() {
+                        rich_black = rich_black_ink(&text.fill).map(|ink| (size, ink));
+                    }
                 }
                 _ => {}
             },
@@ -83,7 +90,26 @@ pub fn check_layout(document: &PagedDocument, limits: PpiLimits) -> Vec<Diagnost
             ),
         );
     }
+    findings.extend(rich_black.map(rich_black_finding));
     findings
+}
+
+/// The CMYK of a fill that is rich black: 90 % black or more over more than 10 % of
+/// other inks.
+fn rich_black_ink(paint: &Paint) -> Option<[f32; 4]> {
+    let Paint::Solid(Color::Process(ProcessColor::Cmyk(ink))) = paint else {
+        return None;
+    };
+    (ink.k >= 0.9 && ink.c + ink.m + ink.y > 0.1).then_some([ink.c, ink.m, ink.y, ink.k])
+}
+
+fn rich_black_finding((size, ink): (f64, [f32; 4])) -> Diagnostic {
+    let percent = ink.map(|v| format!("{:.0}", v * 100.0)).join("/");
+    Diagnostic::warning(format!(
+        "text at {size:.1} pt is set in rich black ({percent}): under {RICH_BLACK_TEXT_BELOW_PT} pt \
+         black text should be black ink only"
+    ))
+    .with_hint("give the theme's text colour `cmyk = [0, 0, 0, 100]`")
 }
 
 /// Calls `visit` for every item with the uniform scale of its transform.
@@ -163,14 +189,35 @@ pub fn check_theme_ink(theme: &Theme) -> Vec<Diagnostic> {
 }
 
 /// Checks a finished print PDF: boxes present and nested, fonts embedded, PDF/X keys.
-pub fn check_pdf(doc: &Document, pdfx: bool) -> Vec<Diagnostic> {
+pub fn check_pdf(doc: &Document, pdfx: bool, cmyk_only: bool) -> Vec<Diagnostic> {
     let mut findings = check_boxes(doc);
     findings.extend(check_fonts_embedded(doc));
     if pdfx {
         findings.extend(check_pdfx_keys(doc));
         findings.extend(check_no_device_rgb(doc));
     }
+    if cmyk_only {
+        findings.extend(check_cmyk_only(doc));
+    }
     findings
+}
+
+/// With `[print] colour = "cmyk"`, nothing may be left in RGB: what is gets a warning.
+fn check_cmyk_only(doc: &Document) -> Vec<Diagnostic> {
+    let left = crate::print::convert::rgb_objects(doc);
+    if left.is_empty() {
+        return vec![];
+    }
+    let mut kinds = left.clone();
+    kinds.dedup();
+    let message = format!(
+        "{} part(s) of the PDF are still RGB after the conversion to CMYK ({})",
+        left.len(),
+        kinds.join(", ")
+    );
+    let hint =
+        "a gradient of sampled colours is not converted: use two-colour gradients in SVG art";
+    vec![Diagnostic::warning(message).with_hint(hint)]
 }
 
 /// PDF/X-4 allows RGB only through ICC profiles: no `DeviceRGB` colour space, no `rg`/`RG`.

@@ -239,3 +239,75 @@ fn cmyk_group(doc: &mut Document, id: ObjectId) {
         group.set("CS", Object::Name(b"DeviceCMYK".to_vec()));
     }
 }
+
+/// What in `doc` still paints in RGB: one name per image, gradient or transparency
+/// group, for preflight to report after a conversion (a gradient of sampled colours
+/// is left as it is).
+pub(crate) fn rgb_objects(doc: &Document) -> Vec<&'static str> {
+    let mut found = vec![];
+    for (&id, object) in &doc.objects {
+        if is_rgb_image(doc, id) {
+            found.push("image");
+        } else if is_rgb_shading(doc, id) {
+            found.push("gradient");
+        }
+        let rgb_group = dict_of(object)
+            .and_then(|d| doc.dereference(d.get(b"Group").ok()?).ok())
+            .and_then(|(_, g)| g.as_dict().ok())
+            .is_some_and(|group| is_rgb(doc, group, b"CS"));
+        if rgb_group {
+            found.push("transparency group");
+        }
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::print::manage::Conversion;
+    use lopdf::dictionary;
+
+    fn rgb_image(pixels: &[u8], width: i64) -> Stream {
+        let dict = dictionary! {
+            "Type" => "XObject", "Subtype" => "Image", "Width" => width,
+            "Height" => pixels.len() as i64 / 3 / width, "BitsPerComponent" => 8,
+            "ColorSpace" => "DeviceRGB",
+        };
+        Stream::new(dict, pixels.to_vec())
+    }
+
+    #[test]
+    fn an_rgb_image_and_gradient_become_cmyk_and_preflight_then_finds_no_rgb() {
+        let mut doc = Document::with_version("1.6");
+        let image = doc.add_object(rgb_image(&[255, 0, 0, 255, 255, 255], 2));
+        let function = doc.add_object(dictionary! {
+            "FunctionType" => 2, "Domain" => vec![0.into(), 1.into()], "N" => 1,
+            "C0" => vec![0.0f32.into(), 0.0f32.into(), 1.0f32.into()],
+            "C1" => vec![1.0f32.into(), 1.0f32.into(), 1.0f32.into()],
+        });
+        doc.add_object(dictionary! {
+            "ShadingType" => 2, "ColorSpace" => "DeviceRGB", "Function" => function,
+        });
+        assert_eq!(rgb_objects(&doc), ["image", "gradient"]);
+        let press = Converter::new(crate::print::FOGRA39_ICC, Conversion::default()).unwrap();
+        convert_objects(&mut doc, &press).unwrap();
+        assert_eq!(rgb_objects(&doc), Vec::<&str>::new());
+        let stream = doc.get_object(image).unwrap().as_stream().unwrap();
+        let cmyk = stream.decompressed_content().unwrap();
+        assert_eq!(cmyk.len(), 8, "two CMYK pixels");
+        assert!(
+            cmyk[1] > 200 && cmyk[0] < 20,
+            "red is magenta and yellow: {cmyk:?}"
+        );
+        assert_eq!(&cmyk[4..], [0, 0, 0, 0], "white is no ink");
+        let c1 = doc
+            .get_object(function)
+            .unwrap()
+            .as_dict()
+            .unwrap()
+            .get(b"C1")
+            .unwrap();
+        assert_eq!(c1.as_array().unwrap().len(), 4);
+    }
+}

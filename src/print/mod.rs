@@ -4,7 +4,7 @@
 //! edits the PDF with lopdf.
 
 pub mod content;
-mod convert;
+pub(crate) mod convert;
 pub mod geometry;
 pub mod ink;
 pub mod manage;

@@ -149,7 +149,8 @@ pub fn run_date() -> String {
     )
 }
 
-fn source_date_epoch() -> Option<i64> {
+/// `SOURCE_DATE_EPOCH` as seconds, when it is set to a number: the one place it is read.
+pub fn source_date_epoch() -> Option<i64> {
     std::env::var("SOURCE_DATE_EPOCH").ok()?.trim().parse().ok()
 }
 

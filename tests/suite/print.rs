@@ -669,6 +669,10 @@ fn colour_cmyk_leaves_no_rgb_in_a_print_pdf_and_it_is_still_pdfx_4() {
         printed.contains("its shadows were held to 300 % ([print] max_ink)"),
         "{printed}"
     );
+    assert!(
+        !printed.contains("still RGB"),
+        "preflight finds no RGB: {printed}"
+    );
     let svg = entry(&report, "svg", "poster-a3")["warnings"].to_string();
     assert!(
         !svg.contains("max_ink"),
@@ -735,4 +739,43 @@ fn a_photo_converted_to_cmyk_still_looks_like_itself() {
             "{photo}: {before} red in RGB, {after} in CMYK"
         );
     }
+}
+
+#[test]
+fn small_text_in_rich_black_gets_a_warning_and_plain_black_none() {
+    let (temp, project) = fixture("minimal");
+    let theme = |text: &str| {
+        format!(
+            "name = \"Rich\"\n[colors]\nprimary = {{ rgb = \"#0B3D91\", cmyk = [100, 80, 0, 10] }}\ntext = {{ rgb = \"#101010\", cmyk = {text} }}\n"
+        )
+    };
+    // A card of the project's own with 9 pt text in the theme's text colour.
+    let config = "title = \"Rich\"\ntheme = \"themes/rich.toml\"\nformats = [\"card\"]\n\
+                  [format.card]\nsize = \"85x55mm\"\n";
+    write(&project.join("personapress.toml"), config);
+    write(
+        &project.join("templates/card.typ"),
+        "#import \"lib.typ\": *\n#show: setup\n\
+         #set page(width: fmt.width * 1mm, height: fmt.height * 1mm, bleed: fmt.bleed * 1mm, margin: 8mm)\n\
+         #text(size: 9pt, fill: ink, p.name)\n",
+    );
+    write(
+        &project.join("personas/mo.toml"),
+        "name = \"Mo Rich\"\ngoals = [\"Small text\"]\n",
+    );
+    write(
+        &project.join("themes/rich.toml"),
+        &theme("[60, 40, 40, 100]"),
+    );
+    let rich = personapress(&["render", project.to_str().unwrap()]);
+    assert!(rich.status.success(), "{}", stderr(&rich));
+    assert!(
+        stderr(&rich).contains("is set in rich black (60/40/40/100)"),
+        "{}",
+        stderr(&rich)
+    );
+    write(&project.join("themes/rich.toml"), &theme("[0, 0, 0, 100]"));
+    let plain = personapress(&["render", project.to_str().unwrap()]);
+    assert!(!stderr(&plain).contains("rich black"), "{}", stderr(&plain));
+    drop(temp);
 }
