@@ -7,7 +7,7 @@ use std::collections::HashSet;
 
 use lopdf::{Dictionary, Document, Object, ObjectId, Stream};
 
-use super::manage::Converter;
+use super::manage::{CmykImage, Converter};
 use super::recolour::space_components;
 
 /// What converting a document's images found: the most ink a photo would have carried.
@@ -76,14 +76,38 @@ fn filter_of(dict: &Dictionary) -> Option<Vec<u8>> {
 }
 
 /// Converts one RGB image: a JPEG stays a JPEG (CMYK, quality 92), anything else is
-/// stored losslessly; returns the most ink of a pixel before the limit.
+/// stored losslessly; returns the most ink of a pixel before the limit. The same photo
+/// on a persona's other print formats is converted once ([`Converter::recent`]).
 fn convert_image(doc: &mut Document, id: ObjectId, press: &Converter) -> Result<f64, String> {
     let Ok(Object::Stream(stream)) = doc.get_object_mut(id) else {
         return Ok(0.0);
     };
     let number = |key: &[u8]| stream.dict.get(key).and_then(Object::as_i64).unwrap_or(0);
-    let (width, height) = (number(b"Width"), number(b"Height"));
+    let size = (number(b"Width"), number(b"Height"));
     let jpeg = filter_of(&stream.dict).as_deref() == Some(b"DCTDecode".as_slice());
+    let key = crate::render::output::sha256_hex(&stream.content);
+    let image = press.recent(&key, || cmyk_image(stream, size, jpeg, press))?;
+    if jpeg {
+        let inverted = [1, 0, 1, 0, 1, 0, 1, 0].map(Object::Integer).to_vec();
+        stream.dict.set("Decode", Object::Array(inverted));
+    } else {
+        stream.dict.remove(b"DecodeParms");
+        let flate = Object::Name(b"FlateDecode".to_vec());
+        stream.dict.set("Filter", flate);
+    }
+    stream.set_content(image.bytes.clone());
+    let cmyk = Object::Name(b"DeviceCMYK".to_vec());
+    stream.dict.set("ColorSpace", cmyk);
+    Ok(image.most_ink)
+}
+
+/// The image's pixels in CMYK, encoded as the stream will hold them.
+fn cmyk_image(
+    stream: &Stream,
+    (width, height): (i64, i64),
+    jpeg: bool,
+    press: &Converter,
+) -> Result<CmykImage, String> {
     let rgb = if jpeg {
         decode_jpeg(&stream.content)?
     } else {
@@ -92,24 +116,16 @@ fn convert_image(doc: &mut Document, id: ObjectId, press: &Converter) -> Result<
             .unwrap_or_else(|_| stream.content.clone())
     };
     if rgb.len() as i64 != width * height * 3 {
-        return Err(format!(
-            "an RGB image of {width} × {height} pixels could not be read for CMYK"
-        ));
+        let message =
+            format!("an RGB image of {width} × {height} pixels could not be read for CMYK");
+        return Err(message);
     }
     let (cmyk, most_ink) = press.image(&rgb);
-    if jpeg {
-        set_jpeg(stream, &cmyk, width as u16, height as u16)?;
-    } else {
-        stream.dict.remove(b"DecodeParms");
-        stream
-            .dict
-            .set("Filter", Object::Name(b"FlateDecode".to_vec()));
-        stream.set_content(super::deflate(&cmyk, flate2::Compression::default()));
-    }
-    stream
-        .dict
-        .set("ColorSpace", Object::Name(b"DeviceCMYK".to_vec()));
-    Ok(most_ink)
+    let bytes = match jpeg {
+        true => cmyk_jpeg(&cmyk, width as u16, height as u16)?,
+        false => super::deflate(&cmyk, flate2::Compression::default()),
+    };
+    Ok(CmykImage { bytes, most_ink })
 }
 
 fn decode_jpeg(bytes: &[u8]) -> Result<Vec<u8>, String> {
@@ -123,16 +139,13 @@ fn decode_jpeg(bytes: &[u8]) -> Result<Vec<u8>, String> {
     }
 }
 
-/// Stores CMYK pixels as an Adobe CMYK JPEG, whose inverted samples `/Decode` undoes.
-fn set_jpeg(stream: &mut Stream, cmyk: &[u8], width: u16, height: u16) -> Result<(), String> {
+/// CMYK pixels as an Adobe CMYK JPEG (inverted samples, which `/Decode` undoes).
+fn cmyk_jpeg(cmyk: &[u8], width: u16, height: u16) -> Result<Vec<u8>, String> {
     let mut bytes = Vec::new();
     jpeg_encoder::Encoder::new(&mut bytes, 92)
         .encode(cmyk, width, height, jpeg_encoder::ColorType::Cmyk)
         .map_err(|e| format!("a CMYK JPEG could not be written ({e})"))?;
-    let inverted = [1, 0, 1, 0, 1, 0, 1, 0].map(Object::Integer).to_vec();
-    stream.dict.set("Decode", Object::Array(inverted));
-    stream.set_content(bytes);
-    Ok(())
+    Ok(bytes)
 }
 
 fn is_rgb_shading(doc: &Document, id: ObjectId) -> bool {

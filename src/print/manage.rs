@@ -4,6 +4,8 @@
 //! compensation by default, images perceptual; the total ink of converted images is
 //! held to `[print] max_ink`.
 
+use std::sync::Arc;
+
 use lcms2::{Flags, Intent, PixelFormat, Profile, ThreadContext, Transform};
 
 use crate::spec::project::RenderingIntent;
@@ -38,6 +40,19 @@ impl Default for Conversion {
     }
 }
 
+/// An image converted to CMYK, encoded as its stream holds it.
+#[derive(Debug)]
+pub struct CmykImage {
+    /// The stream's new content (a CMYK JPEG, or Flate-compressed samples).
+    pub bytes: Vec<u8>,
+    /// The most ink of a pixel before the ink limit, in percent.
+    pub most_ink: f64,
+}
+
+/// How many converted images a run keeps for the documents still to come: the
+/// workers' current personas' photos.
+const RECENT_IMAGES: usize = 8;
+
 type Shared<I, O> = Transform<I, O, ThreadContext, lcms2::DisallowCache>;
 
 /// sRGB to one CMYK output profile, for vector colours and for images; shared by
@@ -47,6 +62,9 @@ pub struct Converter {
     image: Shared<[u8; 3], [u8; 4]>,
     /// The limit of converted images' total ink, in 255ths of one ink (300 % = 765).
     max_ink: u32,
+    /// The images converted last, by the digest of their source stream: a persona's
+    /// photo is converted once for all its print formats.
+    recent: std::sync::Mutex<std::collections::VecDeque<(String, Arc<CmykImage>)>>,
     /// Little CMS's context: dropped after the transforms made in it (behind a lock
     /// only to be `Sync`; it is never used again).
     _context: std::sync::Mutex<ThreadContext>,
@@ -94,8 +112,29 @@ impl Converter {
             vector,
             image,
             max_ink,
+            recent: Default::default(),
             _context: std::sync::Mutex::new(context),
         })
+    }
+
+    /// The converted image of `key` (a digest of the source), made by `make` unless one
+    /// of the last few conversions was of the same image.
+    pub fn recent(
+        &self,
+        key: &str,
+        make: impl FnOnce() -> Result<CmykImage, String>,
+    ) -> Result<Arc<CmykImage>, String> {
+        let recent = || self.recent.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((_, found)) = recent().iter().find(|(k, _)| k == key) {
+            return Ok(found.clone());
+        }
+        let made = Arc::new(make()?);
+        let mut recent = recent();
+        if recent.len() >= RECENT_IMAGES {
+            recent.pop_front();
+        }
+        recent.push_back((key.to_string(), made.clone()));
+        Ok(made)
     }
 
     /// The ink limit of converted images, in percent.

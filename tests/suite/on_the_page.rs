@@ -336,6 +336,16 @@ fn placement_and_contrast(page: &Page, runs: &[Run]) -> Vec<String> {
     found
 }
 
+/// Fails with every problem found, one a line.
+fn assert_no_problems(problems: &[String]) {
+    let count = problems.len();
+    assert!(
+        problems.is_empty(),
+        "{count} problems:\n{}",
+        problems.join("\n")
+    );
+}
+
 /// Lays out a project in process.
 fn laid_out(dir: &Path) -> Vec<LaidOut> {
     let ws = workspace::open(dir, &Overrides::default()).unwrap();
@@ -383,12 +393,7 @@ fn measure(dir: &Path) {
         measured += 1;
     }
     assert!(measured >= 6, "measured {measured}");
-    assert!(
-        problems.is_empty(),
-        "{} problems:\n{}",
-        problems.len(),
-        problems.join("\n")
-    );
+    assert_no_problems(&problems);
 }
 
 #[test]
@@ -465,12 +470,7 @@ fn measure_overviews(dir: &Path, format: Format, smallest: f64) {
             }
         }
     }
-    assert!(
-        problems.is_empty(),
-        "{} problems:\n{}",
-        problems.len(),
-        problems.join("\n")
-    );
+    assert_no_problems(&problems);
 }
 
 #[test]
