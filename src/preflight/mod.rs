@@ -209,6 +209,7 @@ fn check_cmyk_only(doc: &Document) -> Vec<Diagnostic> {
         return vec![];
     }
     let mut kinds = left.clone();
+    kinds.sort_unstable();
     kinds.dedup();
     let message = format!(
         "{} part(s) of the PDF are still RGB after the conversion to CMYK ({})",

@@ -235,14 +235,7 @@ fn convert_function(doc: &mut Document, id: ObjectId, press: &Converter) {
 
 /// A transparency group that blends in RGB blends in CMYK instead.
 fn cmyk_group(doc: &mut Document, id: ObjectId) {
-    let rgb_group = doc
-        .get_object(id)
-        .ok()
-        .and_then(dict_of)
-        .and_then(|d| doc.dereference(d.get(b"Group").ok()?).ok())
-        .and_then(|(_, g)| g.as_dict().ok())
-        .is_some_and(|group| is_rgb(doc, group, b"CS"));
-    if !rgb_group {
+    if !has_rgb_group(doc, id) {
         return;
     }
     let Some(dict) = doc.get_object_mut(id).ok().and_then(dict_of_mut) else {
@@ -253,22 +246,28 @@ fn cmyk_group(doc: &mut Document, id: ObjectId) {
     }
 }
 
+/// Whether the page or form `id` is a transparency group that blends in RGB.
+fn has_rgb_group(doc: &Document, id: ObjectId) -> bool {
+    doc.get_object(id)
+        .ok()
+        .and_then(dict_of)
+        .and_then(|d| doc.dereference(d.get(b"Group").ok()?).ok())
+        .and_then(|(_, g)| g.as_dict().ok())
+        .is_some_and(|group| is_rgb(doc, group, b"CS"))
+}
+
 /// What in `doc` still paints in RGB: one name per image, gradient or transparency
 /// group, for preflight to report after a conversion (a gradient of sampled colours
 /// is left as it is).
 pub(crate) fn rgb_objects(doc: &Document) -> Vec<&'static str> {
     let mut found = vec![];
-    for (&id, object) in &doc.objects {
+    for &id in doc.objects.keys() {
         if is_rgb_image(doc, id) {
             found.push("image");
         } else if is_rgb_shading(doc, id) {
             found.push("gradient");
         }
-        let rgb_group = dict_of(object)
-            .and_then(|d| doc.dereference(d.get(b"Group").ok()?).ok())
-            .and_then(|(_, g)| g.as_dict().ok())
-            .is_some_and(|group| is_rgb(doc, group, b"CS"));
-        if rgb_group {
+        if has_rgb_group(doc, id) {
             found.push("transparency group");
         }
     }
