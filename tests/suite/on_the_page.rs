@@ -479,12 +479,12 @@ fn overview_sheets_keep_every_name_in_its_card_and_pass_the_page_checks() {
     measure_overviews(
         &repo().join("tests/fixtures/onpage"),
         Format::OverviewA3,
-        7.0,
+        9.0,
     );
     measure_overviews(
         &repo().join("tests/fixtures/onpage"),
         Format::OverviewA2,
-        9.8,
+        12.7,
     );
-    measure_overviews(&repo().join("examples"), Format::OverviewA2, 9.8);
+    measure_overviews(&repo().join("examples"), Format::OverviewA2, 12.7);
 }
