@@ -9,7 +9,6 @@ use typst::layout::{Frame, FrameItem};
 use typst::text::Font;
 use typst_layout::PagedDocument;
 
-use crate::format::Format;
 use crate::render::output::write_atomic;
 use crate::render::{Job, Laid};
 use crate::world::Base;
@@ -17,7 +16,7 @@ use crate::world::Base;
 /// Writes the bundle of one laid-out job into `dir`.
 pub fn write_bundle(dir: &Path, base: &Base, job: &Job, laid: &Laid) -> std::io::Result<()> {
     let template = job.format.template();
-    let other_formats: Vec<String> = Format::ALL
+    let other_formats: Vec<String> = crate::spec::format::BUILT_IN
         .iter()
         .map(|f| f.template())
         .filter(|t| *t != template)

@@ -8,7 +8,6 @@ pub mod batch;
 pub mod cli;
 pub mod diag;
 pub mod export;
-pub mod format;
 pub mod preflight;
 pub mod print;
 pub mod proof;

@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 use base64::Engine as _;
 
 use crate::batch::report::{Entry, Report};
-use crate::format::Format;
-use crate::spec::project::Project;
+use crate::spec::format::{Format, Formats};
+use crate::spec::workspace::Workspace;
 
 /// Where the thumbnails live, inside the output folder.
 pub const THUMBNAIL_DIR: &str = ".thumbnails";
@@ -24,13 +24,14 @@ pub fn thumbnail_path(out: &Path, pdf: &Path) -> PathBuf {
 }
 
 /// The resolution at which a page of `format` gives a thumbnail [`THUMBNAIL_WIDTH_PX`] wide.
-pub fn thumbnail_dpi(format: Format, project: &Project) -> f64 {
-    let (width_mm, _) = format.trim_mm(project);
+pub fn thumbnail_dpi(format: &Format) -> f64 {
+    let (width_mm, _) = format.trim_mm;
     THUMBNAIL_WIDTH_PX / (width_mm / 25.4)
 }
 
 /// The proof page for a run, as HTML.
-pub fn page(report: &Report, project: &Project, out: &Path, date: &str) -> String {
+pub fn page(report: &Report, ws: &Workspace, date: &str) -> String {
+    let (project, out) = (&ws.project, ws.out.as_path());
     let title = report.title.as_deref().unwrap_or("personapress");
     let client = project.client.as_deref().unwrap_or("");
     let s = &report.summary;
@@ -53,7 +54,7 @@ pub fn page(report: &Report, project: &Project, out: &Path, date: &str) -> Strin
         date = escape(date),
     );
     for entry in &report.documents {
-        html += &card(entry, project, out);
+        html += &card(entry, &ws.format_table, out);
     }
     html += "</main>\n<footer>Made by personapress. Thumbnails show the trim area; \
              the PDFs carry bleed and crop marks.</footer>\n</body></html>\n";
@@ -61,17 +62,21 @@ pub fn page(report: &Report, project: &Project, out: &Path, date: &str) -> Strin
 }
 
 /// One document's card.
-fn card(entry: &Entry, project: &Project, out: &Path) -> String {
+fn card(entry: &Entry, formats: &Formats, out: &Path) -> String {
     let status = match (entry.errors.is_empty(), entry.warnings.is_empty()) {
         (false, _) => "failed",
         (true, false) => "warned",
         (true, true) => "ok",
     };
-    let format = entry.format.map_or("—", Format::name);
-    let size = entry.format.map_or(String::new(), |f| {
-        let (w, h) = f.trim_mm(project);
-        format!("{w:.0} × {h:.0} mm")
-    });
+    let format = entry.format.as_deref().unwrap_or("—");
+    let size = entry
+        .format
+        .as_deref()
+        .and_then(|name| formats.find(name))
+        .map_or(String::new(), |f| {
+            let (w, h) = f.trim_mm;
+            format!("{w:.0} × {h:.0} mm")
+        });
     let picture = picture(entry, out);
     let mut html = format!(
         "<article class=\"{status}\">{picture}<h2>{persona}</h2>\

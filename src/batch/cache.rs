@@ -13,13 +13,12 @@ use sha2::{Digest, Sha256};
 
 use super::report::{Entry, Outcome};
 use crate::diag::Diagnostic;
-use crate::format::Format;
 use crate::render::output::{hex, sha256_hex};
 
 /// The documents of the previous run, by persona, theme and format.
 #[derive(Debug, Default)]
 pub struct Previous {
-    entries: HashMap<(String, Option<String>, Option<Format>), Entry>,
+    entries: HashMap<(String, Option<String>, Option<String>), Entry>,
 }
 
 impl Previous {
@@ -35,7 +34,7 @@ impl Previous {
         let entries = documents
             .into_iter()
             .filter_map(|e| serde_json::from_value::<Entry>(e).ok())
-            .map(|e| ((e.persona.clone(), e.theme.clone(), e.format), e))
+            .map(|e| ((e.persona.clone(), e.theme.clone(), e.format.clone()), e))
             .collect();
         Previous { entries }
     }
@@ -46,7 +45,7 @@ impl Previous {
         let id = (
             outcome.persona.clone(),
             outcome.theme.clone(),
-            outcome.format,
+            outcome.format.as_ref().map(|f| f.name().to_string()),
         );
         let Some(entry) = self.entries.get(&id) else {
             return false;

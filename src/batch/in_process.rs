@@ -8,8 +8,8 @@ use typst::foundations::Bytes;
 use super::overview::{overview_data, overview_source, sheet_photo};
 use super::{read_logo, read_photo};
 use crate::diag::Diagnostic;
-use crate::format::Format;
 use crate::render::{self, Job};
+use crate::spec::format::Format;
 use crate::spec::workspace::Workspace;
 use crate::world::Base;
 
@@ -38,7 +38,7 @@ pub fn lay_out_all(ws: &Workspace, base: &Base) -> Result<Vec<LaidOut>, Diagnost
             let logo = logo.clone();
             let assets: HashMap<String, Bytes> = photo.clone().into_iter().chain(logo).collect();
             let formats = ws.formats.iter().filter(|f| !f.is_overview());
-            for &format in formats.filter(|f| !f.is_journey() || !source.persona.journey.is_empty())
+            for format in formats.filter(|f| !f.is_journey() || !source.persona.journey.is_empty())
             {
                 let job = Job {
                     persona: &source,
@@ -51,7 +51,7 @@ pub fn lay_out_all(ws: &Workspace, base: &Base) -> Result<Vec<LaidOut>, Diagnost
                 laid.push(LaidOut {
                     persona: source.id.clone(),
                     theme: theme.theme.name.clone(),
-                    format,
+                    format: format.clone(),
                     result: render::lay_out(base, &job),
                 });
             }
@@ -65,7 +65,7 @@ pub fn lay_out_all(ws: &Workspace, base: &Base) -> Result<Vec<LaidOut>, Diagnost
 pub fn lay_out_overviews(
     ws: &Workspace,
     base: &Base,
-    format: Format,
+    format: &Format,
 ) -> Result<Vec<LaidOut>, Diagnostic> {
     let sources: Vec<_> = ws
         .persona_files
@@ -99,7 +99,7 @@ pub fn lay_out_overviews(
         laid.push(LaidOut {
             persona: sheet.id.clone(),
             theme: theme.theme.name.clone(),
-            format,
+            format: format.clone(),
             result: render::lay_out(base, &job),
         });
     }

@@ -17,12 +17,12 @@ use typst::foundations::Bytes;
 
 use crate::assets::read_image;
 use crate::diag::Diagnostic;
-use crate::format::Format;
 use crate::preflight;
 use crate::print::{self, CutContour, OutputIntent, PrintSettings};
 use crate::render::data::asset_path;
 use crate::render::output::{document_date, sha256_hex, write_atomic};
 use crate::render::{self, Job};
+use crate::spec::format::Format;
 use crate::spec::project::Project;
 use crate::spec::theme::Theme;
 use crate::spec::workspace::{PersonaSource, ThemeSource, Workspace};
@@ -150,7 +150,7 @@ pub fn run(ws: &Workspace, base: &Base, options: &RunOptions) -> Vec<Outcome> {
         let mut claimed = None;
         while let Some((i, last_of_persona)) = queue.next(&mut claimed) {
             let job = &plan[i];
-            let outcome = context.run_guarded(&ready[job.persona], job.theme, job.format);
+            let outcome = context.run_guarded(&ready[job.persona], job.theme, &job.format);
             *results[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(outcome);
             if last_of_persona {
                 ready[job.persona].release_photo();
@@ -164,13 +164,13 @@ pub fn run(ws: &Workspace, base: &Base, options: &RunOptions) -> Vec<Outcome> {
             ws.formats
                 .iter()
                 .filter(|f| f.is_overview())
-                .map(move |&f| (theme, f))
+                .map(move |f| (theme, f.clone()))
         })
         .collect();
     outcomes.extend(pool.install(|| {
         overviews
             .iter()
-            .map(|&(theme, format)| context.run_overview(&ready, theme, format))
+            .map(|(theme, format)| context.run_overview(&ready, *theme, format))
             .collect::<Vec<_>>()
     }));
     if options.write && options.export_to.is_none() {
@@ -392,10 +392,10 @@ fn plan(ready: &[Ready], ws: &Workspace) -> Vec<Planned> {
     for persona in 0..ready.len() {
         for theme in 0..ws.themes.len() {
             let per_persona = ws.formats.iter().filter(|f| !f.is_overview());
-            plan.extend(per_persona.map(|&format| Planned {
+            plan.extend(per_persona.map(|format| Planned {
                 persona,
                 theme,
-                format,
+                format: format.clone(),
             }));
         }
     }
@@ -404,7 +404,7 @@ fn plan(ready: &[Ready], ws: &Workspace) -> Vec<Planned> {
 
 impl Context<'_> {
     /// Runs one document, turning a panic into an internal error for that document alone.
-    fn run_guarded(&self, ready: &Ready, theme: usize, format: Format) -> Outcome {
+    fn run_guarded(&self, ready: &Ready, theme: usize, format: &Format) -> Outcome {
         let mut outcome = Outcome::new(&ready.source, &self.ws.themes[theme], format);
         if format.is_journey() && ready.source.persona.journey.is_empty() {
             outcome.note = Some(format!(
@@ -451,18 +451,16 @@ impl Context<'_> {
         let Some(pdf) = &outcome.path else {
             return false;
         };
-        let png_present = match (self.options.png_dpi, outcome.format) {
+        let png_present = match (self.options.png_dpi, &outcome.format) {
             (None, _) => true,
-            (Some(dpi), Some(format)) => {
-                png_at(&pdf.with_extension("png"), format, dpi, &self.ws.project)
-            }
+            (Some(dpi), Some(format)) => png_at(&pdf.with_extension("png"), format, dpi),
             (Some(_), None) => false,
         };
         png_present && crate::proof::thumbnail_path(&self.ws.out, pdf).is_file()
     }
 
     /// The hash of everything that shapes this document.
-    fn key(&self, ready: &Ready, theme: usize, format: Format) -> String {
+    fn key(&self, ready: &Ready, theme: usize, format: &Format) -> String {
         let key = self
             .shared_key
             .clone()
@@ -472,7 +470,7 @@ impl Context<'_> {
         key.part(self.theme_fingerprints[theme].as_bytes()).finish()
     }
 
-    fn run_one(&self, ready: &Ready, theme_index: usize, format: Format, outcome: &mut Outcome) {
+    fn run_one(&self, ready: &Ready, theme_index: usize, format: &Format, outcome: &mut Outcome) {
         let logo = match &self.logos[theme_index] {
             Ok(logo) => logo,
             Err(diag) => return outcome.errors.push(diag.clone()),
@@ -504,11 +502,8 @@ impl Context<'_> {
         outcome.pages = laid.document.pages().len();
         outcome.fit = laid.sizing.fit;
         outcome.warnings.extend(std::mem::take(&mut laid.warnings));
-        outcome.add(preflight::check_layout(
-            &laid.document,
-            preflight::ppi_limits(format, &self.ws.project),
-        ));
-        if format.is_print() {
+        outcome.add(preflight::check_layout(&laid.document, format.ppi));
+        if format.print {
             outcome.add(preflight::check_theme_ink(&theme.theme));
         }
         if let Some(dir) = &self.options.export_to {
@@ -542,11 +537,11 @@ impl Context<'_> {
     fn write_thumbnail(
         &self,
         document: &typst_layout::PagedDocument,
-        format: Format,
+        format: &Format,
         pdf: &Path,
         outcome: &mut Outcome,
     ) {
-        let dpi = crate::proof::thumbnail_dpi(format, &self.ws.project);
+        let dpi = crate::proof::thumbnail_dpi(format);
         let path = crate::proof::thumbnail_path(&self.ws.out, pdf);
         let written = render::thumbnail::thumbnail(document, dpi)
             .and_then(|png| write_atomic(&path, &png).map_err(|e| e.to_string()));
@@ -637,11 +632,11 @@ impl Context<'_> {
 
 /// Whether the PNG at `path` shows a page of `format` at `dpi`: its width within a pixel
 /// of the trim width at that resolution. Another `--dpi` than last time renders again.
-fn png_at(path: &Path, format: Format, dpi: f64, project: &crate::spec::project::Project) -> bool {
+fn png_at(path: &Path, format: &Format, dpi: f64) -> bool {
     let Ok((width, _)) = image::image_dimensions(path) else {
         return false;
     };
-    let expected = format.trim_mm(project).0 / 25.4 * dpi;
+    let expected = format.trim_mm.0 / 25.4 * dpi;
     (f64::from(width) - expected).abs() <= 1.0
 }
 
@@ -668,13 +663,13 @@ fn write_png(
 pub fn print_settings(
     project: &Project,
     theme: &Theme,
-    format: Format,
+    format: &Format,
     intent: &Option<OutputIntent>,
 ) -> Option<PrintSettings> {
-    if !format.is_print() {
+    if !format.print {
         return None;
     }
-    let cut_contour = (format == Format::Mousepad).then(|| CutContour {
+    let cut_contour = format.cut_contour.then(|| CutContour {
         name: project
             .mousepad
             .cut_contour
@@ -739,7 +734,7 @@ pub fn output_path(
     ws: &Workspace,
     persona: &PersonaSource,
     theme: &ThemeSource,
-    format: Format,
+    format: &Format,
 ) -> PathBuf {
     if format.is_overview() {
         return match ws.themes.len() > 1 {
@@ -780,14 +775,20 @@ mod tests {
     use super::*;
 
     fn plan_of(personas: &[usize]) -> Vec<Planned> {
+        let table = crate::spec::format::Formats::new(&Default::default()).unwrap();
+        let poster = table
+            .get(crate::spec::format::Kind::PosterA2)
+            .unwrap()
+            .clone();
         personas
             .iter()
             .enumerate()
             .flat_map(|(persona, &documents)| {
+                let poster = poster.clone();
                 (0..documents).map(move |_| Planned {
                     persona,
                     theme: 0,
-                    format: Format::PosterA2,
+                    format: poster.clone(),
                 })
             })
             .collect()

@@ -8,8 +8,8 @@ use typst::foundations::Bytes;
 
 use super::{Context, Photo, Ready};
 use crate::diag::Diagnostic;
-use crate::format::Format;
 use crate::render::{self, Job};
+use crate::spec::format::Format;
 use crate::spec::project::Project;
 use crate::spec::workspace::{PersonaSource, ThemeSource, Workspace};
 
@@ -19,7 +19,7 @@ use rayon::prelude::*;
 impl Context<'_> {
     /// Renders the overview: every loaded persona side by side, on as many sheets of at
     /// most [`render::CARDS_PER_SHEET`] as it takes.
-    pub(super) fn run_overview(&self, ready: &[Ready], theme: usize, format: Format) -> Outcome {
+    pub(super) fn run_overview(&self, ready: &[Ready], theme: usize, format: &Format) -> Outcome {
         let sheet = overview_source(self.ws);
         let mut outcome = Outcome::new(&sheet, &self.ws.themes[theme], format);
         if ready.is_empty() {
@@ -60,7 +60,7 @@ impl Context<'_> {
         personas: &[Ready],
         sheet: &PersonaSource,
         theme_index: usize,
-        format: Format,
+        format: &Format,
         outcome: &mut Outcome,
     ) {
         let theme = &self.ws.themes[theme_index];
@@ -70,7 +70,7 @@ impl Context<'_> {
             Err(diag) => return outcome.errors.push(diag.clone()),
         }
         let (_, per_sheet) = render::overview_sheets(personas.len());
-        let needed_px = overview_photo_px(format, &self.ws.project, per_sheet);
+        let needed_px = overview_photo_px(format, per_sheet);
         let photos: Result<Vec<_>, _> = personas
             .par_iter()
             .map(|r| self.sheet_photo_of(r, needed_px))
@@ -139,7 +139,7 @@ pub(super) fn sheet_photo(
 pub(super) fn overview_data(
     cards: &[(&PersonaSource, Option<String>)],
     theme: &ThemeSource,
-    format: Format,
+    format: &Format,
     project: &Project,
 ) -> serde_json::Value {
     let sizing = render::data::Sizing::DESIGNED;
@@ -163,8 +163,8 @@ pub(super) fn overview_data(
 /// 300 ppi. As `overview.typ` lays cards out, a photo is at most 45 % of the sheet's
 /// height on one row of cards (up to four), 25 % on two rows (up to ten), 16 % on
 /// three. Decoding no more than that keeps the sheets' memory and file size in bounds.
-fn overview_photo_px(format: Format, project: &Project, cards: usize) -> u32 {
-    let (_, height_mm) = format.trim_mm(project);
+fn overview_photo_px(format: &Format, cards: usize) -> u32 {
+    let (_, height_mm) = format.trim_mm;
     let share = match cards {
         0..=4 => 0.45,
         5..=10 => 0.25,

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use crate::diag::Diagnostic;
-use crate::format::Format;
+use crate::spec::format::Format;
 use crate::spec::workspace::{PersonaSource, ThemeSource};
 
 /// What happened to one document (or to a persona file that could not be loaded).
@@ -44,12 +44,12 @@ pub struct Outcome {
 
 impl Outcome {
     /// A document about to be rendered.
-    pub fn new(persona: &PersonaSource, theme: &ThemeSource, format: Format) -> Self {
+    pub fn new(persona: &PersonaSource, theme: &ThemeSource, format: &Format) -> Self {
         Outcome {
             persona: persona.id.clone(),
             persona_file: persona.path.clone(),
             theme: Some(theme.theme.name.clone()),
-            format: Some(format),
+            format: Some(format.clone()),
             ..Self::blank()
         }
     }
@@ -107,7 +107,7 @@ impl Outcome {
 
     /// `peter poster-a2` or `peter` for a persona that did not load.
     pub fn label(&self) -> String {
-        match self.format {
+        match &self.format {
             Some(format) if format.is_overview() => format.to_string(),
             Some(format) => format!("{} {format}", self.persona),
             None => self.persona.clone(),
@@ -153,7 +153,8 @@ pub struct Entry {
     pub persona: String,
     pub persona_file: String,
     pub theme: Option<String>,
-    pub format: Option<Format>,
+    /// The format's name.
+    pub format: Option<String>,
     /// Path of the PDF, relative to the output folder.
     pub file: Option<String>,
     pub pages: usize,
@@ -215,7 +216,7 @@ fn entry(o: &Outcome, out: &Path, root: &Path) -> Entry {
         persona: o.persona.clone(),
         persona_file: relative(&o.persona_file, root),
         theme: o.theme.clone(),
-        format: o.format,
+        format: o.format.as_ref().map(|f| f.name().to_string()),
         file: o.path.as_deref().map(|p| relative(p, out)),
         pages: o.pages,
         bytes: o.bytes,

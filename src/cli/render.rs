@@ -39,7 +39,7 @@ pub fn run(args: &RenderArgs) -> i32 {
         return EXIT_FAILED;
     }
     let proof = ws.out.join("index.html");
-    let html = crate::proof::page(&report, &ws.project, &ws.out, &run_date());
+    let html = crate::proof::page(&report, ws, &run_date());
     if let Err(err) = write_atomic(&proof, html.as_bytes()) {
         Diagnostic::error(format!("cannot write {} ({err})", proof.display())).eprint();
         return EXIT_FAILED;

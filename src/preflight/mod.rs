@@ -11,8 +11,7 @@ use typst::visualize::{Color, ImageKind, Paint, ProcessColor};
 use typst_layout::PagedDocument;
 
 use crate::diag::Diagnostic;
-use crate::format::Format;
-use crate::spec::project::Project;
+use crate::spec::format::PpiLimits;
 use crate::spec::theme::Theme;
 
 /// Smallest type size print shops accept.
@@ -22,29 +21,6 @@ pub const MIN_TEXT_PT: f64 = 6.0;
 pub const RICH_BLACK_TEXT_BELOW_PT: f64 = 12.0;
 /// Highest total ink coverage, in percent.
 pub const MAX_INK: i64 = 300;
-
-/// Effective-resolution limits for raster images at their printed size.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct PpiLimits {
-    /// Below this: a warning.
-    pub warn: u32,
-    /// Below this: an error.
-    pub min: u32,
-}
-
-/// The limits of a format: `[print] warn_ppi` / `min_ppi`, else 200 / 100 for A2 posters
-/// (seen from a distance) and 300 / 150 for everything else.
-pub fn ppi_limits(format: Format, project: &Project) -> PpiLimits {
-    let (warn, min) = if format == Format::PosterA2 {
-        (200, 100)
-    } else {
-        (300, 150)
-    };
-    PpiLimits {
-        warn: project.print.warn_ppi.unwrap_or(warn),
-        min: project.print.min_ppi.unwrap_or(min),
-    }
-}
 
 /// Checks the laid-out document: every raster image's effective resolution and text below 6 pt.
 pub fn check_layout(document: &PagedDocument, limits: PpiLimits) -> Vec<Diagnostic> {
@@ -352,25 +328,6 @@ mod tests {
         assert!(warning.message.contains("200 ppi") && warning.hints[0].contains("1200 px"));
         let error = ppi_finding(100.0, (400, 400), (4.0, 4.0), LIMITS).unwrap();
         assert_eq!(error.severity, crate::diag::Severity::Error);
-    }
-
-    #[test]
-    fn a2_posters_accept_lower_resolution() {
-        let project = Project::default();
-        assert_eq!(
-            ppi_limits(Format::PosterA2, &project),
-            PpiLimits {
-                warn: 200,
-                min: 100
-            }
-        );
-        assert_eq!(
-            ppi_limits(Format::Mousepad, &project),
-            PpiLimits {
-                warn: 300,
-                min: 150
-            }
-        );
     }
 
     #[test]

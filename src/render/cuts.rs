@@ -3,8 +3,6 @@
 
 use serde_json::{Map, Value};
 
-use crate::format::Format;
-
 /// How a document is sized to its page: the content cut (which of the persona's
 /// applicable steps of [`CUT_ORDER`] are taken) and the type scale (`fit`, 1.0 = as
 /// designed).
@@ -82,7 +80,7 @@ impl Cut {
     }
 
     /// Applies the cut (the story's shortening is applied by the caller) and says what went.
-    fn apply(self, map: &mut Map<String, Value>, id: &str, format: Format) -> String {
+    fn apply(self, map: &mut Map<String, Value>, id: &str, format: &str) -> String {
         let what = match self {
             Cut::StoryShort => "the story was cut to its first two sentences".to_string(),
             Cut::Drop(key) => {
@@ -124,7 +122,7 @@ pub(crate) fn applicable(map: &Map<String, Value>, story: Option<&str>) -> Vec<C
         if cut.applies(&probe, story) {
             cuts.push(cut);
             if cut != Cut::StoryShort {
-                cut.apply(&mut probe, "", Format::PosterA2);
+                cut.apply(&mut probe, "", "");
             }
         }
     }
@@ -151,7 +149,7 @@ pub(crate) fn apply(
     sizing: Sizing,
     map: &mut Map<String, Value>,
     id: &str,
-    format: Format,
+    format: &str,
 ) -> Vec<String> {
     let taken = cuts.iter().enumerate().filter(|(i, _)| sizing.takes(*i));
     taken.map(|(_, cut)| cut.apply(map, id, format)).collect()
@@ -210,7 +208,7 @@ mod tests {
             fit: 1.0,
             cuts: 0b100,
         };
-        let said = apply(&cuts, taken, &mut map, "p", Format::PosterA2);
+        let said = apply(&cuts, taken, &mut map, "p", "poster-a2");
         assert_eq!(map["goals"].as_array().unwrap().len(), 3);
         assert!(said[0].contains("only the first 3 goals"), "{said:?}");
         assert_eq!(story_text("A. B. C.", &cuts, taken), "A. B. C.");

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use serde_json::{Map, Value, json};
 
-use crate::format::{Budget, Format};
+use crate::spec::format::{Budget, Format};
 use crate::spec::persona::Language;
 use crate::spec::project::Project;
 use crate::spec::typography::{paragraphs, quote_marks, smarten};
@@ -47,7 +47,7 @@ pub fn asset_path(kind: &str, file: &Path) -> String {
 pub fn build(
     persona: &PersonaSource,
     theme: &ThemeSource,
-    format: Format,
+    format: &Format,
     project: &Project,
     sizing: Sizing,
 ) -> TemplateData {
@@ -76,7 +76,7 @@ pub fn build(
 /// warnings for what was left out, and how many cuts the persona allows.
 fn persona_data(
     persona: &PersonaSource,
-    format: Format,
+    format: &Format,
     sizing: Sizing,
 ) -> (Value, Vec<String>, usize) {
     let language = persona.language;
@@ -87,7 +87,7 @@ fn persona_data(
     let mut omitted = apply_budget(map, format, &persona.id);
     let story = persona.persona.story.as_deref();
     let cuts = cuts::applicable(map, story);
-    omitted.extend(cuts::apply(&cuts, sizing, map, &persona.id, format));
+    omitted.extend(cuts::apply(&cuts, sizing, map, &persona.id, format.name()));
     if let Some(story) = story.filter(|_| map.contains_key("story")) {
         let text = cuts::story_text(story, &cuts, sizing);
         map.insert("story".into(), json!(paragraphs(&text, language)));
@@ -217,8 +217,8 @@ pub fn initials(name: &str) -> String {
 
 /// Cuts each list to what the format shows; lists it leaves out by design are removed.
 /// Returns a warning for every list that lost items it would have shown.
-fn apply_budget(map: &mut Map<String, Value>, format: Format, id: &str) -> Vec<String> {
-    let budget = format.budget();
+fn apply_budget(map: &mut Map<String, Value>, format: &Format, id: &str) -> Vec<String> {
+    let budget = format.budget;
     if !budget.story {
         map.remove("story");
     }
@@ -388,27 +388,17 @@ fn contrast_warning(
     )
 }
 
-fn format_data(format: Format, project: &Project) -> Value {
-    let (width, height) = format.trim_mm(project);
-    let bleed = match format {
-        Format::Mousepad => project.mousepad.bleed.or(project.print.bleed),
-        Format::Briefing => None,
-        _ => project.print.bleed,
-    };
-    let bleed = if format.is_print() {
-        bleed.map_or(3.0, |b| b.mm)
-    } else {
-        0.0
-    };
+fn format_data(format: &Format, project: &Project) -> Value {
+    let (width, height) = format.trim_mm;
     let radius = project.mousepad.corner_radius.map_or(5.0, |r| r.mm);
     json!({
         "name": format.name(),
         "width": round3(width),
         "height": round3(height),
-        "bleed": round3(bleed),
-        "print": format.is_print(),
+        "bleed": round3(format.bleed_mm),
+        "print": format.print,
         "corner_radius": round3(radius),
-        "type": format.tiers(),
+        "type": format.tiers,
     })
 }
 

@@ -16,8 +16,8 @@ use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
 use crate::diag::Diagnostic;
-use crate::format::Format;
 use crate::render::cuts::Sizing;
+use crate::spec::format::Format;
 use crate::spec::project::Project;
 use crate::spec::workspace::{PersonaSource, ThemeSource};
 use crate::world::{Base, DATA_PATH, JobWorld};
@@ -38,7 +38,7 @@ pub struct Job<'a> {
     /// The theme.
     pub theme: &'a ThemeSource,
     /// The format.
-    pub format: Format,
+    pub format: &'a Format,
     /// The project settings.
     pub project: &'a Project,
     /// The persona's photo and the theme's logo, by virtual path.
@@ -88,7 +88,7 @@ fn expected_pages(job: &Job) -> usize {
 pub fn lay_out(base: &Base, job: &Job) -> Result<Laid, Vec<Diagnostic>> {
     let first = compile_at(base, job, Sizing::DESIGNED)?;
     let expected = expected_pages(job);
-    if !job.format.single_page() || first.document.pages().len() == expected {
+    if !job.format.single_page || first.document.pages().len() == expected {
         return Ok(first);
     }
     if job.format.edits_content() {
@@ -344,15 +344,13 @@ pub fn render_png(document: &PagedDocument, dpi: f64) -> Result<Vec<u8>, String>
 /// Exports a laid-out document to PDF; the briefing as PDF/UA-1.
 pub fn export_pdf(
     document: &PagedDocument,
-    format: Format,
+    format: &Format,
     ident: &str,
     date: Datetime,
 ) -> Result<Vec<u8>, Vec<Diagnostic>> {
-    let standards = match format {
-        Format::Briefing => {
-            PdfStandards::new(&[PdfStandard::Ua_1]).expect("PDF/UA-1 alone is valid")
-        }
-        _ => PdfStandards::default(),
+    let standards = match format.pdf_ua {
+        true => PdfStandards::new(&[PdfStandard::Ua_1]).expect("PDF/UA-1 alone is valid"),
+        false => PdfStandards::default(),
     };
     let options = PdfOptions {
         ident: Smart::Custom(ident.to_string()),
@@ -361,7 +359,7 @@ pub fn export_pdf(
         standards,
         // The office briefing is tagged for accessibility (PDF/UA); print files go to a
         // press, where a structure tree is only weight to write, parse and ship.
-        tagged: !format.is_print(),
+        tagged: !format.print,
         ..PdfOptions::default()
     };
     typst_pdf::pdf(document, &options).map_err(|errors| errors.iter().map(export_error).collect())

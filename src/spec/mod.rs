@@ -1,6 +1,7 @@
 //! The TOML contract: personas, themes and projects, loaded with diagnostics
 //! that name the file, line and key.
 
+pub mod format;
 pub mod persona;
 pub mod project;
 pub mod theme;

@@ -3,12 +3,12 @@
 
 use std::path::{Path, PathBuf};
 
+use super::format::{Format, Formats};
 use super::persona::{Language, Persona};
 use super::project::Project;
 use super::theme::Theme;
 use super::{Loaded, load_toml, resolve_inside};
 use crate::diag::Diagnostic;
-use crate::format::Format;
 
 /// The project file name looked for in a project folder.
 pub const PROJECT_FILE: &str = "personapress.toml";
@@ -48,6 +48,8 @@ pub struct Workspace {
     pub themes: Vec<ThemeSource>,
     /// The formats to render.
     pub formats: Vec<Format>,
+    /// Every format the project can render: the built-in ones as it configures them, and its own.
+    pub format_table: Formats,
     /// The output folder.
     pub out: PathBuf,
     /// The project's own templates folder, if any.
@@ -70,7 +72,7 @@ pub fn open(path: &Path, overrides: &Overrides) -> Result<Workspace, Diagnostic>
     let loaded: Loaded<Project> = load_toml(&file)?;
     let root = loaded.dir().to_path_buf();
     let project = loaded.value.clone();
-    let formats = formats(&loaded, overrides)?;
+    let (format_table, formats) = formats(&loaded, overrides)?;
     let themes = themes(&loaded, &root, overrides)?;
     let persona_files = persona_files(&loaded, &root)?;
     let out = match &overrides.out {
@@ -86,25 +88,37 @@ pub fn open(path: &Path, overrides: &Overrides) -> Result<Workspace, Diagnostic>
         persona_files,
         themes,
         formats,
+        format_table,
         out,
         templates,
         fonts,
     })
 }
 
-fn formats(loaded: &Loaded<Project>, overrides: &Overrides) -> Result<Vec<Format>, Diagnostic> {
-    declare_own_formats(loaded)?;
+/// The project's table of formats and the formats to render from it.
+fn formats(
+    loaded: &Loaded<Project>,
+    overrides: &Overrides,
+) -> Result<(Formats, Vec<Format>), Diagnostic> {
+    let table = Formats::new(&loaded.value).map_err(|name| {
+        loaded
+            .error_at_key(
+                &name,
+                format!("`{name}` cannot be the name of a format of your own"),
+            )
+            .with_hint("use lowercase letters, digits and `-`, and a name no built-in format has")
+    })?;
     let (names, from_cli) = match (&overrides.formats, &loaded.value.formats) {
         (Some(names), _) => (names.clone(), true),
         (None, Some(names)) => (names.clone(), false),
         (None, None) => {
-            let own = loaded.value.format.keys().map(|name| Format::parse(name));
-            return Ok(Format::DEFAULT.into_iter().chain(own.flatten()).collect());
+            let defaults = table.defaults();
+            return Ok((table, defaults));
         }
     };
     let mut formats = Vec::new();
     for name in names {
-        let format = Format::parse(name.trim()).map_err(|message| match from_cli {
+        let format = table.parse(name.trim()).map_err(|message| match from_cli {
             true => Diagnostic::error(message),
             false => loaded.error_at_key("formats", message),
         })?;
@@ -112,35 +126,7 @@ fn formats(loaded: &Loaded<Project>, overrides: &Overrides) -> Result<Vec<Format
             formats.push(format);
         }
     }
-    Ok(formats)
-}
-
-/// Declares the project's `[format.<name>]` formats, refusing names the built-in ones have.
-fn declare_own_formats(loaded: &Loaded<Project>) -> Result<(), Diagnostic> {
-    for (name, own) in &loaded.value.format {
-        let valid = !name.is_empty()
-            && name
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
-        if !valid || Format::ALL.iter().any(|f| f.name() == name) {
-            return Err(loaded
-                .error_at_key(
-                    name,
-                    format!("`{name}` cannot be the name of a format of your own"),
-                )
-                .with_hint(
-                    "use lowercase letters, digits and `-`, and a name no built-in format has",
-                ));
-        }
-        let size = (own.size.width.mm, own.size.height.mm);
-        Format::declare(
-            name,
-            size,
-            own.print.unwrap_or(true),
-            own.single_page.unwrap_or(true),
-        );
-    }
-    Ok(())
+    Ok((table, formats))
 }
 
 fn themes(

@@ -6,7 +6,7 @@
 use std::path::Path;
 
 use personapress::batch::{LaidOut, lay_out_all, lay_out_overviews};
-use personapress::format::{Format, TypeTiers};
+use personapress::spec::format::{Kind, TypeTiers};
 use personapress::spec::workspace::{self, Overrides};
 use personapress::world::Base;
 use typst::layout::{Abs, Frame, FrameItem, Point, Transform};
@@ -361,7 +361,7 @@ fn measure(dir: &Path) {
     let mut problems = Vec::new();
     let mut measured = 0;
     for doc in &docs {
-        let Some(tiers) = doc.format.tiers() else {
+        let Some(tiers) = doc.format.tiers else {
             continue;
         };
         let laid = match &doc.result {
@@ -411,12 +411,12 @@ fn a_name_is_fitted_to_its_column_and_its_particles_stay_with_the_surname() {
     let docs = laid_out(&repo().join("tests/fixtures/onpage"));
     let poster = docs
         .iter()
-        .find(|d| d.persona == "max-nl" && d.format == Format::PosterA2)
+        .find(|d| d.persona == "max-nl" && d.format == Kind::PosterA2)
         .unwrap();
     let mut runs = Vec::new();
     let page = &poster.result.as_ref().unwrap().document.pages()[0];
     text_runs(&page.frame, Transform::identity(), &mut runs);
-    let tiers = Format::PosterA2.tiers().unwrap();
+    let tiers = poster.format.tiers.unwrap();
     let name: Vec<&Run> = runs.iter().filter(|r| r.size >= tiers.name_min).collect();
     let lines: Vec<&str> = name.iter().map(|r| r.text.trim()).collect();
     assert_eq!(
@@ -430,9 +430,10 @@ fn a_name_is_fitted_to_its_column_and_its_particles_stay_with_the_surname() {
 /// Measures every overview sheet of a project in `format` (every theme): text in the
 /// safe zone, no text over text (a long name runs into the next card's), contrast, no
 /// text under `smallest` pt, and each persona's name on the sheet.
-fn measure_overviews(dir: &Path, format: Format, smallest: f64) {
+fn measure_overviews(dir: &Path, kind: Kind, smallest: f64) {
     let ws = workspace::open(dir, &Overrides::default()).unwrap();
     let base = Base::new(ws.fonts.as_deref(), ws.templates.as_deref()).unwrap();
+    let format = ws.format_table.get(kind).unwrap();
     let sheets = lay_out_overviews(&ws, &base, format).unwrap();
     assert_eq!(sheets.len(), ws.themes.len());
     let mut problems = Vec::new();
@@ -476,15 +477,11 @@ fn measure_overviews(dir: &Path, format: Format, smallest: f64) {
 #[test]
 fn overview_sheets_keep_every_name_in_its_card_and_pass_the_page_checks() {
     // The fixtures hold a long Dutch name with particles and a 7-card, two-row sheet.
+    measure_overviews(&repo().join("tests/fixtures/onpage"), Kind::OverviewA3, 9.0);
     measure_overviews(
         &repo().join("tests/fixtures/onpage"),
-        Format::OverviewA3,
-        9.0,
-    );
-    measure_overviews(
-        &repo().join("tests/fixtures/onpage"),
-        Format::OverviewA2,
+        Kind::OverviewA2,
         12.7,
     );
-    measure_overviews(&repo().join("examples"), Format::OverviewA2, 12.7);
+    measure_overviews(&repo().join("examples"), Kind::OverviewA2, 12.7);
 }
