@@ -13,6 +13,5 @@ fn main() {
         }
     };
     let status = personapress::cli::run(cli);
-    personapress::render::output::finish_removals();
     std::process::exit(status);
 }

@@ -20,7 +20,8 @@ use crate::diag::Diagnostic;
 use crate::preflight;
 use crate::print::{self, CutContour, OutputIntent, PrintSettings};
 use crate::render::data::asset_path;
-use crate::render::output::{document_date, sha256_hex, write_atomic};
+use crate::render::output::{Remover, document_date, sha256_hex, write_replacing};
+use crate::render::thumbnail::StandIns;
 use crate::render::{self, Job};
 use crate::spec::format::Format;
 use crate::spec::project::Project;
@@ -74,6 +75,10 @@ struct Context<'a> {
     /// Photos as overview sheets embed them, by persona id and pixels needed: reduced
     /// once per run, shared by every theme's sheet.
     sheet_photos: Mutex<HashMap<(String, u32), (String, Bytes)>>,
+    /// Removes the files this run replaces; the run waits for it when it ends.
+    remover: Remover,
+    /// The thumbnails' stand-ins of photos, made once for a persona's documents.
+    stand_ins: StandIns,
 }
 
 /// A persona ready to render: the loaded file, and its photo read on demand.
@@ -121,23 +126,22 @@ pub fn run(ws: &Workspace, base: &Base, options: &RunOptions) -> Vec<Outcome> {
         .build()
         .expect("a thread pool");
     let (ready, mut outcomes) = pool.install(|| load_personas(ws, &digests));
+    let logos: Vec<Logo> = ws.themes.iter().map(read_logo).collect();
     let context = Context {
         ws,
         base,
         options,
-        logos: ws.themes.iter().map(read_logo).collect(),
+        theme_fingerprints: theme_fingerprints(ws, &logos),
+        logos,
         previous: match options.write && !options.force {
             true => Previous::load(&ws.out),
             false => Previous::default(),
         },
         shared_key: shared_key(ws, base, options),
-        theme_fingerprints: Vec::new(),
         digests,
         sheet_photos: Mutex::default(),
-    };
-    let context = Context {
-        theme_fingerprints: theme_fingerprints(&context),
-        ..context
+        remover: Remover::new(),
+        stand_ins: StandIns::default(),
     };
     let plan = plan(&ready, ws);
     options.progress.set_length(plan.len() as u64);
@@ -242,8 +246,8 @@ impl PersonaQueue {
 }
 
 /// Hashes each theme and its logo bytes.
-fn theme_fingerprints(context: &Context) -> Vec<String> {
-    let themes = context.ws.themes.iter().zip(&context.logos);
+fn theme_fingerprints(ws: &Workspace, logos: &[Logo]) -> Vec<String> {
+    let themes = ws.themes.iter().zip(logos);
     themes
         .map(|(theme, logo)| {
             let json = serde_json::to_vec(&theme.theme).unwrap_or_default();
@@ -514,7 +518,7 @@ impl Context<'_> {
                 output_path(self.ws, job.persona, job.theme, job.format).with_extension("png")
             });
             let dpi = self.options.png_dpi.unwrap_or(72.0);
-            if write_png(&laid.document, dpi, &path, outcome) {
+            if write_png(&laid.document, dpi, &path, &self.remover, outcome) {
                 outcome.path = Some(path);
             }
             return;
@@ -527,7 +531,13 @@ impl Context<'_> {
             if let Some(path) = outcome.path.clone() {
                 self.write_thumbnail(&laid.document, job.format, &path, outcome);
                 if let Some(dpi) = self.options.png_dpi {
-                    write_png(&laid.document, dpi, &path.with_extension("png"), outcome);
+                    write_png(
+                        &laid.document,
+                        dpi,
+                        &path.with_extension("png"),
+                        &self.remover,
+                        outcome,
+                    );
                 }
             }
         }
@@ -543,8 +553,8 @@ impl Context<'_> {
     ) {
         let dpi = crate::proof::thumbnail_dpi(format);
         let path = crate::proof::thumbnail_path(&self.ws.out, pdf);
-        let written = render::thumbnail::thumbnail(document, dpi)
-            .and_then(|png| write_atomic(&path, &png).map_err(|e| e.to_string()));
+        let written = render::thumbnail::thumbnail(document, dpi, &self.stand_ins)
+            .and_then(|png| write_replacing(&path, &png, &self.remover).map_err(|e| e.to_string()));
         if let Err(err) = written {
             let message = format!("cannot write the thumbnail {} ({err})", path.display());
             outcome.warnings.push(Diagnostic::warning(message));
@@ -609,7 +619,7 @@ impl Context<'_> {
     /// Writes the PDF atomically and records its size and checksum.
     fn write(&self, pdf: &[u8], job: &Job, outcome: &mut Outcome) {
         let path = output_path(self.ws, job.persona, job.theme, job.format);
-        match write_atomic(&path, pdf) {
+        match write_replacing(&path, pdf, &self.remover) {
             Ok(()) => {
                 let sha = match &self.options.output_intent {
                     Some(intent) => intent.sha256_hex(pdf),
@@ -645,10 +655,11 @@ fn write_png(
     document: &typst_layout::PagedDocument,
     dpi: f64,
     path: &Path,
+    remover: &Remover,
     outcome: &mut Outcome,
 ) -> bool {
     let written = render::render_png(document, dpi)
-        .and_then(|png| write_atomic(path, &png).map_err(|e| e.to_string()));
+        .and_then(|png| write_replacing(path, &png, remover).map_err(|e| e.to_string()));
     if let Err(err) = &written {
         outcome.errors.push(Diagnostic::error(format!(
             "cannot write the PNG preview {} ({err})",

@@ -19,19 +19,25 @@ const SAMPLES: u32 = 4;
 /// A stand-in with the hash of the image it stands for and its size in pixels.
 type StandIn = (u128, (u32, u32), Image);
 
-/// Stand-ins made recently. A batch works a persona at a time, each worker with its
-/// own, and a persona's formats draw its photo at a few sizes: a few entries are enough.
-static STAND_INS: Mutex<Vec<StandIn>> = Mutex::new(Vec::new());
+/// Stand-ins made recently, kept by the run that draws the thumbnails. A batch works a
+/// persona at a time, each worker with its own, and a persona's formats draw its photo
+/// at a few sizes: a few entries are enough.
+#[derive(Default)]
+pub struct StandIns(Mutex<Vec<StandIn>>);
 
-/// A PNG of the first page's trim area at `dpi`.
-pub fn thumbnail(document: &PagedDocument, dpi: f64) -> Result<Vec<u8>, String> {
+/// A PNG of the first page's trim area at `dpi`, photos drawn through `stand_ins`.
+pub fn thumbnail(
+    document: &PagedDocument,
+    dpi: f64,
+    stand_ins: &StandIns,
+) -> Result<Vec<u8>, String> {
     let mut page = document
         .pages()
         .first()
         .ok_or("the document has no pages")?
         .clone();
     let pixel_per_pt = dpi / 72.0;
-    swap_images(&mut page.frame, pixel_per_pt);
+    swap_images(&mut page.frame, pixel_per_pt, stand_ins);
     let options = typst_render::RenderOptions {
         pixel_per_pt: typst::utils::Scalar::new(pixel_per_pt),
         render_bleed: false,
@@ -43,16 +49,16 @@ pub fn thumbnail(document: &PagedDocument, dpi: f64) -> Result<Vec<u8>, String> 
 
 /// Replaces every raster image in `frame` and its groups by a stand-in of the size in
 /// pixels it is drawn at; `scale` is pixels per point where `frame` is drawn.
-fn swap_images(frame: &mut Frame, scale: f64) {
+fn swap_images(frame: &mut Frame, scale: f64, stand_ins: &StandIns) {
     frame.retain(|item| {
         match item {
             FrameItem::Group(group) => {
                 let inner = scale * x_scale(&group.transform);
-                swap_images(&mut group.frame, inner);
+                swap_images(&mut group.frame, inner, stand_ins);
             }
             FrameItem::Image(image, size, _) => {
                 if let ImageKind::Raster(raster) = image.kind()
-                    && let Some(made) = stand_in(image, raster, drawn_px(raster, *size, scale))
+                    && let Some(made) = stand_ins.get(image, raster, drawn_px(raster, *size, scale))
                 {
                     *image = made;
                 }
@@ -77,24 +83,26 @@ fn drawn_px(raster: &RasterImage, size: Size, scale: f64) -> (u32, u32) {
     (w, (f64::from(w) / aspect).ceil().max(1.0) as u32)
 }
 
-/// The stand-in of a raster image at `(w, h)` pixels, from the cache or made now;
-/// `None` when the image is no bigger than that or is rotated by its EXIF data.
-fn stand_in(image: &Image, raster: &RasterImage, (w, h): (u32, u32)) -> Option<Image> {
-    let key = typst::utils::hash128(image);
-    let cache = || STAND_INS.lock().unwrap_or_else(|e| e.into_inner());
-    if let Some((_, _, found)) = cache().iter().find(|(k, s, _)| *k == key && *s == (w, h)) {
-        return Some(found.clone());
+impl StandIns {
+    /// The stand-in of a raster image at `(w, h)` pixels, from the cache or made now;
+    /// `None` when the image is no bigger than that or is rotated by its EXIF data.
+    fn get(&self, image: &Image, raster: &RasterImage, (w, h): (u32, u32)) -> Option<Image> {
+        let key = typst::utils::hash128(image);
+        let cache = || self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((_, _, found)) = cache().iter().find(|(k, s, _)| *k == key && *s == (w, h)) {
+            return Some(found.clone());
+        }
+        // Made without holding the cache, so the other workers' thumbnails do not wait.
+        let made = shrink(raster, w, h)?;
+        let alt = image.alt().map(Into::into);
+        let made = Image::new(made, alt, Smart::Custom(ImageScaling::Pixelated));
+        let mut cache = cache();
+        if cache.len() >= 16 {
+            cache.remove(0);
+        }
+        cache.push((key, (w, h), made.clone()));
+        Some(made)
     }
-    // Made without holding the cache, so the other workers' thumbnails do not wait.
-    let made = shrink(raster, w, h)?;
-    let alt = image.alt().map(Into::into);
-    let made = Image::new(made, alt, Smart::Custom(ImageScaling::Pixelated));
-    let mut cache = cache();
-    if cache.len() >= 16 {
-        cache.remove(0);
-    }
-    cache.push((key, (w, h), made.clone()));
-    Some(made)
 }
 
 /// A `w` × `h` copy of `raster`, each pixel the mean of up to [`SAMPLES`]² samples spread
