@@ -5,13 +5,14 @@ use std::collections::HashMap;
 
 use typst::foundations::Bytes;
 
-use super::overview::{overview_data, overview_source, sheet_photo};
-use super::{read_logo, read_photo};
 use crate::diag::Diagnostic;
 use crate::render::{self, Job};
 use crate::spec::format::Format;
 use crate::spec::workspace::Workspace;
 use crate::world::Base;
+
+use super::load::{read_logo, read_photo};
+use super::overview::{overview_data, overview_source, sheet_photo};
 
 /// One document laid out in process by [`lay_out_all`].
 pub struct LaidOut {

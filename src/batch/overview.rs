@@ -4,17 +4,18 @@
 use std::collections::HashMap;
 use std::panic::AssertUnwindSafe;
 
+use rayon::prelude::*;
 use typst::foundations::Bytes;
 
-use super::{Context, Photo, Ready};
 use crate::diag::Diagnostic;
 use crate::render::{self, Job};
 use crate::spec::format::Format;
 use crate::spec::project::Project;
 use crate::spec::workspace::{PersonaSource, ThemeSource, Workspace};
 
+use super::Context;
+use super::load::{Photo, Ready};
 use super::report::Outcome;
-use rayon::prelude::*;
 
 impl Context<'_> {
     /// Renders the overview: every loaded persona side by side, on as many sheets of at

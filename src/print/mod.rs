@@ -8,6 +8,8 @@ pub(crate) mod convert;
 pub mod geometry;
 pub mod ink;
 pub mod manage;
+mod policy;
+pub use policy::print_settings;
 mod recolour;
 mod to_cmyk;
 pub mod xmp;

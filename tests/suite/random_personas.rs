@@ -20,7 +20,8 @@ fn list() -> impl Strategy<Value = Vec<String>> {
 
 prop_compose! {
     fn persona()(
-        name in "\\PC{1,40}",
+        // A name must show something: a first character that is neither blank nor control.
+        name in "[^\\s\\p{C}]\\PC{0,39}",
         tagline in text(), quote in text(), story in "\\PC{0,400}", core_need in text(),
         age in 0u32..120, goals in list(), dos in list(), donts in list(), frustrations in list(),
         media in prop::collection::vec((text(), 0i64..=100), 0..7),

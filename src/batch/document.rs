@@ -1,0 +1,302 @@
+//! One document through the pipeline: lay out, preflight, export, finish for print,
+//! write the PDF, its thumbnail and its PNG; or reuse the last run's file.
+
+use std::collections::HashMap;
+use std::panic::AssertUnwindSafe;
+use std::path::{Path, PathBuf};
+
+use typst::foundations::Bytes;
+
+use crate::diag::Diagnostic;
+use crate::preflight;
+use crate::print::{self, print_settings};
+use crate::render::output::{Remover, document_date, sha256_hex, write_replacing};
+use crate::render::{self, Job};
+use crate::spec::format::Format;
+use crate::spec::workspace::Workspace;
+
+use super::cache::Stamp;
+use super::load::Ready;
+use super::paths::{output_path, slug};
+use super::{Context, Outcome};
+
+impl Context<'_> {
+    /// Runs one document, turning a panic into an internal error for that document alone.
+    pub(super) fn run_guarded(&self, ready: &Ready, theme: usize, format: &Format) -> Outcome {
+        let mut outcome = Outcome::new(&ready.source, &self.ws.themes[theme], format);
+        if format.is_journey() && ready.source.persona.journey.is_empty() {
+            outcome.note = Some(format!(
+                "{} has no [[journey]] stages, so no {format} was made",
+                ready.source.id
+            ));
+            return outcome;
+        }
+        let key = self.key(ready, theme, format);
+        if self
+            .previous
+            .reuse(&mut outcome, &key, &self.ws.out, &self.digests)
+        {
+            if self.side_files_present(&outcome) {
+                return outcome;
+            }
+            outcome = Outcome::new(&ready.source, &self.ws.themes[theme], format);
+        }
+        outcome.key = Some(key);
+        let result = std::panic::catch_unwind(AssertUnwindSafe(|| {
+            self.run_one(ready, theme, format, &mut outcome)
+        }));
+        if let Err(panic) = result {
+            let what = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned());
+            let message = format!(
+                "internal error while rendering ({})",
+                what.unwrap_or_default()
+            );
+            let hint = "this is a bug in personapress: please report it with the persona file";
+            outcome
+                .errors
+                .push(Diagnostic::error(message).with_hint(hint));
+        }
+        outcome
+    }
+
+    /// Whether the thumbnail and the asked-for PNG of an unchanged document are still
+    /// there: one that was deleted, a `--png` not asked for before or at another `--dpi`
+    /// renders it again.
+    pub(super) fn side_files_present(&self, outcome: &Outcome) -> bool {
+        let Some(pdf) = &outcome.path else {
+            return false;
+        };
+        let png_present = match (self.options.png_dpi, &outcome.format) {
+            (None, _) => true,
+            (Some(dpi), Some(format)) => png_at(&pdf.with_extension("png"), format, dpi),
+            (Some(_), None) => false,
+        };
+        png_present && crate::proof::thumbnail_path(&self.ws.out, pdf).is_file()
+    }
+
+    /// The hash of everything that shapes this document.
+    pub(super) fn key(&self, ready: &Ready, theme: usize, format: &Format) -> String {
+        let key = self
+            .shared_key
+            .clone()
+            .part(ready.fingerprint.as_bytes())
+            // A project's own format with its size and finishing, a built-in by its name.
+            .part(format!("{format:?}").as_bytes());
+        key.part(self.theme_fingerprints[theme].as_bytes()).finish()
+    }
+
+    pub(super) fn run_one(
+        &self,
+        ready: &Ready,
+        theme_index: usize,
+        format: &Format,
+        outcome: &mut Outcome,
+    ) {
+        let logo = match &self.logos[theme_index] {
+            Ok(logo) => logo,
+            Err(diag) => return outcome.errors.push(diag.clone()),
+        };
+        let theme = &self.ws.themes[theme_index];
+        let photo = match ready.photo() {
+            Ok(photo) => photo,
+            Err(diag) => return outcome.errors.push(diag),
+        };
+        let assets: HashMap<String, Bytes> = photo.into_iter().chain(logo.clone()).collect();
+        let job = Job {
+            persona: &ready.source,
+            theme,
+            format,
+            project: &self.ws.project,
+            assets: &assets,
+            extra: None,
+        };
+        self.make(&job, outcome);
+    }
+
+    /// Lays out, preflights and writes one job: the PDF (or PNG, or bundle) and its thumbnail.
+    pub(super) fn make(&self, job: &Job, outcome: &mut Outcome) {
+        let (format, theme, job) = (job.format, job.theme, *job);
+        let mut laid = match render::lay_out(self.base, &job) {
+            Ok(laid) => laid,
+            Err(errors) => return outcome.errors.extend(errors),
+        };
+        outcome.pages = laid.document.pages().len();
+        outcome.fit = laid.sizing.fit;
+        outcome.warnings.extend(std::mem::take(&mut laid.warnings));
+        outcome.add(preflight::check_layout(&laid.document, format.ppi));
+        if format.print {
+            outcome.add(preflight::check_theme_ink(&theme.theme));
+        }
+        if let Some(dir) = &self.options.export_to {
+            return self.export(dir, &job, &laid, outcome);
+        }
+        if self.options.png_only {
+            let path = self.options.png_path.clone().unwrap_or_else(|| {
+                output_path(self.ws, job.persona, job.theme, job.format).with_extension("png")
+            });
+            let dpi = self.options.png_dpi.unwrap_or(72.0);
+            if write_png(&laid.document, dpi, &path, &self.remover, outcome) {
+                outcome.path = Some(path);
+            }
+            return;
+        }
+        let Some(pdf) = self.finished_pdf(&laid.document, &job, outcome) else {
+            return;
+        };
+        if self.options.write && !outcome.failed() {
+            self.write(&pdf, &job, outcome);
+            if let Some(path) = outcome.path.clone() {
+                self.write_thumbnail(&laid.document, job.format, &path, outcome);
+                if let Some(dpi) = self.options.png_dpi {
+                    write_png(
+                        &laid.document,
+                        dpi,
+                        &path.with_extension("png"),
+                        &self.remover,
+                        outcome,
+                    );
+                }
+            }
+        }
+    }
+
+    /// Writes the proof page's thumbnail of the document written to `pdf`.
+    pub(super) fn write_thumbnail(
+        &self,
+        document: &typst_layout::PagedDocument,
+        format: &Format,
+        pdf: &Path,
+        outcome: &mut Outcome,
+    ) {
+        let dpi = crate::proof::thumbnail_dpi(format);
+        let path = crate::proof::thumbnail_path(&self.ws.out, pdf);
+        let written = render::thumbnail::thumbnail(document, dpi, &self.stand_ins)
+            .and_then(|png| write_replacing(&path, &png, &self.remover).map_err(|e| e.to_string()));
+        if let Err(err) = written {
+            let message = format!("cannot write the thumbnail {} ({err})", path.display());
+            outcome.warnings.push(Diagnostic::warning(message));
+        }
+    }
+
+    /// Exports the PDF, finishes it for print where the format goes to a print shop,
+    /// and preflights the result.
+    pub(super) fn finished_pdf(
+        &self,
+        document: &typst_layout::PagedDocument,
+        job: &Job,
+        outcome: &mut Outcome,
+    ) -> Option<Vec<u8>> {
+        let ident = format!("{}/{}/{}", job.persona.id, job.theme.theme.name, job.format);
+        let date = document_date(&input_files(job, self.ws));
+        let settings = print_settings(
+            &self.ws.project,
+            &job.theme.theme,
+            job.format,
+            &self.options.output_intent,
+        );
+        let finished = render::export_pdf(document, job.format, &ident, date).and_then(|pdf| {
+            let Some(settings) = &settings else {
+                return Ok(pdf);
+            };
+            let finished = print::finish(&pdf, settings).map_err(|e| vec![Diagnostic::error(e)])?;
+            let (pdfx, cmyk_only) = (settings.pdfx.is_some(), settings.convert.is_some());
+            outcome.add(preflight::check_pdf(&finished.doc, pdfx, cmyk_only));
+            let warnings = finished.warnings.into_iter().map(Diagnostic::warning);
+            outcome.warnings.extend(warnings);
+            Ok(finished.pdf)
+        });
+        match finished {
+            Ok(pdf) => Some(pdf),
+            Err(errors) => {
+                outcome.errors.extend(errors);
+                None
+            }
+        }
+    }
+
+    /// Writes the document's Typst bundle to `DIR/<persona>/<format>/`.
+    pub(super) fn export(&self, dir: &Path, job: &Job, laid: &render::Laid, outcome: &mut Outcome) {
+        let mut folder = match job.format.is_overview() {
+            true => dir.join("overview"),
+            false => dir.join(&job.persona.id),
+        };
+        folder = match self.ws.themes.len() > 1 {
+            true => folder.join(format!("{}-{}", slug(&job.theme.theme.name), job.format)),
+            false => folder.join(job.format.name()),
+        };
+        match crate::export::write_bundle(&folder, self.base, job, laid) {
+            Ok(()) => outcome.path = Some(folder.join("main.typ")),
+            Err(err) => outcome.errors.push(Diagnostic::error(format!(
+                "cannot write {} ({err})",
+                folder.display()
+            ))),
+        }
+    }
+
+    /// Writes the PDF atomically and records its size and checksum.
+    pub(super) fn write(&self, pdf: &[u8], job: &Job, outcome: &mut Outcome) {
+        let path = output_path(self.ws, job.persona, job.theme, job.format);
+        match write_replacing(&path, pdf, &self.remover) {
+            Ok(()) => {
+                let sha = match &self.options.output_intent {
+                    Some(intent) => intent.sha256_hex(pdf),
+                    None => sha256_hex(pdf),
+                };
+                if let Some(stamp) = Stamp::of(&path) {
+                    self.digests.record(&path, stamp, &sha);
+                }
+                outcome.bytes = pdf.len() as u64;
+                outcome.sha256 = Some(sha);
+                outcome.path = Some(path);
+            }
+            Err(err) => outcome.errors.push(Diagnostic::error(format!(
+                "cannot write {} ({err})",
+                path.display()
+            ))),
+        }
+    }
+}
+
+/// Whether the PNG at `path` shows a page of `format` at `dpi`: its width within a pixel
+/// of the trim width at that resolution. Another `--dpi` than last time renders again.
+pub(super) fn png_at(path: &Path, format: &Format, dpi: f64) -> bool {
+    let Ok((width, _)) = image::image_dimensions(path) else {
+        return false;
+    };
+    let expected = format.trim_mm.0 / 25.4 * dpi;
+    (f64::from(width) - expected).abs() <= 1.0
+}
+
+/// Writes the first page's trim area as a PNG; a failure becomes an error of the document.
+pub(super) fn write_png(
+    document: &typst_layout::PagedDocument,
+    dpi: f64,
+    path: &Path,
+    remover: &Remover,
+    outcome: &mut Outcome,
+) -> bool {
+    let written = render::render_png(document, dpi)
+        .and_then(|png| write_replacing(path, &png, remover).map_err(|e| e.to_string()));
+    if let Err(err) = &written {
+        outcome.errors.push(Diagnostic::error(format!(
+            "cannot write the PNG preview {} ({err})",
+            path.display()
+        )));
+    }
+    written.is_ok()
+}
+
+/// The files whose modification time dates a document.
+pub(super) fn input_files(job: &Job, ws: &Workspace) -> Vec<PathBuf> {
+    let mut inputs = vec![
+        job.persona.path.clone(),
+        ws.root.join(crate::spec::workspace::PROJECT_FILE),
+    ];
+    inputs.extend(job.persona.photo.clone());
+    inputs.extend(job.theme.path.clone());
+    inputs.extend(job.theme.logo.clone());
+    inputs
+}

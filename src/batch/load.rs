@@ -1,0 +1,153 @@
+//! Loading a batch's personas: each persona file read and checked once, its photo
+//! read on demand and let go after its last document, each theme's logo read once.
+
+use std::path::Path;
+use std::sync::Mutex;
+
+use typst::foundations::Bytes;
+
+use crate::assets::read_image;
+use crate::diag::Diagnostic;
+use crate::render::data::asset_path;
+use crate::render::output::sha256_hex;
+use crate::spec::workspace::{PersonaSource, ThemeSource, Workspace};
+
+use super::Outcome;
+use super::cache::{Digests, KeyBuilder, Stamp};
+
+/// Logo bytes per theme, or why the logo could not be read.
+pub(super) type Logo = Result<Option<(String, Bytes)>, Diagnostic>;
+
+/// A persona ready to render: the loaded file, and its photo read on demand.
+pub(super) struct Ready {
+    pub(super) source: PersonaSource,
+    /// SHA-256 of the persona and its photo, hashed once for all its documents.
+    pub(super) fingerprint: String,
+    /// The photo while the persona's documents are rendered: read by the first of them,
+    /// let go after the last, so that memory does not grow with the batch.
+    pub(super) photo: Mutex<Option<Photo>>,
+}
+
+/// A photo's virtual path and bytes, none, or why it could not be read.
+pub(super) type Photo = Result<Option<(String, Bytes)>, Diagnostic>;
+
+impl Ready {
+    /// The photo, read now unless a document of this persona already did.
+    pub(super) fn photo(&self) -> Photo {
+        let mut slot = self.photo.lock().unwrap_or_else(|e| e.into_inner());
+        slot.get_or_insert_with(|| read_photo(&self.source)).clone()
+    }
+
+    /// Lets the photo go once the persona's last document is done.
+    pub(super) fn release_photo(&self) {
+        *self.photo.lock().unwrap_or_else(|e| e.into_inner()) = None;
+    }
+}
+
+/// Loads each persona file, in parallel on the current pool; failures become outcomes,
+/// duplicates of an id are refused (the later file, in the workspace's order).
+/// A photo changed since the last run is read, checked and hashed here, so that a broken
+/// one fails its persona once; an unchanged one is only read when a document needs it.
+pub(super) fn load_personas(ws: &Workspace, digests: &Digests) -> (Vec<Ready>, Vec<Outcome>) {
+    use rayon::prelude::*;
+    let loaded: Vec<Result<Ready, Diagnostic>> = ws
+        .persona_files
+        .par_iter()
+        .map(|path| load_persona(ws, path, digests))
+        .collect();
+    let mut ready: Vec<Ready> = Vec::new();
+    let mut failed = Vec::new();
+    for (path, loaded) in ws.persona_files.iter().zip(loaded) {
+        let loaded = loaded.and_then(
+            |r| match ready.iter().find(|o| o.source.id == r.source.id) {
+                Some(other) => Err(duplicate_id(path, &r.source.id, &other.source.path)),
+                None => Ok(r),
+            },
+        );
+        match loaded {
+            Ok(r) => ready.push(r),
+            Err(diag) => failed.push(Outcome::failed_persona(path, diag)),
+        }
+    }
+    (ready, failed)
+}
+
+/// The error for a persona file whose id an earlier one already has.
+pub(super) fn duplicate_id(path: &Path, id: &str, other: &Path) -> Diagnostic {
+    let message = format!("the id `{id}` is also used by {}", other.display());
+    crate::spec::error_at_key_in(path, "id", message).with_hint("give each persona its own `id`")
+}
+
+/// Loads one persona file and fingerprints it with its photo.
+pub(super) fn load_persona(
+    ws: &Workspace,
+    path: &Path,
+    digests: &Digests,
+) -> Result<Ready, Diagnostic> {
+    let source = ws.load_persona(path)?;
+    let photo = photo_digest(&source, digests)?;
+    let fingerprint = persona_fingerprint(&source, &photo);
+    Ok(Ready {
+        source,
+        fingerprint,
+        photo: Mutex::new(None),
+    })
+}
+
+/// The SHA-256 of the persona's photo: remembered from the last run when the file is
+/// unchanged, else read, checked and hashed now.
+pub(super) fn photo_digest(
+    source: &PersonaSource,
+    digests: &Digests,
+) -> Result<String, Diagnostic> {
+    let Some(path) = &source.photo else {
+        return Ok(String::new());
+    };
+    if let Some(sha) = digests.unchanged(path) {
+        return Ok(sha);
+    }
+    let stamp = Stamp::of(path);
+    let Some((_, bytes)) = read_photo(source)? else {
+        return Ok(String::new());
+    };
+    let sha = sha256_hex(bytes.as_slice());
+    if let Some(stamp) = stamp {
+        digests.record(path, stamp, &sha);
+    }
+    Ok(sha)
+}
+
+/// Hashes what a persona contributes to its documents' keys.
+pub(super) fn persona_fingerprint(source: &PersonaSource, photo_sha: &str) -> String {
+    let persona = serde_json::to_vec(&source.persona).unwrap_or_default();
+    let id = format!("{}/{}", source.id, source.language.code());
+    KeyBuilder::new(&[id.as_bytes(), &persona, photo_sha.as_bytes()]).finish()
+}
+
+pub(super) fn read_photo(source: &PersonaSource) -> Result<Option<(String, Bytes)>, Diagnostic> {
+    let Some(path) = &source.photo else {
+        return Ok(None);
+    };
+    let bytes = read_image(path).map_err(|message| {
+        crate::spec::error_at_key_in(
+            &source.path,
+            "photo",
+            format!("{}: the photo {message}", source.id),
+        )
+    })?;
+    Ok(Some((asset_path("photo", path), bytes)))
+}
+
+pub(super) fn read_logo(theme: &ThemeSource) -> Result<Option<(String, Bytes)>, Diagnostic> {
+    let Some(path) = &theme.logo else {
+        return Ok(None);
+    };
+    let bytes = read_image(path).map_err(|message| {
+        let message = format!("the logo of theme `{}` {message}", theme.theme.name);
+        match &theme.path {
+            Some(theme_path) => crate::spec::error_at_key_in(theme_path, "file", message),
+            None => Diagnostic::error(message),
+        }
+    })?;
+    Ok(Some((asset_path("logo", path), bytes)))
+}
