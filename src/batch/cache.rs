@@ -1,6 +1,7 @@
 //! Incremental rendering: a document whose inputs (spec, theme, photo and logo
 //! bytes, templates, fonts, print options, program version) are unchanged since
-//! the last run is not rendered again; its entry in report.json carries over.
+//! the last run is not rendered again; its entry in report.json carries over, and
+//! [`CACHE_FILE`] keeps every document's key across runs that plan only some.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -15,28 +16,50 @@ use super::report::{Entry, Outcome};
 use crate::diag::Diagnostic;
 use crate::render::output::{hex, sha256_hex};
 
-/// The documents of the previous run, by persona, theme and format.
+/// The file, in the output folder, that keeps every document's key between runs: this
+/// run's documents and those of earlier runs that this one did not plan (a `-f` or
+/// `--theme` run leaves the other documents' cache as it was).
+pub const CACHE_FILE: &str = ".personapress-cache.json";
+
+/// The identity of a document: persona, theme and format name.
+type DocumentId = (String, Option<String>, Option<String>);
+
+/// The documents earlier runs wrote, by persona, theme and format.
 #[derive(Debug, Default)]
 pub struct Previous {
-    entries: HashMap<(String, Option<String>, Option<String>), Entry>,
+    entries: HashMap<DocumentId, Entry>,
 }
 
 impl Previous {
-    /// Reads `OUT/report.json` of the previous run; a missing or unreadable one means
-    /// none. Entries are read one by one: one that no longer parses (a format the project
-    /// no longer declares) is dropped, and the others are still reused.
+    /// Reads the [`CACHE_FILE`] in `out`; a missing or unreadable one means none.
+    /// Entries are read one by one: one that no longer parses is dropped, and the
+    /// others are still reused.
     pub fn load(out: &Path) -> Self {
-        let text = std::fs::read_to_string(out.join("report.json")).unwrap_or_default();
-        let documents: Vec<serde_json::Value> = serde_json::from_str::<serde_json::Value>(&text)
-            .ok()
-            .and_then(|v| serde_json::from_value(v.get("documents")?.clone()).ok())
-            .unwrap_or_default();
+        let text = std::fs::read_to_string(out.join(CACHE_FILE)).unwrap_or_default();
+        let documents: Vec<serde_json::Value> = serde_json::from_str(&text).unwrap_or_default();
         let entries = documents
             .into_iter()
             .filter_map(|e| serde_json::from_value::<Entry>(e).ok())
-            .map(|e| ((e.persona.clone(), e.theme.clone(), e.format.clone()), e))
+            .map(|e| (id_of(&e), e))
             .collect();
         Previous { entries }
+    }
+
+    /// Writes this run's documents, and the earlier ones it did not plan, to `out`'s
+    /// [`CACHE_FILE`] for the next run.
+    pub fn save(&self, outcomes: &[Outcome], out: &Path, root: &Path) -> std::io::Result<()> {
+        let current: Vec<Entry> = outcomes.iter().map(|o| Entry::of(o, out, root)).collect();
+        let planned: std::collections::HashSet<DocumentId> = current.iter().map(id_of).collect();
+        let mut kept: Vec<&Entry> = self
+            .entries
+            .iter()
+            .filter(|(id, _)| !planned.contains(*id))
+            .map(|(_, e)| e)
+            .collect();
+        kept.sort_by_key(|e| id_of(e));
+        let all: Vec<&Entry> = current.iter().chain(kept).collect();
+        let json = serde_json::to_vec(&all).map_err(std::io::Error::other)?;
+        crate::render::output::write_atomic(&out.join(CACHE_FILE), &json)
     }
 
     /// Fills `outcome` from the previous run when its key matches and the file is still
@@ -72,6 +95,14 @@ impl Previous {
         outcome.skipped = true;
         true
     }
+}
+
+fn id_of(entry: &Entry) -> DocumentId {
+    (
+        entry.persona.clone(),
+        entry.theme.clone(),
+        entry.format.clone(),
+    )
 }
 
 /// What a file looked like when its digest was taken: another length or

@@ -21,6 +21,14 @@ use super::paths::{output_path, slug};
 use super::{Context, Outcome};
 
 impl Context<'_> {
+    /// Fills `outcome` from an earlier run when its key is unchanged and `--force` is not given.
+    pub(super) fn reuse(&self, outcome: &mut Outcome, key: &str) -> bool {
+        !self.options.force
+            && self
+                .previous
+                .reuse(outcome, key, &self.ws.out, &self.digests)
+    }
+
     /// Runs one document, turning a panic into an internal error for that document alone.
     pub(super) fn run_guarded(&self, ready: &Ready, theme: usize, format: &Format) -> Outcome {
         let mut outcome = Outcome::new(&ready.source, &self.ws.themes[theme], format);
@@ -32,10 +40,7 @@ impl Context<'_> {
             return outcome;
         }
         let key = self.key(ready, theme, format);
-        if self
-            .previous
-            .reuse(&mut outcome, &key, &self.ws.out, &self.digests)
-        {
+        if self.reuse(&mut outcome, &key) {
             if self.side_files_present(&outcome) {
                 return outcome;
             }

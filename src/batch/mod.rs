@@ -97,7 +97,7 @@ pub fn run(ws: &Workspace, base: &Base, options: &RunOptions) -> Vec<Outcome> {
         options,
         theme_fingerprints: theme_fingerprints(ws, &logos),
         logos,
-        previous: match options.write && !options.force {
+        previous: match options.write && options.export_to.is_none() {
             true => Previous::load(&ws.out),
             false => Previous::default(),
         },
@@ -141,13 +141,14 @@ pub fn run(ws: &Workspace, base: &Base, options: &RunOptions) -> Vec<Outcome> {
             .map(|(theme, format)| context.run_overview(&ready, *theme, format))
             .collect::<Vec<_>>()
     }));
-    if options.write && options.export_to.is_none() {
-        // Losing the digests only costs the next run some hashing.
-        let _ = context.digests.save(&ws.out);
-    }
     let results = results
         .into_iter()
         .filter_map(|m| m.into_inner().unwrap_or_else(|e| e.into_inner()));
     outcomes.extend(results);
+    if options.write && options.export_to.is_none() {
+        // Losing the digests or the cache only costs the next run some work.
+        let _ = context.digests.save(&ws.out);
+        let _ = context.previous.save(&outcomes, &ws.out, &ws.root);
+    }
     outcomes
 }

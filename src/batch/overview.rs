@@ -35,10 +35,7 @@ impl Context<'_> {
             .part(format.name().as_bytes())
             .part(self.theme_fingerprints[theme].as_bytes())
             .finish();
-        if self
-            .previous
-            .reuse(&mut outcome, &key, &self.ws.out, &self.digests)
-        {
+        if self.reuse(&mut outcome, &key) {
             return outcome;
         }
         outcome.key = Some(key);

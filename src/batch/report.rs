@@ -177,7 +177,7 @@ pub struct Entry {
 impl Report {
     /// Folds outcomes into a report; paths relative to `out` and `root`.
     pub fn new(title: Option<String>, outcomes: &[Outcome], out: &Path, root: &Path) -> Self {
-        let documents = outcomes.iter().map(|o| entry(o, out, root)).collect();
+        let documents = outcomes.iter().map(|o| Entry::of(o, out, root)).collect();
         Report {
             generator: format!("personapress {}", env!("CARGO_PKG_VERSION")),
             title,
@@ -205,27 +205,30 @@ pub fn summarize(outcomes: &[Outcome]) -> Summary {
     }
 }
 
-fn entry(o: &Outcome, out: &Path, root: &Path) -> Entry {
-    let relative = |path: &Path, base: &Path| {
-        path.strip_prefix(base)
-            .unwrap_or(path)
-            .to_string_lossy()
-            .replace('\\', "/")
-    };
-    Entry {
-        persona: o.persona.clone(),
-        persona_file: relative(&o.persona_file, root),
-        theme: o.theme.clone(),
-        format: o.format.as_ref().map(|f| f.name().to_string()),
-        file: o.path.as_deref().map(|p| relative(p, out)),
-        pages: o.pages,
-        bytes: o.bytes,
-        sha256: o.sha256.clone(),
-        fit: o.fit,
-        warnings: o.warnings.iter().map(Diagnostic::one_line).collect(),
-        errors: o.errors.iter().map(Diagnostic::one_line).collect(),
-        key: o.key.clone(),
-        skipped: o.skipped,
-        note: o.note.clone(),
+impl Entry {
+    /// The report line of `o`, its paths relative to `out` and `root`.
+    pub fn of(o: &Outcome, out: &Path, root: &Path) -> Entry {
+        let relative = |path: &Path, base: &Path| {
+            path.strip_prefix(base)
+                .unwrap_or(path)
+                .to_string_lossy()
+                .replace('\\', "/")
+        };
+        Entry {
+            persona: o.persona.clone(),
+            persona_file: relative(&o.persona_file, root),
+            theme: o.theme.clone(),
+            format: o.format.as_ref().map(|f| f.name().to_string()),
+            file: o.path.as_deref().map(|p| relative(p, out)),
+            pages: o.pages,
+            bytes: o.bytes,
+            sha256: o.sha256.clone(),
+            fit: o.fit,
+            warnings: o.warnings.iter().map(Diagnostic::one_line).collect(),
+            errors: o.errors.iter().map(Diagnostic::one_line).collect(),
+            key: o.key.clone(),
+            skipped: o.skipped,
+            note: o.note.clone(),
+        }
     }
 }
