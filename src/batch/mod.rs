@@ -32,7 +32,7 @@ pub use report::{Outcome, Report};
 
 use cache::{Digests, KeyBuilder, Previous};
 use keys::{shared_key, theme_fingerprints};
-use load::{Logo, load_personas, read_logo};
+use load::{Logo, Ready, load_personas, read_logo};
 use plan::{PersonaQueue, plan};
 
 /// How a batch runs.
@@ -90,65 +90,84 @@ pub fn run(ws: &Workspace, base: &Base, options: &RunOptions) -> Vec<Outcome> {
         .build()
         .expect("a thread pool");
     let (ready, mut outcomes) = pool.install(|| load_personas(ws, &digests));
-    let logos: Vec<Logo> = ws.themes.iter().map(read_logo).collect();
-    let context = Context {
-        ws,
-        base,
-        options,
-        theme_fingerprints: theme_fingerprints(ws, &logos),
-        logos,
-        previous: match options.write && options.export_to.is_none() {
-            true => Previous::load(&ws.out),
-            false => Previous::default(),
-        },
-        shared_key: shared_key(ws, base, options),
-        digests,
-        sheet_photos: Mutex::default(),
-        remover: Remover::new(),
-        stand_ins: StandIns::default(),
-    };
-    let plan = plan(&ready, ws);
-    options.progress.set_length(plan.len() as u64);
-    let results: Vec<Mutex<Option<Outcome>>> = plan.iter().map(|_| Mutex::new(None)).collect();
-    let queue = PersonaQueue::new(&plan);
-    // One long-lived loop per worker, so a worker never starts a second document while
-    // its export waits (typst-pdf yields to rayon). A worker takes a whole persona, so
-    // its photo is decoded once for all of that persona's documents.
-    pool.broadcast(|_| {
-        let mut claimed = None;
-        while let Some((i, last_of_persona)) = queue.next(&mut claimed) {
-            let job = &plan[i];
-            let outcome = context.run_guarded(&ready[job.persona], job.theme, &job.format);
-            *results[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(outcome);
-            if last_of_persona {
-                ready[job.persona].release_photo();
-                typst::comemo::evict(1);
-            }
-            options.progress.inc(1);
-        }
-    });
-    let overviews: Vec<(usize, Format)> = (0..ws.themes.len())
-        .flat_map(|theme| {
-            ws.formats
-                .iter()
-                .filter(|f| f.is_overview())
-                .map(move |f| (theme, f.clone()))
-        })
-        .collect();
-    outcomes.extend(pool.install(|| {
-        overviews
-            .iter()
-            .map(|(theme, format)| context.run_overview(&ready, *theme, format))
-            .collect::<Vec<_>>()
-    }));
-    let results = results
-        .into_iter()
-        .filter_map(|m| m.into_inner().unwrap_or_else(|e| e.into_inner()));
-    outcomes.extend(results);
-    if options.write && options.export_to.is_none() {
+    let context = Context::new(ws, base, options, digests);
+    let per_persona = context.run_personas(&pool, &ready);
+    outcomes.extend(context.run_overviews(&pool, &ready));
+    outcomes.extend(per_persona);
+    if context.keeps_files() {
         // Losing the digests or the cache only costs the next run some work.
         let _ = context.digests.save(&ws.out);
         let _ = context.previous.save(&outcomes, &ws.out, &ws.root);
     }
     outcomes
+}
+
+impl<'a> Context<'a> {
+    fn new(ws: &'a Workspace, base: &'a Base, options: &'a RunOptions, digests: Digests) -> Self {
+        let logos: Vec<Logo> = ws.themes.iter().map(read_logo).collect();
+        let keeps_files = options.write && options.export_to.is_none();
+        Context {
+            ws,
+            base,
+            options,
+            theme_fingerprints: theme_fingerprints(ws, &logos),
+            logos,
+            previous: match keeps_files {
+                true => Previous::load(&ws.out),
+                false => Previous::default(),
+            },
+            shared_key: shared_key(ws, base, options),
+            digests,
+            sheet_photos: Mutex::default(),
+            remover: Remover::new(),
+            stand_ins: StandIns::default(),
+        }
+    }
+
+    /// Whether the run writes documents into the output folder (and keeps their cache there).
+    fn keeps_files(&self) -> bool {
+        self.options.write && self.options.export_to.is_none()
+    }
+
+    /// Every persona's documents, in plan order. One long-lived loop per worker, so a
+    /// worker never starts a second document while its export waits (typst-pdf yields
+    /// to rayon). A worker takes a whole persona, so its photo is decoded once for all of
+    /// that persona's documents.
+    fn run_personas(&self, pool: &rayon::ThreadPool, ready: &[Ready]) -> Vec<Outcome> {
+        let plan = plan(ready, self.ws);
+        self.options.progress.set_length(plan.len() as u64);
+        let results: Vec<Mutex<Option<Outcome>>> = plan.iter().map(|_| Mutex::new(None)).collect();
+        let queue = PersonaQueue::new(&plan);
+        pool.broadcast(|_| {
+            let mut claimed = None;
+            while let Some((i, last_of_persona)) = queue.next(&mut claimed) {
+                let job = &plan[i];
+                let outcome = self.run_guarded(&ready[job.persona], job.theme, &job.format);
+                *results[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(outcome);
+                if last_of_persona {
+                    ready[job.persona].release_photo();
+                    typst::comemo::evict(1);
+                }
+                self.options.progress.inc(1);
+            }
+        });
+        let results = results.into_iter();
+        results
+            .filter_map(|m| m.into_inner().unwrap_or_else(|e| e.into_inner()))
+            .collect()
+    }
+
+    /// The overview sheets: each theme in each overview format.
+    fn run_overviews(&self, pool: &rayon::ThreadPool, ready: &[Ready]) -> Vec<Outcome> {
+        let overviews = self.ws.formats.iter().filter(|f| f.is_overview());
+        let sheets: Vec<(usize, &Format)> = (0..self.ws.themes.len())
+            .flat_map(|theme| overviews.clone().map(move |f| (theme, f)))
+            .collect();
+        pool.install(|| {
+            sheets
+                .iter()
+                .map(|(theme, format)| self.run_overview(ready, *theme, format))
+                .collect()
+        })
+    }
 }

@@ -4,10 +4,11 @@ use std::time::Instant;
 
 use super::args::RenderArgs;
 use super::{EXIT_FAILED, EXIT_UNUSABLE, exit_status, prepare, print_findings, run_batch};
-use crate::batch::Report;
 use crate::batch::report::summarize;
+use crate::batch::{Outcome, Report};
 use crate::diag::Diagnostic;
 use crate::render::output::{run_date, write_atomic};
+use crate::spec::workspace::Workspace;
 
 /// Renders the project and writes `report.json`; returns the exit status.
 pub fn run(args: &RenderArgs) -> i32 {
@@ -20,55 +21,64 @@ pub fn run(args: &RenderArgs) -> i32 {
         }
     };
     let ws = &prepared.ws;
-    let outcomes = run_batch(
-        &prepared,
-        &args.project,
-        super::Mode::Render {
-            force: args.force,
-            png: args.png.then_some(args.dpi),
-        },
-    );
+    let mode = super::Mode::Render {
+        force: args.force,
+        png: args.png.then_some(args.dpi),
+    };
+    let outcomes = run_batch(&prepared, &args.project, mode);
     print_findings(&outcomes, args.project.quiet);
     let report = Report::new(ws.project.title.clone(), &outcomes, &ws.out, &ws.root);
     if args.json {
         print!("{}", report.to_json());
     }
-    let report_path = ws.out.join("report.json");
-    if let Err(err) = write_atomic(&report_path, report.to_json().as_bytes()) {
-        Diagnostic::error(format!("cannot write {} ({err})", report_path.display())).eprint();
+    if let Err(diag) = write_report_and_proof(&report, ws) {
+        diag.eprint();
         return EXIT_FAILED;
-    }
-    let proof = ws.out.join("index.html");
-    let html = crate::proof::page(&report, ws, &run_date());
-    if let Err(err) = write_atomic(&proof, html.as_bytes()) {
-        Diagnostic::error(format!("cannot write {} ({err})", proof.display())).eprint();
-        return EXIT_FAILED;
-    }
-    let s = summarize(&outcomes);
-    if !args.project.quiet && s.skipped > 0 {
-        for outcome in outcomes.iter().filter(|o| !o.skipped) {
-            if let Some(path) = &outcome.path {
-                eprintln!(
-                    "  rewrote {}",
-                    path.strip_prefix(&ws.out).unwrap_or(path).display()
-                );
-            }
-        }
     }
     if !args.project.quiet {
-        let rendered = s.written - s.skipped;
-        let unchanged = match s.skipped {
-            0 => String::new(),
-            n => format!(" ({n} unchanged, not rendered again)"),
-        };
-        eprintln!(
-            "wrote {rendered} of {} documents to {}{unchanged} in {:.2} s: {} warnings, {} errors",
-            s.documents,
-            ws.out.display(),
-            started.elapsed().as_secs_f64(),
-            s.warnings,
-            s.errors
-        );
+        print_summary(&outcomes, ws, started);
     }
     exit_status(&outcomes, args.project.strict)
+}
+
+/// Writes `OUT/report.json` and the proof page `OUT/index.html`.
+fn write_report_and_proof(report: &Report, ws: &Workspace) -> Result<(), Diagnostic> {
+    let html = crate::proof::page(report, ws, &run_date());
+    let files = [("report.json", report.to_json()), ("index.html", html)];
+    for (name, text) in files {
+        let path = ws.out.join(name);
+        write_atomic(&path, text.as_bytes())
+            .map_err(|err| Diagnostic::error(format!("cannot write {} ({err})", path.display())))?;
+    }
+    Ok(())
+}
+
+/// The files rendered again beside kept ones, and the one-line summary.
+fn print_summary(outcomes: &[Outcome], ws: &Workspace, started: Instant) {
+    let s = summarize(outcomes);
+    if s.skipped > 0 {
+        let rendered = outcomes
+            .iter()
+            .filter(|o| !o.skipped)
+            .filter_map(|o| o.path.as_ref());
+        for path in rendered {
+            eprintln!(
+                "  rewrote {}",
+                path.strip_prefix(&ws.out).unwrap_or(path).display()
+            );
+        }
+    }
+    let unchanged = match s.skipped {
+        0 => String::new(),
+        n => format!(" ({n} unchanged, not rendered again)"),
+    };
+    eprintln!(
+        "wrote {} of {} documents to {}{unchanged} in {:.2} s: {} warnings, {} errors",
+        s.written - s.skipped,
+        s.documents,
+        ws.out.display(),
+        started.elapsed().as_secs_f64(),
+        s.warnings,
+        s.errors
+    );
 }
