@@ -5,6 +5,7 @@ pub mod contrast;
 pub mod cuts;
 pub mod data;
 pub mod output;
+pub mod theme_data;
 pub mod thumbnail;
 
 use std::collections::HashMap;
