@@ -2,6 +2,7 @@
 //! that name the file, line and key.
 
 pub mod format;
+pub mod language;
 pub mod persona;
 pub mod project;
 pub mod theme;

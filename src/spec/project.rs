@@ -21,7 +21,7 @@ pub struct Project {
     pub themes: Option<Vec<String>>,
     /// Default: poster-a2, poster-a3, mousepad, briefing.
     pub formats: Option<Vec<String>>,
-    /// The labels' language where a persona sets none: nl, en, de or fr. Default: nl.
+    /// The labels' language where a persona sets none: nl, en, de or fr. Default: en.
     pub language: Option<Language>,
     /// Default: `dist`.
     pub out: Option<String>,
