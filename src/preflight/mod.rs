@@ -33,17 +33,7 @@ pub fn check_layout(document: &PagedDocument, limits: PpiLimits) -> Vec<Diagnost
             Transform::identity(),
             &mut |item, scale| match item {
                 FrameItem::Image(image, size, _) => {
-                    if let ImageKind::Raster(raster) = image.kind() {
-                        let (w_in, h_in) = (size.x.to_inches() * scale, size.y.to_inches() * scale);
-                        let ppi = (f64::from(raster.width()) / w_in)
-                            .min(f64::from(raster.height()) / h_in);
-                        findings.extend(ppi_finding(
-                            ppi,
-                            (raster.width(), raster.height()),
-                            (w_in, h_in),
-                            limits,
-                        ));
-                    }
+                    findings.extend(image_finding(image, *size, scale, limits));
                 }
                 FrameItem::Text(text) => {
                     let size = text.size.to_pt() * scale;
@@ -56,18 +46,34 @@ pub fn check_layout(document: &PagedDocument, limits: PpiLimits) -> Vec<Diagnost
             },
         );
     }
-    if let Some(size) = smallest_text.filter(|s| *s < MIN_TEXT_PT - 0.01) {
-        findings.push(
-            Diagnostic::error(format!(
-                "text is set at {size:.1} pt, below the {MIN_TEXT_PT} pt print shops accept"
-            ))
-            .with_hint(
-                "shorten the text so it needs less shrinking, or enlarge it in the template",
-            ),
-        );
-    }
+    findings.extend(smallest_text.and_then(small_text_finding));
     findings.extend(rich_black.map(rich_black_finding));
     findings
+}
+
+/// The resolution finding of a raster image drawn at `size` points times `scale`.
+fn image_finding(
+    image: &typst::visualize::Image,
+    size: typst::layout::Size,
+    scale: f64,
+    limits: PpiLimits,
+) -> Option<Diagnostic> {
+    let ImageKind::Raster(raster) = image.kind() else {
+        return None;
+    };
+    let (w_in, h_in) = (size.x.to_inches() * scale, size.y.to_inches() * scale);
+    let ppi = (f64::from(raster.width()) / w_in).min(f64::from(raster.height()) / h_in);
+    ppi_finding(ppi, (raster.width(), raster.height()), (w_in, h_in), limits)
+}
+
+/// An error when the smallest text is below what print shops accept.
+fn small_text_finding(size: f64) -> Option<Diagnostic> {
+    (size < MIN_TEXT_PT - 0.01).then(|| {
+        Diagnostic::error(format!(
+            "text is set at {size:.1} pt, below the {MIN_TEXT_PT} pt print shops accept"
+        ))
+        .with_hint("shorten the text so it needs less shrinking, or enlarge it in the template")
+    })
 }
 
 /// The CMYK of a fill that is rich black: 90 % black or more over more than 10 % of

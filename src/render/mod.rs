@@ -9,6 +9,7 @@ pub mod theme_data;
 pub mod thumbnail;
 
 use std::collections::HashMap;
+use std::path::Path;
 
 use typst::WorldExt;
 use typst::diag::{SourceDiagnostic, Warned};
@@ -264,39 +265,17 @@ fn blame_assets(job: &Job, diag: Diagnostic) -> Diagnostic {
     let Some((path, _)) = diag.position() else {
         return diag;
     };
-    let virtual_path = format!("/{}", path.display());
-    let photo = job
-        .persona
-        .photo
-        .as_deref()
-        .filter(|p| data::asset_path("photo", p) == virtual_path);
-    let logo = job
-        .theme
-        .logo
-        .as_deref()
-        .filter(|p| data::asset_path("logo", p) == virtual_path);
-    let (what, real, file, key) = match (photo, logo) {
-        (Some(real), _) => (
-            format!("{}: the photo", job.persona.id),
-            real,
-            Some(job.persona.path.as_path()),
-            "photo",
-        ),
-        (None, Some(real)) => (
-            format!("theme `{}`: the logo", job.theme.theme.name),
-            real,
-            job.theme.path.as_deref(),
-            "file",
-        ),
-        (None, None) => return diag,
+    let Some(asset) = AssetOwner::of(job, &format!("/{}", path.display())) else {
+        return diag;
     };
     let message = format!(
-        "{what} {} cannot be used ({})",
-        real.display(),
+        "{} {} cannot be used ({})",
+        asset.what,
+        asset.real.display(),
         diag.message
     );
-    let blamed = match file {
-        Some(file) => crate::spec::error_at_key_in(file, key, message),
+    let blamed = match asset.file {
+        Some(file) => crate::spec::error_at_key_in(file, asset.key, message),
         None => Diagnostic::error(message),
     };
     Diagnostic {
@@ -304,6 +283,40 @@ fn blame_assets(job: &Job, diag: Diagnostic) -> Diagnostic {
         ..blamed
     }
     .with_hint("open the image in an editor, save it again, or choose another file")
+}
+
+/// The persona's photo or the theme's logo behind a virtual path, and where it was named.
+struct AssetOwner<'a> {
+    /// "peter: the photo" or "theme `Noordzee`: the logo".
+    what: String,
+    /// The image file.
+    real: &'a Path,
+    /// The spec file that names it, if any, and its key there.
+    file: Option<&'a Path>,
+    key: &'static str,
+}
+
+impl<'a> AssetOwner<'a> {
+    fn of(job: &Job<'a>, virtual_path: &str) -> Option<Self> {
+        let is = |kind, p: &Path| data::asset_path(kind, p) == virtual_path;
+        if let Some(real) = job.persona.photo.as_deref().filter(|p| is("photo", p)) {
+            let what = format!("{}: the photo", job.persona.id);
+            return Some(AssetOwner {
+                what,
+                real,
+                file: Some(job.persona.path.as_path()),
+                key: "photo",
+            });
+        }
+        let real = job.theme.logo.as_deref().filter(|p| is("logo", p))?;
+        let what = format!("theme `{}`: the logo", job.theme.theme.name);
+        Some(AssetOwner {
+            what,
+            real,
+            file: job.theme.path.as_deref(),
+            key: "file",
+        })
+    }
 }
 
 fn convert_one(world: &JobWorld, source: &SourceDiagnostic) -> Diagnostic {

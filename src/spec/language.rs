@@ -77,45 +77,47 @@ impl<'de> Deserialize<'de> for Language {
     }
 }
 
+/// Built-in languages by code, with the ways people write them out instead.
+const WRITTEN_OUT: [(&str, &[&str]); 4] = [
+    (
+        "nl",
+        &[
+            "nederlands",
+            "dutch",
+            "niederländisch",
+            "néerlandais",
+            "nl-nl",
+            "nl_nl",
+        ],
+    ),
+    (
+        "en",
+        &[
+            "english", "engels", "englisch", "anglais", "en-gb", "en-us", "en_gb", "en_us",
+        ],
+    ),
+    (
+        "de",
+        &["deutsch", "german", "duits", "allemand", "de-de", "de_de"],
+    ),
+    (
+        "fr",
+        &[
+            "français",
+            "francais",
+            "french",
+            "frans",
+            "französisch",
+            "fr-fr",
+            "fr_fr",
+        ],
+    ),
+];
+
 /// The code of a built-in language written out by name, in any of the four languages.
 fn language_named(name: &str) -> Option<&'static str> {
     let name = name.trim().to_lowercase();
-    let names: [(&str, &[&str]); 4] = [
-        (
-            "nl",
-            &[
-                "nederlands",
-                "dutch",
-                "niederländisch",
-                "néerlandais",
-                "nl-nl",
-                "nl_nl",
-            ],
-        ),
-        (
-            "en",
-            &[
-                "english", "engels", "englisch", "anglais", "en-gb", "en-us", "en_gb", "en_us",
-            ],
-        ),
-        (
-            "de",
-            &["deutsch", "german", "duits", "allemand", "de-de", "de_de"],
-        ),
-        (
-            "fr",
-            &[
-                "français",
-                "francais",
-                "french",
-                "frans",
-                "französisch",
-                "fr-fr",
-                "fr_fr",
-            ],
-        ),
-    ];
-    names
+    WRITTEN_OUT
         .iter()
         .find(|(_, written)| written.contains(&name.as_str()))
         .map(|(code, _)| *code)

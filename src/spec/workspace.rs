@@ -303,52 +303,39 @@ pub struct PersonaSource {
     pub photo: Option<PathBuf>,
 }
 
+/// The persona's `id`, else its file name; an error when it cannot be part of a file name.
+fn persona_id(loaded: &Loaded<Persona>, path: &Path) -> Result<String, Diagnostic> {
+    let stem = path
+        .file_stem()
+        .unwrap_or_default()
+        .to_string_lossy()
+        .into_owned();
+    let id = loaded.value.id.clone().unwrap_or(stem);
+    let valid = !id.is_empty()
+        && id.chars().all(|c| c.is_alphanumeric() || "-_.".contains(c))
+        && !id.starts_with('.');
+    match valid {
+        true => Ok(id),
+        false => Err(loaded
+            .error_at_key("id", format!("the id `{id}` cannot be used in a file name"))
+            .with_hint("use letters, digits, `-` and `_` only, e.g. id = \"peter\"")),
+    }
+}
+
 impl Workspace {
     /// Loads one persona file and checks what the TOML parser cannot.
     pub fn load_persona(&self, path: &Path) -> Result<PersonaSource, Diagnostic> {
         let loaded: Loaded<Persona> = load_toml(path)?;
         check_persona(&loaded)?;
-        let persona = &loaded.value;
-        let stem = path
-            .file_stem()
-            .unwrap_or_default()
-            .to_string_lossy()
-            .into_owned();
-        let id = persona.id.clone().unwrap_or(stem);
-        if id.is_empty()
-            || !id.chars().all(|c| c.is_alphanumeric() || "-_.".contains(c))
-            || id.starts_with('.')
-        {
-            return Err(loaded
-                .error_at_key("id", format!("the id `{id}` cannot be used in a file name"))
-                .with_hint("use letters, digits, `-` and `_` only, e.g. id = \"peter\""));
-        }
+        let id = persona_id(&loaded, path)?;
         let photo =
-            match &persona.photo {
+            match &loaded.value.photo {
                 Some(photo) => Some(resolve_inside(loaded.dir(), photo, &self.root).map_err(
                     |message| loaded.error_at_key("photo", format!("the photo {message}")),
                 )?),
                 None => None,
             };
-        let language = persona
-            .language
-            .or(self.project.language)
-            .unwrap_or_default();
-        if !language.is_built_in() && !self.has_own_labels() {
-            let message = format!(
-                "no labels for the language `{}` (built in: nl, en, de, fr)",
-                language.code()
-            );
-            let diag = match persona.language {
-                Some(_) => loaded.error_at_key("language", message),
-                None => {
-                    crate::spec::error_at_key_in(&self.root.join(PROJECT_FILE), "language", message)
-                }
-            };
-            return Err(diag.with_hint(
-                "to add a language, run `personapress templates eject` and add its labels to templates/labels.typ",
-            ));
-        }
+        let language = self.language_of(&loaded)?;
         Ok(PersonaSource {
             persona: loaded.value.clone(),
             path: path.to_path_buf(),
@@ -356,5 +343,27 @@ impl Workspace {
             language,
             photo,
         })
+    }
+
+    /// The persona's language, else the project's, else English; an error when no labels have it.
+    fn language_of(&self, loaded: &Loaded<Persona>) -> Result<Language, Diagnostic> {
+        let written = loaded.value.language;
+        let language = written.or(self.project.language).unwrap_or_default();
+        if language.is_built_in() || self.has_own_labels() {
+            return Ok(language);
+        }
+        let message = format!(
+            "no labels for the language `{}` (built in: nl, en, de, fr)",
+            language.code()
+        );
+        let diag = match written {
+            Some(_) => loaded.error_at_key("language", message),
+            None => {
+                crate::spec::error_at_key_in(&self.root.join(PROJECT_FILE), "language", message)
+            }
+        };
+        Err(diag.with_hint(
+            "to add a language, run `personapress templates eject` and add its labels to templates/labels.typ",
+        ))
     }
 }
