@@ -18,12 +18,12 @@ use crate::spec::workspace::Workspace;
 use super::cache::Stamp;
 use super::load::Ready;
 use super::paths::{output_path, slug};
-use super::{Context, Outcome};
+use super::{Context, Mode, Outcome};
 
 impl Context<'_> {
     /// Fills `outcome` from an earlier run when its key is unchanged and `--force` is not given.
     pub(super) fn reuse(&self, outcome: &mut Outcome, key: &str) -> bool {
-        !self.options.force
+        !self.options.mode.forced()
             && self
                 .previous
                 .reuse(outcome, key, &self.ws.out, &self.digests)
@@ -74,7 +74,7 @@ impl Context<'_> {
         let Some(pdf) = &outcome.path else {
             return false;
         };
-        let png_present = match (self.options.png_dpi, &outcome.format) {
+        let png_present = match (self.options.mode.png_dpi(), &outcome.format) {
             (None, _) => true,
             (Some(dpi), Some(format)) => png_at(&pdf.with_extension("png"), format, dpi),
             (Some(_), None) => false,
@@ -123,48 +123,74 @@ impl Context<'_> {
 
     /// Lays out, preflights and writes one job: the PDF (or PNG, or bundle) and its thumbnail.
     pub(super) fn make(&self, job: &Job, outcome: &mut Outcome) {
-        let (format, theme, job) = (job.format, job.theme, *job);
-        let mut laid = match render::lay_out(self.base, &job) {
+        let Some(laid) = self.laid_out(job, outcome) else {
+            return;
+        };
+        match &self.options.mode {
+            Mode::Export(dir) => self.export(dir, job, &laid, outcome),
+            Mode::Preview { dpi, path } => self.preview(job, &laid, *dpi, path.as_deref(), outcome),
+            Mode::Check => drop(self.finished_pdf(&laid.document, job, outcome)),
+            Mode::Render { png, .. } => self.render(job, &laid, *png, outcome),
+        }
+    }
+
+    /// The laid-out document, its pages, fit and warnings and the layout's preflight in `outcome`.
+    fn laid_out(&self, job: &Job, outcome: &mut Outcome) -> Option<render::Laid> {
+        let mut laid = match render::lay_out(self.base, job) {
             Ok(laid) => laid,
-            Err(errors) => return outcome.errors.extend(errors),
+            Err(errors) => {
+                outcome.errors.extend(errors);
+                return None;
+            }
         };
         outcome.pages = laid.document.pages().len();
         outcome.fit = laid.sizing.fit;
         outcome.warnings.extend(std::mem::take(&mut laid.warnings));
-        outcome.add(preflight::check_layout(&laid.document, format.ppi));
-        if format.print {
-            outcome.add(preflight::check_theme_ink(&theme.theme));
+        outcome.add(preflight::check_layout(&laid.document, job.format.ppi));
+        if job.format.print {
+            outcome.add(preflight::check_theme_ink(&job.theme.theme));
         }
-        if let Some(dir) = &self.options.export_to {
-            return self.export(dir, &job, &laid, outcome);
+        Some(laid)
+    }
+
+    /// Writes only the PNG of the document's first page, to `path` or beside where its PDF goes.
+    fn preview(
+        &self,
+        job: &Job,
+        laid: &render::Laid,
+        dpi: f64,
+        path: Option<&Path>,
+        outcome: &mut Outcome,
+    ) {
+        let beside_pdf =
+            || output_path(self.ws, job.persona, job.theme, job.format).with_extension("png");
+        let path = path.map_or_else(beside_pdf, Path::to_path_buf);
+        if write_png(&laid.document, dpi, &path, &self.remover, outcome) {
+            outcome.path = Some(path);
         }
-        if self.options.png_only {
-            let path = self.options.png_path.clone().unwrap_or_else(|| {
-                output_path(self.ws, job.persona, job.theme, job.format).with_extension("png")
-            });
-            let dpi = self.options.png_dpi.unwrap_or(72.0);
-            if write_png(&laid.document, dpi, &path, &self.remover, outcome) {
-                outcome.path = Some(path);
-            }
-            return;
-        }
-        let Some(pdf) = self.finished_pdf(&laid.document, &job, outcome) else {
+    }
+
+    /// Writes the finished PDF, its thumbnail and, at `png` dpi, its PNG.
+    fn render(&self, job: &Job, laid: &render::Laid, png: Option<f64>, outcome: &mut Outcome) {
+        let Some(pdf) = self.finished_pdf(&laid.document, job, outcome) else {
             return;
         };
-        if self.options.write && !outcome.failed() {
-            self.write(&pdf, &job, outcome);
-            if let Some(path) = outcome.path.clone() {
-                self.write_thumbnail(&laid.document, job.format, &path, outcome);
-                if let Some(dpi) = self.options.png_dpi {
-                    write_png(
-                        &laid.document,
-                        dpi,
-                        &path.with_extension("png"),
-                        &self.remover,
-                        outcome,
-                    );
-                }
-            }
+        if outcome.failed() {
+            return;
+        }
+        self.write(&pdf, job, outcome);
+        let Some(path) = outcome.path.clone() else {
+            return;
+        };
+        self.write_thumbnail(&laid.document, job.format, &path, outcome);
+        if let Some(dpi) = png {
+            write_png(
+                &laid.document,
+                dpi,
+                &path.with_extension("png"),
+                &self.remover,
+                outcome,
+            );
         }
     }
 

@@ -39,22 +39,48 @@ use plan::{PersonaQueue, plan};
 pub struct RunOptions<'a> {
     /// Worker threads; each lays out and exports one document at a time.
     pub jobs: usize,
-    /// Write PDFs (render) or only lay out (check).
-    pub write: bool,
     /// Advanced once per document.
     pub progress: &'a ProgressBar,
     /// The PDF/X output intent for print formats (`None` when `[print] pdfx = false`).
     pub output_intent: Option<OutputIntent>,
-    /// Render every document even when its inputs are unchanged.
-    pub force: bool,
-    /// Write a Typst source bundle per document into this folder instead of PDFs.
-    pub export_to: Option<PathBuf>,
-    /// Also write a PNG preview of each document's first page at this resolution (dpi).
-    pub png_dpi: Option<f64>,
-    /// Write only the PNG preview, no PDF (`preview`).
-    pub png_only: bool,
-    /// Where the PNG of a `png_only` run goes, instead of beside the PDF.
-    pub png_path: Option<PathBuf>,
+    /// What is done with each laid-out document.
+    pub mode: Mode,
+}
+
+/// What a batch does with each laid-out document.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Mode {
+    /// Lay out, export and preflight; write nothing (`check`).
+    Check,
+    /// Write PDFs (`render`); `force` renders documents whose inputs did not change
+    /// too; `png` adds previews at that many dpi.
+    Render { force: bool, png: Option<f64> },
+    /// Write a Typst source bundle per document into this folder (`export`).
+    Export(PathBuf),
+    /// Write only a PNG of each document at `dpi`, to `path` or beside where the PDF
+    /// goes (`preview`).
+    Preview { dpi: f64, path: Option<PathBuf> },
+}
+
+impl Mode {
+    /// Whether documents are written into the output folder, with their cache.
+    fn writes_output(&self) -> bool {
+        matches!(self, Mode::Render { .. })
+    }
+
+    /// Whether unchanged documents are rendered again.
+    fn forced(&self) -> bool {
+        matches!(self, Mode::Render { force: true, .. })
+    }
+
+    /// The resolution of the PNG previews asked for, if any.
+    fn png_dpi(&self) -> Option<f64> {
+        match self {
+            Mode::Render { png, .. } => *png,
+            Mode::Preview { dpi, .. } => Some(*dpi),
+            Mode::Check | Mode::Export(_) => None,
+        }
+    }
 }
 
 /// Everything a worker needs to run any planned document.
@@ -81,7 +107,7 @@ struct Context<'a> {
 /// Loads every persona, renders every job and returns one outcome per document
 /// (or per persona that could not be loaded), in a stable order.
 pub fn run(ws: &Workspace, base: &Base, options: &RunOptions) -> Vec<Outcome> {
-    let digests = match options.write && !options.force {
+    let digests = match options.mode.writes_output() && !options.mode.forced() {
         true => Digests::load(&ws.out),
         false => Digests::default(),
     };
@@ -105,7 +131,7 @@ pub fn run(ws: &Workspace, base: &Base, options: &RunOptions) -> Vec<Outcome> {
 impl<'a> Context<'a> {
     fn new(ws: &'a Workspace, base: &'a Base, options: &'a RunOptions, digests: Digests) -> Self {
         let logos: Vec<Logo> = ws.themes.iter().map(read_logo).collect();
-        let keeps_files = options.write && options.export_to.is_none();
+        let keeps_files = options.mode.writes_output();
         Context {
             ws,
             base,
@@ -126,7 +152,7 @@ impl<'a> Context<'a> {
 
     /// Whether the run writes documents into the output folder (and keeps their cache there).
     fn keeps_files(&self) -> bool {
-        self.options.write && self.options.export_to.is_none()
+        self.options.mode.writes_output()
     }
 
     /// Every persona's documents, in plan order. One long-lived loop per worker, so a

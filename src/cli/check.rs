@@ -16,7 +16,7 @@ pub fn run(args: &ProjectArgs) -> i32 {
             return EXIT_UNUSABLE;
         }
     };
-    let outcomes = run_batch(&prepared, args, super::Mode::Check);
+    let outcomes = run_batch(&prepared, args, crate::batch::Mode::Check);
     print_findings(&outcomes, args.quiet);
     let s = summarize(&outcomes);
     if !args.quiet {

@@ -3,7 +3,8 @@
 use std::time::Instant;
 
 use super::args::ExportArgs;
-use super::{EXIT_UNUSABLE, Mode, exit_status, prepare, print_findings, run_batch};
+use super::{EXIT_UNUSABLE, exit_status, prepare, print_findings, run_batch};
+use crate::batch::Mode;
 use crate::batch::report::summarize;
 
 /// Exports every document's bundle; returns the exit status.

@@ -16,7 +16,7 @@ use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressStyle};
 
-use crate::batch::{self, Outcome, RunOptions};
+use crate::batch::{self, Mode, Outcome, RunOptions};
 use crate::diag::Diagnostic;
 use crate::print::OutputIntent;
 use crate::print::manage::Conversion;
@@ -166,22 +166,6 @@ fn check_fonts(ws: &Workspace, base: &Base) -> Result<(), Diagnostic> {
     Ok(())
 }
 
-/// What a batch does with each laid-out document.
-pub enum Mode {
-    /// Lay out and preflight, write nothing.
-    Check,
-    /// Write PDFs; `force` renders documents whose inputs did not change too;
-    /// `png` adds previews at that many dpi.
-    Render { force: bool, png: Option<f64> },
-    /// Write a Typst source bundle per document into this folder.
-    Export(std::path::PathBuf),
-    /// Write only a PNG of each document at `dpi`, to `path` or beside where the PDF goes.
-    Preview {
-        dpi: f64,
-        path: Option<std::path::PathBuf>,
-    },
-}
-
 /// Runs the batch with a progress bar on a terminal.
 pub fn run_batch(prepared: &Prepared, args: &args::ProjectArgs, mode: Mode) -> Vec<Outcome> {
     let progress = progress_bar(args.quiet);
@@ -190,24 +174,9 @@ pub fn run_batch(prepared: &Prepared, args: &args::ProjectArgs, mode: Mode) -> V
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
     let options = RunOptions {
         jobs,
-        write: matches!(mode, Mode::Render { .. }),
         progress: &progress,
         output_intent: prepared.intent.clone(),
-        force: matches!(mode, Mode::Render { force: true, .. }),
-        png_dpi: match mode {
-            Mode::Render { png, .. } => png,
-            Mode::Preview { dpi, .. } => Some(dpi),
-            _ => None,
-        },
-        png_only: matches!(mode, Mode::Preview { .. }),
-        png_path: match &mode {
-            Mode::Preview { path, .. } => path.clone(),
-            _ => None,
-        },
-        export_to: match mode {
-            Mode::Export(dir) => Some(dir),
-            _ => None,
-        },
+        mode,
     };
     let outcomes = batch::run(&prepared.ws, &prepared.base, &options);
     progress.finish_and_clear();

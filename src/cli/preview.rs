@@ -4,7 +4,8 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use super::args::{PreviewArgs, ProjectArgs};
-use super::{EXIT_UNUSABLE, Mode, exit_status, prepare, print_findings, run_batch};
+use super::{EXIT_UNUSABLE, exit_status, prepare, print_findings, run_batch};
+use crate::batch::Mode;
 use crate::diag::Diagnostic;
 use crate::spec::workspace::{PROJECT_FILE, Workspace};
 

@@ -21,7 +21,7 @@ pub fn run(args: &RenderArgs) -> i32 {
         }
     };
     let ws = &prepared.ws;
-    let mode = super::Mode::Render {
+    let mode = crate::batch::Mode::Render {
         force: args.force,
         png: args.png.then_some(args.dpi),
     };

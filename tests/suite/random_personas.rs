@@ -57,14 +57,9 @@ fn check(project: &Path) -> Vec<String> {
     let prepared = cli::prepare(&args, None).expect("the project opens");
     let options = RunOptions {
         jobs: 1,
-        write: false,
         progress: &ProgressBar::hidden(),
         output_intent: prepared.intent.clone(),
-        force: false,
-        export_to: None,
-        png_dpi: None,
-        png_only: false,
-        png_path: None,
+        mode: batch::Mode::Check,
     };
     let outcomes = batch::run(&prepared.ws, &prepared.base, &options);
     outcomes
