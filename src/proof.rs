@@ -68,32 +68,11 @@ fn card(entry: &Entry, formats: &Formats, out: &Path) -> String {
         (true, false) => "warned",
         (true, true) => "ok",
     };
-    let format = entry.format.as_deref().unwrap_or("—");
-    let size = entry
-        .format
-        .as_deref()
-        .and_then(|name| formats.find(name))
-        .map_or(String::new(), |f| {
-            let (w, h) = f.trim_mm;
-            format!("{w:.0} × {h:.0} mm")
-        });
-    let picture = picture(entry, out);
     let mut html = format!(
-        "<article class=\"{status}\">{picture}<h2>{persona}</h2>\
-         <p class=\"meta\">{format}{theme} · {size} · {pages} · {kb}</p>",
+        "<article class=\"{status}\">{picture}<h2>{persona}</h2><p class=\"meta\">{meta}</p>",
+        picture = picture(entry, out),
         persona = escape(&entry.persona),
-        theme = entry
-            .theme
-            .as_deref()
-            .map_or(String::new(), |t| format!(" · {}", escape(t))),
-        pages = match entry.pages {
-            1 => "1 page".to_string(),
-            n => format!("{n} pages"),
-        },
-        kb = match entry.bytes {
-            0 => "no file".to_string(),
-            b => format!("{:.1} MB", b as f64 / 1_000_000.0),
-        },
+        meta = meta_line(entry, formats),
     );
     if let Some(note) = &entry.note {
         let _ = write!(html, "<p class=\"note\">{}</p>", escape(note));
@@ -104,6 +83,28 @@ fn card(entry: &Entry, formats: &Formats, out: &Path) -> String {
         }
     }
     html + "</article>\n"
+}
+
+/// `poster-a2 · Noordzee · 420 × 594 mm · 1 page · 1.8 MB`.
+fn meta_line(entry: &Entry, formats: &Formats) -> String {
+    let format = entry.format.as_deref().unwrap_or("—");
+    let known = entry.format.as_deref().and_then(|name| formats.find(name));
+    let size = known.map_or(String::new(), |f| {
+        format!("{:.0} × {:.0} mm", f.trim_mm.0, f.trim_mm.1)
+    });
+    let theme = entry
+        .theme
+        .as_deref()
+        .map_or(String::new(), |t| format!(" · {}", escape(t)));
+    let pages = match entry.pages {
+        1 => "1 page".to_string(),
+        n => format!("{n} pages"),
+    };
+    let size_of_file = match entry.bytes {
+        0 => "no file".to_string(),
+        b => format!("{:.1} MB", b as f64 / 1_000_000.0),
+    };
+    format!("{format}{theme} · {size} · {pages} · {size_of_file}")
 }
 
 /// The thumbnail, linked to the PDF; a placeholder when there is none.

@@ -8,7 +8,7 @@ use typst::foundations::Bytes;
 use crate::diag::Diagnostic;
 use crate::render::{self, Job};
 use crate::spec::format::Format;
-use crate::spec::workspace::Workspace;
+use crate::spec::workspace::{PersonaSource, Workspace};
 use crate::world::Base;
 
 use super::load::{read_logo, read_photo};
@@ -49,12 +49,7 @@ pub fn lay_out_all(ws: &Workspace, base: &Base) -> Result<Vec<LaidOut>, Diagnost
                     assets: &assets,
                     extra: None,
                 };
-                laid.push(LaidOut {
-                    persona: source.id.clone(),
-                    theme: theme.theme.name.clone(),
-                    format: format.clone(),
-                    result: render::lay_out(base, &job),
-                });
+                laid.push(LaidOut::of(base, &job));
             }
         }
     }
@@ -73,16 +68,8 @@ pub fn lay_out_overviews(
         .iter()
         .map(|path| ws.load_persona(path))
         .collect::<Result<_, _>>()?;
-    let mut assets: HashMap<String, Bytes> = HashMap::new();
-    let mut cards = Vec::new();
-    for source in &sources {
-        let photo = read_photo(source)?.map(|photo| {
-            let (path, bytes) = sheet_photo(&source.id, photo, u32::MAX);
-            assets.insert(path.clone(), bytes);
-            path
-        });
-        cards.push((source, photo));
-    }
+    let (photos, assets) = full_size_photos(&sources)?;
+    let cards: Vec<_> = sources.iter().zip(photos).collect();
     let sheet = overview_source(ws);
     let mut laid = Vec::new();
     for theme in &ws.themes {
@@ -97,12 +84,38 @@ pub fn lay_out_overviews(
             assets: &assets,
             extra: Some(&extra),
         };
-        laid.push(LaidOut {
-            persona: sheet.id.clone(),
-            theme: theme.theme.name.clone(),
-            format: format.clone(),
-            result: render::lay_out(base, &job),
-        });
+        laid.push(LaidOut::of(base, &job));
     }
     Ok(laid)
+}
+
+/// Images by virtual path, as a job serves them.
+type Assets = HashMap<String, Bytes>;
+
+/// Each persona's photo as the sheet names it, and the photos by that name.
+fn full_size_photos(
+    sources: &[PersonaSource],
+) -> Result<(Vec<Option<String>>, Assets), Diagnostic> {
+    let mut assets = HashMap::new();
+    let mut names = Vec::new();
+    for source in sources {
+        names.push(read_photo(source)?.map(|photo| {
+            let (path, bytes) = sheet_photo(&source.id, photo, u32::MAX);
+            assets.insert(path.clone(), bytes);
+            path
+        }));
+    }
+    Ok((names, assets))
+}
+
+impl LaidOut {
+    /// `job` laid out.
+    fn of(base: &Base, job: &Job) -> Self {
+        LaidOut {
+            persona: job.persona.id.clone(),
+            theme: job.theme.theme.name.clone(),
+            format: job.format.clone(),
+            result: render::lay_out(base, job),
+        }
+    }
 }

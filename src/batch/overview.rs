@@ -67,13 +67,7 @@ impl Context<'_> {
             Ok(logo) => assets.extend(logo.clone()),
             Err(diag) => return outcome.errors.push(diag.clone()),
         }
-        let (_, per_sheet) = render::overview_sheets(personas.len());
-        let needed_px = overview_photo_px(format, per_sheet);
-        let photos: Result<Vec<_>, _> = personas
-            .par_iter()
-            .map(|r| self.sheet_photo_of(r, needed_px))
-            .collect();
-        let photos = match photos {
+        let photos = match self.sheet_photos_of(personas, format) {
             Ok(photos) => photos,
             Err(diag) => return outcome.errors.push(diag),
         };
@@ -95,6 +89,20 @@ impl Context<'_> {
             extra: Some(&extra),
         };
         self.make(&job, outcome);
+    }
+
+    /// Every persona's photo as a sheet of `format` embeds it, reduced in parallel.
+    fn sheet_photos_of(
+        &self,
+        personas: &[Ready],
+        format: &Format,
+    ) -> Result<Vec<Option<(String, Bytes)>>, Diagnostic> {
+        let (_, per_sheet) = render::overview_sheets(personas.len());
+        let needed_px = overview_photo_px(format, per_sheet);
+        personas
+            .par_iter()
+            .map(|r| self.sheet_photo_of(r, needed_px))
+            .collect()
     }
 }
 
