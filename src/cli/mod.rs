@@ -86,7 +86,7 @@ pub fn prepare(
     check_fonts(&ws, &base)?;
     let print = &ws.project.print;
     let cmyk = print.colour == Some(PrintColour::Cmyk);
-    let intent = match print.pdfx.unwrap_or(true) || cmyk {
+    let intent = match print.pdfx || cmyk {
         true => Some(output_intent(&ws)?),
         false => None,
     };

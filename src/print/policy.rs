@@ -17,18 +17,12 @@ pub fn print_settings(
         return None;
     }
     let cut_contour = format.cut_contour.then(|| CutContour {
-        name: project
-            .mousepad
-            .cut_contour
-            .clone()
-            .unwrap_or_else(|| "CutContour".into()),
-        radius_mm: project.mousepad.corner_radius.map_or(5.0, |r| r.mm),
+        name: project.mousepad.cut_contour.clone(),
+        radius_mm: project.mousepad.corner_radius.mm,
     });
     Some(PrintSettings {
-        crop_marks: project.print.crop_marks.unwrap_or(true),
-        pdfx: intent
-            .clone()
-            .filter(|_| project.print.pdfx.unwrap_or(true)),
+        crop_marks: project.print.crop_marks,
+        pdfx: intent.clone().filter(|_| project.print.pdfx),
         cut_contour,
         exact_cmyk: theme_cmyk(theme),
         brand_inks: brand_inks(theme),

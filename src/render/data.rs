@@ -260,7 +260,7 @@ fn list_limits(b: Budget) -> [(&'static str, usize); 11] {
 /// The format as template data: its name, trim size, bleed, finishing and type tiers.
 fn format_data(format: &Format, project: &Project) -> Value {
     let (width, height) = format.trim_mm;
-    let radius = project.mousepad.corner_radius.map_or(5.0, |r| r.mm);
+    let radius = project.mousepad.corner_radius.mm;
     json!({
         "name": format.name(),
         "width": round3(width),

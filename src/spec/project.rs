@@ -56,15 +56,15 @@ pub struct OwnFormat {
 }
 
 /// Print settings for the print formats.
-#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields, default)]
 pub struct Print {
-    /// Default: 3 mm.
+    /// Default: 3 mm (the mousepad's own `bleed` wins for the mousepad).
     pub bleed: Option<Length>,
-    /// Default: true.
-    pub crop_marks: Option<bool>,
-    /// Default: true.
-    pub pdfx: Option<bool>,
+    /// Crop marks in the slug around the bleed.
+    pub crop_marks: bool,
+    /// PDF/X-4 with the output intent's profile.
+    pub pdfx: bool,
     /// Default: FOGRA39.
     pub output_intent: Option<String>,
     /// Photos printed below this resolution get a warning. Default: 300 (200 on A2).
@@ -85,6 +85,23 @@ pub struct Print {
     /// How text, shapes and gradients are converted with `colour = "cmyk"`.
     /// Default: relative (relative colorimetric with black-point compensation).
     pub vector_intent: Option<RenderingIntent>,
+}
+
+impl Default for Print {
+    fn default() -> Self {
+        Print {
+            bleed: None,
+            crop_marks: true,
+            pdfx: true,
+            output_intent: None,
+            warn_ppi: None,
+            min_ppi: None,
+            colour: None,
+            max_ink: None,
+            image_intent: None,
+            vector_intent: None,
+        }
+    }
 }
 
 /// The colours a print PDF carries.
@@ -112,17 +129,28 @@ pub enum RenderingIntent {
 }
 
 /// Settings of the mousepad format.
-#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields, default)]
 pub struct Mousepad {
     /// Default: 240x200mm.
     pub size: Option<Size>,
-    /// Default: 5 mm.
-    pub corner_radius: Option<Length>,
-    /// Default: 3 mm.
+    /// The radius of the rounded corners, which the die cut follows.
+    pub corner_radius: Length,
+    /// Default: `[print] bleed`, else 3 mm.
     pub bleed: Option<Length>,
-    /// Default: `CutContour`.
-    pub cut_contour: Option<String>,
+    /// The name of the spot colour the die-cut line is drawn in.
+    pub cut_contour: String,
+}
+
+impl Default for Mousepad {
+    fn default() -> Self {
+        Mousepad {
+            size: None,
+            corner_radius: Length { mm: 5.0 },
+            bleed: None,
+            cut_contour: "CutContour".into(),
+        }
+    }
 }
 
 /// Settings of the workshop (draft) edition.

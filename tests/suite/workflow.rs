@@ -176,6 +176,14 @@ fn schemas_describe_every_key_the_examples_use_and_refuse_others() {
     }
     let persona = schema("persona");
     assert_eq!(persona["required"], serde_json::json!(["name"]));
+    // The defaults a user relies on are stated in the schema, as the program applies them.
+    let project = schema("project");
+    let default =
+        |def: &str, key: &str| project["$defs"][def]["properties"][key]["default"].clone();
+    assert_eq!(default("Print", "crop_marks"), true);
+    assert_eq!(default("Print", "pdfx"), true);
+    assert_eq!(default("Mousepad", "corner_radius"), "5mm");
+    assert_eq!(default("Mousepad", "cut_contour"), "CutContour");
 }
 
 #[test]
