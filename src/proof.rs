@@ -3,31 +3,14 @@
 //! link to its PDF, so an agency sees a whole run at a glance.
 
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use base64::Engine as _;
 
 use crate::batch::report::{Entry, Report};
-use crate::spec::format::{Format, Formats};
+use crate::batch::thumbnail_path;
+use crate::spec::format::Formats;
 use crate::spec::workspace::Workspace;
-
-/// Where the thumbnails live, inside the output folder.
-pub const THUMBNAIL_DIR: &str = ".thumbnails";
-
-/// The width of a thumbnail in pixels.
-pub const THUMBNAIL_WIDTH_PX: f64 = 240.0;
-
-/// The thumbnail of the document written to `pdf` (a path inside `out`).
-pub fn thumbnail_path(out: &Path, pdf: &Path) -> PathBuf {
-    let relative = pdf.strip_prefix(out).unwrap_or(pdf);
-    out.join(THUMBNAIL_DIR).join(relative).with_extension("png")
-}
-
-/// The resolution at which a page of `format` gives a thumbnail [`THUMBNAIL_WIDTH_PX`] wide.
-pub fn thumbnail_dpi(format: &Format) -> f64 {
-    let (width_mm, _) = format.trim_mm;
-    THUMBNAIL_WIDTH_PX / (width_mm / 25.4)
-}
 
 /// The proof page for a run, as HTML.
 pub fn page(report: &Report, ws: &Workspace, date: &str) -> String {

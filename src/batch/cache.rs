@@ -14,7 +14,7 @@ use sha2::{Digest, Sha256};
 
 use super::report::{Entry, Outcome};
 use crate::diag::Diagnostic;
-use crate::render::output::{hex, sha256_hex};
+use crate::digest::{hex, sha256_hex};
 
 /// The file, in the output folder, that keeps every document's key between runs: this
 /// run's documents and those of earlier runs that this one did not plan (a `-f` or

@@ -8,16 +8,18 @@ use std::path::{Path, PathBuf};
 use typst::foundations::Bytes;
 
 use crate::diag::Diagnostic;
+use crate::digest::sha256_hex;
 use crate::preflight;
 use crate::print::{self, print_settings};
-use crate::render::output::{Remover, document_date, sha256_hex, write_replacing};
+use crate::render::date::document_date;
+use crate::render::output::{Remover, write_replacing};
 use crate::render::{self, Job};
 use crate::spec::format::Format;
 use crate::spec::workspace::Workspace;
 
 use super::cache::Stamp;
 use super::load::Ready;
-use super::paths::{output_path, slug};
+use super::paths::{output_path, slug, thumbnail_dpi, thumbnail_path};
 use super::{Context, Mode, Outcome};
 
 impl Context<'_> {
@@ -79,7 +81,7 @@ impl Context<'_> {
             (Some(dpi), Some(format)) => png_at(&pdf.with_extension("png"), format, dpi),
             (Some(_), None) => false,
         };
-        png_present && crate::proof::thumbnail_path(&self.ws.out, pdf).is_file()
+        png_present && thumbnail_path(&self.ws.out, pdf).is_file()
     }
 
     /// The hash of everything that shapes this document.
@@ -202,8 +204,8 @@ impl Context<'_> {
         pdf: &Path,
         outcome: &mut Outcome,
     ) {
-        let dpi = crate::proof::thumbnail_dpi(format);
-        let path = crate::proof::thumbnail_path(&self.ws.out, pdf);
+        let dpi = thumbnail_dpi(format);
+        let path = thumbnail_path(&self.ws.out, pdf);
         let written = render::thumbnail::thumbnail(document, dpi, &self.stand_ins)
             .and_then(|png| write_replacing(&path, &png, &self.remover).map_err(|e| e.to_string()));
         if let Err(err) = written {

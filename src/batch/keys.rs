@@ -1,6 +1,6 @@
 //! The parts of a document's cache key that the run computes once.
 
-use crate::render::output::sha256_hex;
+use crate::digest::sha256_hex;
 use crate::spec::workspace::Workspace;
 use crate::world::Base;
 
@@ -41,7 +41,7 @@ pub(super) fn shared_key(ws: &Workspace, base: &Base, options: &RunOptions) -> K
         .as_ref()
         .map(|i| sha256_hex(&i.profile))
         .unwrap_or_default();
-    let epoch = crate::render::output::source_date_epoch()
+    let epoch = crate::render::date::source_date_epoch()
         .map(|s| s.to_string())
         .unwrap_or_default();
     KeyBuilder::new(&[

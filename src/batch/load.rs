@@ -8,8 +8,8 @@ use typst::foundations::Bytes;
 
 use crate::assets::read_image;
 use crate::diag::Diagnostic;
+use crate::digest::sha256_hex;
 use crate::render::data::asset_path;
-use crate::render::output::sha256_hex;
 use crate::spec::workspace::{PersonaSource, ThemeSource, Workspace};
 
 use super::Outcome;

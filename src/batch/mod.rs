@@ -27,7 +27,7 @@ use crate::world::Base;
 
 pub use in_process::{LaidOut, lay_out_all, lay_out_overviews};
 pub use overview::OVERVIEW_ID;
-pub use paths::output_path;
+pub use paths::{THUMBNAIL_DIR, THUMBNAIL_WIDTH_PX, output_path, thumbnail_dpi, thumbnail_path};
 pub use report::{Outcome, Report};
 
 use cache::{Digests, KeyBuilder, Previous};

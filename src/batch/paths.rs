@@ -1,6 +1,6 @@
 //! Where a document's files go in the output folder.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::spec::format::Format;
 use crate::spec::workspace::{PersonaSource, ThemeSource, Workspace};
@@ -45,4 +45,22 @@ pub(super) fn slug(name: &str) -> String {
         .filter(|s| !s.is_empty())
         .collect::<Vec<_>>()
         .join("-")
+}
+
+/// Where the thumbnails live, inside the output folder.
+pub const THUMBNAIL_DIR: &str = ".thumbnails";
+
+/// The width of a thumbnail in pixels.
+pub const THUMBNAIL_WIDTH_PX: f64 = 240.0;
+
+/// The thumbnail of the document written to `pdf` (a path inside `out`).
+pub fn thumbnail_path(out: &Path, pdf: &Path) -> PathBuf {
+    let relative = pdf.strip_prefix(out).unwrap_or(pdf);
+    out.join(THUMBNAIL_DIR).join(relative).with_extension("png")
+}
+
+/// The resolution at which a page of `format` gives a thumbnail [`THUMBNAIL_WIDTH_PX`] wide.
+pub fn thumbnail_dpi(format: &Format) -> f64 {
+    let (width_mm, _) = format.trim_mm;
+    THUMBNAIL_WIDTH_PX / (width_mm / 25.4)
 }

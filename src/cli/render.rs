@@ -7,7 +7,7 @@ use super::{EXIT_FAILED, EXIT_UNUSABLE, exit_status, prepare, print_findings, ru
 use crate::batch::report::summarize;
 use crate::batch::{Outcome, Report};
 use crate::diag::Diagnostic;
-use crate::render::output::{run_date, write_atomic};
+use crate::render::{date::run_date, output::write_atomic};
 use crate::spec::workspace::Workspace;
 
 /// Renders the project and writes `report.json`; returns the exit status.

@@ -85,7 +85,7 @@ fn convert_image(doc: &mut Document, id: ObjectId, press: &Converter) -> Result<
     let number = |key: &[u8]| stream.dict.get(key).and_then(Object::as_i64).unwrap_or(0);
     let size = (number(b"Width"), number(b"Height"));
     let jpeg = filter_of(&stream.dict).as_deref() == Some(b"DCTDecode".as_slice());
-    let key = crate::render::output::sha256_hex(&stream.content);
+    let key = crate::digest::sha256_hex(&stream.content);
     let image = press.recent(&key, || cmyk_image(stream, size, jpeg, press))?;
     if jpeg {
         let inverted = [1, 0, 1, 0, 1, 0, 1, 0].map(Object::Integer).to_vec();

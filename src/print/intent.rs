@@ -4,7 +4,7 @@
 use lopdf::{Dictionary, Document, Object, ObjectId, Stream};
 use typst::foundations::Bytes;
 
-use crate::render::output::{HashedPrefix, sha256_hex};
+use crate::digest::{HashedPrefix, sha256_hex};
 
 use super::manage;
 use super::objects::deflate;

@@ -161,24 +161,7 @@ fn workshop_data(persona: &crate::spec::persona::Persona, project: &Project) -> 
         return Value::Null;
     }
     let url = project.workshop.feedback_url.as_deref();
-    json!({ "feedback_url": url, "qr": url.and_then(qr_rows) })
-}
-
-/// A QR code of `text` as rows of `0`/`1`, without the quiet zone; `None` when the
-/// text is too long for a QR code.
-pub fn qr_rows(text: &str) -> Option<Vec<String>> {
-    let code = qrcode::QrCode::with_error_correction_level(text, qrcode::EcLevel::M).ok()?;
-    let width = code.width();
-    let colors = code.to_colors();
-    let rows = colors
-        .chunks(width)
-        .map(|row| {
-            row.iter()
-                .map(|c| if *c == qrcode::Color::Dark { '1' } else { '0' })
-                .collect()
-        })
-        .collect();
-    Some(rows)
+    json!({ "feedback_url": url, "qr": url.and_then(crate::qr::qr_rows) })
 }
 
 /// Replaces straight quotes and dashes in every prose string.

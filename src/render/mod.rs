@@ -4,6 +4,7 @@
 pub mod contrast;
 pub mod cuts;
 pub mod data;
+pub mod date;
 pub mod output;
 pub mod theme_data;
 pub mod thumbnail;

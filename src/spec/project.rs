@@ -168,7 +168,7 @@ fn qr_encodable<'de, D: serde::Deserializer<'de>>(
     deserializer: D,
 ) -> Result<Option<String>, D::Error> {
     let url = String::deserialize(deserializer)?;
-    if crate::render::data::qr_rows(&url).is_none() {
+    if crate::qr::qr_rows(&url).is_none() {
         return Err(serde::de::Error::custom(format!(
             "too long for a QR code ({} bytes, at most 2331 fit); use a shorter link",
             url.len()

@@ -59,7 +59,7 @@ impl Base {
             fonts,
             templates,
             today: None,
-            fingerprint: crate::render::output::hex(&fingerprint.finalize()),
+            fingerprint: crate::digest::hex(&fingerprint.finalize()),
         })
     }
 
