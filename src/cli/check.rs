@@ -3,19 +3,13 @@
 use std::time::Instant;
 
 use super::args::ProjectArgs;
-use super::{EXIT_UNUSABLE, exit_status, prepare, print_findings, run_batch};
+use super::{Status, exit_status, prepare, print_findings, run_batch};
 use crate::batch::report::summarize;
 
 /// Checks the project; returns the exit status.
-pub fn run(args: &ProjectArgs) -> i32 {
+pub fn run(args: &ProjectArgs) -> Status {
     let started = Instant::now();
-    let prepared = match prepare(args, None) {
-        Ok(prepared) => prepared,
-        Err(diag) => {
-            diag.eprint();
-            return EXIT_UNUSABLE;
-        }
-    };
+    let prepared = prepare(args, None)?;
     let outcomes = run_batch(&prepared, args, crate::batch::Mode::Check);
     print_findings(&outcomes, args.quiet);
     let s = summarize(&outcomes);
@@ -29,5 +23,5 @@ pub fn run(args: &ProjectArgs) -> i32 {
             s.errors
         );
     }
-    exit_status(&outcomes, args.strict)
+    Ok(exit_status(&outcomes, args.strict))
 }

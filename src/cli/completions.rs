@@ -2,11 +2,12 @@
 
 use clap::CommandFactory;
 
-use super::EXIT_OK;
 use super::args::{Cli, CompletionsArgs};
+use super::{EXIT_OK, Failure, Status};
+use crate::diag::Diagnostic;
 
 /// Prints the completion script for a shell.
-pub fn completions(args: &CompletionsArgs) -> i32 {
+pub fn completions(args: &CompletionsArgs) -> Status {
     let mut command = Cli::command();
     clap_complete::generate(
         args.shell,
@@ -14,17 +15,16 @@ pub fn completions(args: &CompletionsArgs) -> i32 {
         "personapress",
         &mut std::io::stdout(),
     );
-    EXIT_OK
+    Ok(EXIT_OK)
 }
 
 /// Prints the man page as roff.
-pub fn man() -> i32 {
+pub fn man() -> Status {
     let page = clap_mangen::Man::new(Cli::command());
-    match page.render(&mut std::io::stdout()) {
-        Ok(()) => EXIT_OK,
-        Err(err) => {
-            eprintln!("error: cannot write the man page ({err})");
-            super::EXIT_FAILED
-        }
-    }
+    page.render(&mut std::io::stdout()).map_err(|err| {
+        Failure::failed(Diagnostic::error(format!(
+            "cannot write the man page ({err})"
+        )))
+    })?;
+    Ok(EXIT_OK)
 }

@@ -3,20 +3,14 @@
 use std::time::Instant;
 
 use super::args::ExportArgs;
-use super::{EXIT_UNUSABLE, exit_status, prepare, print_findings, run_batch};
+use super::{Status, exit_status, prepare, print_findings, run_batch};
 use crate::batch::Mode;
 use crate::batch::report::summarize;
 
 /// Exports every document's bundle; returns the exit status.
-pub fn run(args: &ExportArgs) -> i32 {
+pub fn run(args: &ExportArgs) -> Status {
     let started = Instant::now();
-    let prepared = match prepare(&args.project, None) {
-        Ok(prepared) => prepared,
-        Err(diag) => {
-            diag.eprint();
-            return EXIT_UNUSABLE;
-        }
-    };
+    let prepared = prepare(&args.project, None)?;
     let outcomes = run_batch(&prepared, &args.project, Mode::Export(args.out.clone()));
     print_findings(&outcomes, args.project.quiet);
     let s = summarize(&outcomes);
@@ -30,5 +24,5 @@ pub fn run(args: &ExportArgs) -> i32 {
             started.elapsed().as_secs_f64()
         );
     }
-    exit_status(&outcomes, args.project.strict)
+    Ok(exit_status(&outcomes, args.project.strict))
 }

@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use super::args::InitArgs;
-use super::{EXIT_OK, EXIT_UNUSABLE};
+use super::{EXIT_OK, Status};
 use crate::diag::Diagnostic;
 use crate::render::output::write_atomic;
 
@@ -44,21 +44,14 @@ const FILES: &[(&str, &[u8])] = &[
 pub const SCHEMA_DIR: &str = ".personapress/schema";
 
 /// Creates the project; returns the exit status.
-pub fn run(args: &InitArgs) -> i32 {
-    match create(&args.dir) {
-        Ok(()) => {
-            eprintln!(
-                "created a project in {}\n  next: personapress render {}",
-                args.dir.display(),
-                args.dir.display()
-            );
-            EXIT_OK
-        }
-        Err(diag) => {
-            diag.eprint();
-            EXIT_UNUSABLE
-        }
-    }
+pub fn run(args: &InitArgs) -> Status {
+    create(&args.dir)?;
+    eprintln!(
+        "created a project in {}\n  next: personapress render {}",
+        args.dir.display(),
+        args.dir.display()
+    );
+    Ok(EXIT_OK)
 }
 
 /// Writes every file of a new project into `dir`, which must be empty or new.

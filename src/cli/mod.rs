@@ -33,9 +33,51 @@ pub const EXIT_FAILED: i32 = 1;
 /// Exit status: the project could not be loaded, or the command line was wrong.
 pub const EXIT_UNUSABLE: i32 = 2;
 
-/// Runs the parsed command and returns the exit status.
+/// Why a command could not do its work, and the exit status that says so.
+#[derive(Debug)]
+pub struct Failure {
+    /// What to print (boxed: a command's result stays small).
+    pub diag: Box<Diagnostic>,
+    /// [`EXIT_UNUSABLE`] when the project or the command line is wrong, else [`EXIT_FAILED`].
+    pub status: i32,
+}
+
+impl From<Diagnostic> for Failure {
+    fn from(diag: Diagnostic) -> Self {
+        Failure {
+            diag: Box::new(diag),
+            status: EXIT_UNUSABLE,
+        }
+    }
+}
+
+impl Failure {
+    /// A failure that leaves the run's documents made, but not all of its output.
+    pub fn failed(diag: Diagnostic) -> Self {
+        Failure {
+            diag: Box::new(diag),
+            status: EXIT_FAILED,
+        }
+    }
+}
+
+/// What a command returns: its exit status, or why it could not run.
+pub type Status = Result<i32, Failure>;
+
+/// Runs the parsed command, prints its failure once if it has one, and returns the
+/// exit status.
 pub fn run(cli: Cli) -> i32 {
-    match cli.command {
+    match command_status(cli.command) {
+        Ok(status) => status,
+        Err(failure) => {
+            failure.diag.eprint();
+            failure.status
+        }
+    }
+}
+
+fn command_status(command: Command) -> Status {
+    match command {
         Command::Render(args) => render::run(&args),
         Command::Check(args) => check::run(&args),
         Command::Export(args) => export::run(&args),

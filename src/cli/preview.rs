@@ -4,13 +4,13 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use super::args::{PreviewArgs, ProjectArgs};
-use super::{EXIT_UNUSABLE, exit_status, prepare, print_findings, run_batch};
+use super::{Status, exit_status, prepare, print_findings, run_batch};
 use crate::batch::Mode;
 use crate::diag::Diagnostic;
 use crate::spec::workspace::{PROJECT_FILE, Workspace};
 
 /// Renders one persona in one format (in the project's first theme) to PNG.
-pub fn run(args: &PreviewArgs) -> i32 {
+pub fn run(args: &PreviewArgs) -> Status {
     let started = Instant::now();
     let project = ProjectArgs {
         project: project_folder(args),
@@ -20,19 +20,9 @@ pub fn run(args: &PreviewArgs) -> i32 {
         quiet: true,
         strict: false,
     };
-    let prepared = prepare(&project, None).and_then(|mut prepared| {
-        let file = find_persona(&prepared.ws, &args.persona)?;
-        prepared.ws.persona_files = vec![file];
-        prepared.ws.themes.truncate(1);
-        Ok(prepared)
-    });
-    let prepared = match prepared {
-        Ok(prepared) => prepared,
-        Err(diag) => {
-            diag.eprint();
-            return EXIT_UNUSABLE;
-        }
-    };
+    let mut prepared = prepare(&project, None)?;
+    prepared.ws.persona_files = vec![find_persona(&prepared.ws, &args.persona)?];
+    prepared.ws.themes.truncate(1);
     let mode = Mode::Preview {
         dpi: args.dpi,
         path: args.out.clone(),
@@ -43,7 +33,7 @@ pub fn run(args: &PreviewArgs) -> i32 {
         let seconds = started.elapsed().as_secs_f64();
         eprintln!("wrote {} in {seconds:.2} s", path.display());
     }
-    exit_status(&outcomes, false)
+    Ok(exit_status(&outcomes, false))
 }
 
 /// `--project`, else the folder above a persona file that holds personapress.toml,

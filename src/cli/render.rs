@@ -3,7 +3,7 @@
 use std::time::Instant;
 
 use super::args::RenderArgs;
-use super::{EXIT_FAILED, EXIT_UNUSABLE, exit_status, prepare, print_findings, run_batch};
+use super::{Failure, Status, exit_status, prepare, print_findings, run_batch};
 use crate::batch::report::summarize;
 use crate::batch::{Outcome, Report};
 use crate::diag::Diagnostic;
@@ -11,15 +11,9 @@ use crate::render::{date::run_date, output::write_atomic};
 use crate::spec::workspace::Workspace;
 
 /// Renders the project and writes `report.json`; returns the exit status.
-pub fn run(args: &RenderArgs) -> i32 {
+pub fn run(args: &RenderArgs) -> Status {
     let started = Instant::now();
-    let prepared = match prepare(&args.project, args.out.clone()) {
-        Ok(prepared) => prepared,
-        Err(diag) => {
-            diag.eprint();
-            return EXIT_UNUSABLE;
-        }
-    };
+    let prepared = prepare(&args.project, args.out.clone())?;
     let ws = &prepared.ws;
     let mode = crate::batch::Mode::Render {
         force: args.force,
@@ -31,14 +25,11 @@ pub fn run(args: &RenderArgs) -> i32 {
     if args.json {
         print!("{}", report.to_json());
     }
-    if let Err(diag) = write_report_and_proof(&report, ws) {
-        diag.eprint();
-        return EXIT_FAILED;
-    }
+    write_report_and_proof(&report, ws).map_err(Failure::failed)?;
     if !args.project.quiet {
         print_summary(&outcomes, ws, started);
     }
-    exit_status(&outcomes, args.project.strict)
+    Ok(exit_status(&outcomes, args.project.strict))
 }
 
 /// Writes `OUT/report.json` and the proof page `OUT/index.html`.

@@ -1,7 +1,7 @@
 //! `personapress schema persona|theme|project`: JSON Schema generated from the serde models.
 
-use super::EXIT_OK;
 use super::args::{SchemaArgs, SchemaKind};
+use super::{EXIT_OK, Status};
 use crate::spec::persona::Persona;
 use crate::spec::project::Project;
 use crate::spec::theme::Theme;
@@ -21,9 +21,9 @@ impl SchemaKind {
 }
 
 /// Prints the schema.
-pub fn run(args: &SchemaArgs) -> i32 {
+pub fn run(args: &SchemaArgs) -> Status {
     println!("{}", json(args.kind));
-    EXIT_OK
+    Ok(EXIT_OK)
 }
 
 /// The JSON Schema of a file kind, pretty-printed.

@@ -3,19 +3,20 @@
 use std::path::Path;
 
 use super::args::TemplatesCommand;
-use super::{EXIT_OK, EXIT_UNUSABLE};
+use super::{EXIT_OK, Status};
+use crate::diag::Diagnostic;
 use crate::render::output::write_atomic;
 use crate::world::templates::BUILTIN;
 
 /// Runs a `templates` subcommand; returns the exit status.
-pub fn run(command: &TemplatesCommand) -> i32 {
+pub fn run(command: &TemplatesCommand) -> Status {
     match command {
         TemplatesCommand::Eject { dir } => eject(dir),
     }
 }
 
 /// Copies every built-in template into `dir`, keeping files already there.
-fn eject(dir: &Path) -> i32 {
+fn eject(dir: &Path) -> Status {
     let mut written = 0;
     for (name, text) in BUILTIN {
         let path = dir.join(name);
@@ -23,10 +24,8 @@ fn eject(dir: &Path) -> i32 {
             eprintln!("kept {} (already there)", path.display());
             continue;
         }
-        if let Err(err) = write_atomic(&path, text.as_bytes()) {
-            eprintln!("error: cannot write {} ({err})", path.display());
-            return EXIT_UNUSABLE;
-        }
+        write_atomic(&path, text.as_bytes())
+            .map_err(|err| Diagnostic::error(format!("cannot write {} ({err})", path.display())))?;
         written += 1;
     }
     eprintln!(
@@ -34,5 +33,5 @@ fn eject(dir: &Path) -> i32 {
          delete the ones you do not change",
         dir.display()
     );
-    EXIT_OK
+    Ok(EXIT_OK)
 }

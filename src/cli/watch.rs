@@ -12,40 +12,38 @@ use std::time::Duration;
 use notify::{RecursiveMode, Watcher};
 
 use super::args::RenderArgs;
-use super::{EXIT_UNUSABLE, render};
+use super::{Failure, Status, render};
+use crate::diag::Diagnostic;
 use crate::spec::workspace::{self, Overrides};
 
 /// How long to wait for an editor's burst of events (write, rename, chmod) to end.
 const SETTLE: Duration = Duration::from_millis(120);
 
 /// Watches the project folder until the process is stopped.
-pub fn run(args: &RenderArgs) -> i32 {
+pub fn run(args: &RenderArgs) -> Status {
     let root = project_root(&args.project.project);
     let (tx, rx) = mpsc::channel();
     let watcher = notify::recommended_watcher(move |event| {
         let _ = tx.send(event);
     });
-    let mut watcher = match watcher {
-        Ok(watcher) => watcher,
-        Err(err) => return cannot_watch(&root, &err),
-    };
-    if let Err(err) = watcher.watch(&root, RecursiveMode::Recursive) {
-        return cannot_watch(&root, &err);
-    }
-    render::run(args);
+    let mut watcher = watcher.map_err(|err| cannot_watch(&root, &err))?;
+    watcher
+        .watch(&root, RecursiveMode::Recursive)
+        .map_err(|err| cannot_watch(&root, &err))?;
+    render_printing_failure(args);
     eprintln!("watching {} for changes (Ctrl-C to stop)", root.display());
     // Where the render writes, known after each render: its own writes are not changes.
     let mut out = output_folder(args);
     loop {
         let Ok(first) = rx.recv() else {
-            return EXIT_UNUSABLE;
+            return Err(Diagnostic::error("the file watcher stopped").into());
         };
         let mut relevant = touches_inputs(&first, out.as_deref());
         while let Ok(more) = rx.recv_timeout(SETTLE) {
             relevant |= touches_inputs(&more, out.as_deref());
         }
         if relevant {
-            render::run(args);
+            render_printing_failure(args);
             // A project broken halfway through a save keeps the folder it last had.
             out = output_folder(args).or(out);
         }
@@ -89,7 +87,13 @@ fn output_folder(args: &RenderArgs) -> Option<PathBuf> {
     Some(std::fs::canonicalize(&ws.out).unwrap_or(ws.out))
 }
 
-fn cannot_watch(root: &Path, err: &notify::Error) -> i32 {
-    eprintln!("error: cannot watch {} ({err})", root.display());
-    EXIT_UNUSABLE
+/// One render of the watch; a project broken by a save prints why, and the watch goes on.
+fn render_printing_failure(args: &RenderArgs) {
+    if let Err(failure) = render::run(args) {
+        failure.diag.eprint();
+    }
+}
+
+fn cannot_watch(root: &Path, err: &notify::Error) -> Failure {
+    Diagnostic::error(format!("cannot watch {} ({err})", root.display())).into()
 }
