@@ -99,10 +99,23 @@ pub fn read_text(path: &Path) -> Result<Arc<str>, Diagnostic> {
     })
 }
 
+/// A message and the advice at its end, written `… (hint: …)` where only text can
+/// pass (a value's parse error inside serde): the advice goes on its own `hint:` line.
+fn split_hint(message: &str) -> (String, Option<String>) {
+    match message
+        .strip_suffix(')')
+        .and_then(|m| m.rsplit_once(" (hint: "))
+    {
+        Some((message, hint)) => (message.to_string(), Some(hint.to_string())),
+        None => (message.to_string(), None),
+    }
+}
+
 /// Turns a TOML parse or type error into a diagnostic with the line and a hint.
 fn toml_diagnostic(path: &Path, text: &Arc<str>, err: &toml::de::Error) -> Diagnostic {
-    let message = err.message().trim().to_string();
+    let (message, hint) = split_hint(err.message().trim());
     let mut diag = Diagnostic::error(lowercase_first(&message)).at(path, text.clone(), err.span());
+    diag.hints.extend(hint);
     if let Some(hint) = did_you_mean(&message) {
         diag = diag.with_hint(hint);
     }

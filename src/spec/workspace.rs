@@ -118,9 +118,12 @@ fn formats(
     };
     let mut formats = Vec::new();
     for name in names {
-        let format = table.parse(name.trim()).map_err(|message| match from_cli {
-            true => Diagnostic::error(message),
-            false => loaded.error_at_key("formats", message),
+        let format = table.parse(name.trim()).map_err(|diag| match from_cli {
+            true => diag,
+            false => Diagnostic {
+                hints: diag.hints,
+                ..loaded.error_at_key("formats", diag.message)
+            },
         })?;
         if !formats.contains(&format) {
             formats.push(format);

@@ -4,6 +4,7 @@
 use std::borrow::Cow;
 
 use super::{Budget, Format, FormatSpec, Kind, PpiLimits, TypeTiers};
+use crate::diag::Diagnostic;
 use crate::spec::project::{OwnFormat, Project};
 
 /// The bleed of a print format unless `[print] bleed` says otherwise.
@@ -213,7 +214,7 @@ impl Formats {
     }
 
     /// The format of this name, or an error suggesting the closest one on a typo.
-    pub fn parse(&self, name: &str) -> Result<Format, String> {
+    pub fn parse(&self, name: &str) -> Result<Format, Diagnostic> {
         if let Some(format) = self.find(name) {
             return Ok(format.clone());
         }
@@ -226,7 +227,7 @@ impl Formats {
             Some(c) if strsim::jaro_winkler(name, c) > 0.8 => format!("did you mean `{c}`?"),
             _ => format!("known formats: {}", names.join(", ")),
         };
-        Err(format!("unknown format `{name}` (hint: {hint})"))
+        Err(Diagnostic::error(format!("unknown format `{name}`")).with_hint(hint))
     }
 }
 
@@ -283,20 +284,16 @@ mod tests {
         let table = Formats::new(&Project::default()).unwrap();
         assert_eq!(table.iter().count(), BUILT_IN.len());
         for format in table.iter() {
-            assert_eq!(table.parse(format.name()).as_ref(), Ok(format));
+            assert_eq!(table.parse(format.name()).ok().as_ref(), Some(format));
         }
         assert!(
             table
                 .parse("poster-a4")
                 .unwrap_err()
-                .contains("did you mean `poster-a3`")
+                .hints
+                .contains(&"did you mean `poster-a3`?".to_string())
         );
-        assert!(
-            table
-                .parse("flyer")
-                .unwrap_err()
-                .contains("known formats: poster-a2")
-        );
+        assert!(table.parse("flyer").unwrap_err().hints[0].starts_with("known formats: poster-a2"));
     }
 
     #[test]
