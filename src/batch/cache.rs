@@ -224,3 +224,86 @@ impl KeyBuilder {
         hex(&self.0.finalize())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::spec::format::Formats;
+
+    /// A written document's outcome: `file` (inside `out`) in `format` with `key`.
+    fn written(out: &Path, format: &str, key: &str) -> Outcome {
+        let table = Formats::new(&Default::default()).unwrap();
+        let path = out.join(format!("p/p.{format}.pdf"));
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, format!("%PDF {format} {key}")).unwrap();
+        let mut outcome =
+            Outcome::failed_persona(Path::new("personas/p.toml"), Diagnostic::error(""));
+        outcome.errors.clear();
+        outcome.theme = Some("T".into());
+        outcome.format = table.parse(format).ok();
+        outcome.sha256 = Some(sha256_hex(&std::fs::read(&path).unwrap()));
+        outcome.key = Some(key.into());
+        outcome.path = Some(path);
+        outcome.persona = "p".into();
+        outcome
+    }
+
+    /// A fresh outcome of the same document, about to be rendered.
+    fn planned(format: &str) -> Outcome {
+        let mut outcome = written(&std::env::temp_dir().join("pp-cache-unused"), format, "");
+        (outcome.path, outcome.sha256, outcome.key) = (None, None, None);
+        outcome
+    }
+
+    #[test]
+    fn an_unchanged_document_is_reused_and_a_changed_input_or_file_is_not() {
+        let out = tempfile::tempdir().unwrap();
+        let done = written(out.path(), "poster-a2", "k1");
+        Previous::default()
+            .save(std::slice::from_ref(&done), out.path(), Path::new("."))
+            .unwrap();
+        let previous = Previous::load(out.path());
+        let digests = Digests::default();
+        let reuse = |key| previous.reuse(&mut planned("poster-a2"), key, out.path(), &digests);
+        assert!(reuse("k1"), "same key, same file");
+        assert!(!reuse("k2"), "an input changed");
+        std::fs::write(done.path.as_ref().unwrap(), "%PDF edited by hand").unwrap();
+        assert!(!reuse("k1"), "the file is not the one written");
+    }
+
+    #[test]
+    fn a_run_of_some_formats_keeps_the_others_and_a_removed_format_costs_nothing() {
+        let out = tempfile::tempdir().unwrap();
+        let both = [
+            written(out.path(), "poster-a2", "a"),
+            written(out.path(), "mousepad", "m"),
+        ];
+        Previous::default()
+            .save(&both, out.path(), Path::new("."))
+            .unwrap();
+        // A `-f mousepad` run: the poster's entry is kept for the next full run.
+        let again = written(out.path(), "mousepad", "m2");
+        Previous::load(out.path())
+            .save(&[again], out.path(), Path::new("."))
+            .unwrap();
+        let previous = Previous::load(out.path());
+        let digests = Digests::default();
+        assert!(previous.reuse(&mut planned("poster-a2"), "a", out.path(), &digests));
+        assert!(previous.reuse(&mut planned("mousepad"), "m2", out.path(), &digests));
+        // An entry of a format no project declares any more is read and left alone.
+        let text = std::fs::read_to_string(out.path().join(CACHE_FILE)).unwrap();
+        let text = text.replacen("\"mousepad\"", "\"desk-card\"", 1);
+        std::fs::write(out.path().join(CACHE_FILE), text).unwrap();
+        let previous = Previous::load(out.path());
+        assert!(previous.reuse(&mut planned("poster-a2"), "a", out.path(), &digests));
+        assert!(!previous.reuse(&mut planned("mousepad"), "m2", out.path(), &digests));
+    }
+
+    #[test]
+    fn a_missing_or_broken_cache_means_no_previous_run() {
+        let out = tempfile::tempdir().unwrap();
+        assert!(Previous::load(out.path()).entries.is_empty());
+        std::fs::write(out.path().join(CACHE_FILE), "{ not json").unwrap();
+        assert!(Previous::load(out.path()).entries.is_empty());
+    }
+}

@@ -160,7 +160,7 @@ impl<'a> Context<'a> {
     /// to rayon). A worker takes a whole persona, so its photo is decoded once for all of
     /// that persona's documents.
     fn run_personas(&self, pool: &rayon::ThreadPool, ready: &[Ready]) -> Vec<Outcome> {
-        let plan = plan(ready, self.ws);
+        let plan = plan(ready.len(), self.ws.themes.len(), &self.ws.formats);
         self.options.progress.set_length(plan.len() as u64);
         let results: Vec<Mutex<Option<Outcome>>> = plan.iter().map(|_| Mutex::new(None)).collect();
         let queue = PersonaQueue::new(&plan);

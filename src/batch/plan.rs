@@ -4,9 +4,6 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::spec::format::Format;
-use crate::spec::workspace::Workspace;
-
-use super::load::Ready;
 
 /// One planned document.
 pub(super) struct Planned {
@@ -73,11 +70,11 @@ impl PersonaQueue {
 }
 
 /// Every persona × theme × format, persona first so a persona's documents run together.
-pub(super) fn plan(ready: &[Ready], ws: &Workspace) -> Vec<Planned> {
+pub(super) fn plan(personas: usize, themes: usize, formats: &[Format]) -> Vec<Planned> {
     let mut plan = Vec::new();
-    for persona in 0..ready.len() {
-        for theme in 0..ws.themes.len() {
-            let per_persona = ws.formats.iter().filter(|f| !f.is_overview());
+    for persona in 0..personas {
+        for theme in 0..themes {
+            let per_persona = formats.iter().filter(|f| !f.is_overview());
             plan.extend(per_persona.map(|format| Planned {
                 persona,
                 theme,
@@ -92,7 +89,7 @@ pub(super) fn plan(ready: &[Ready], ws: &Workspace) -> Vec<Planned> {
 mod tests {
     use super::*;
 
-    pub(super) fn plan_of(personas: &[usize]) -> Vec<Planned> {
+    fn plan_of(personas: &[usize]) -> Vec<Planned> {
         let table = crate::spec::format::Formats::new(&Default::default()).unwrap();
         let poster = table
             .get(crate::spec::format::Kind::PosterA2)
@@ -113,7 +110,36 @@ mod tests {
     }
 
     #[test]
-    pub(super) fn each_worker_keeps_its_persona_until_none_is_left_unclaimed() {
+    fn the_plan_is_persona_first_and_leaves_the_overviews_out() {
+        let table = crate::spec::format::Formats::new(&Default::default()).unwrap();
+        let names = ["poster-a2", "overview-a3", "mousepad"];
+        let formats: Vec<Format> = names.iter().map(|n| table.parse(n).unwrap()).collect();
+        let plan = plan(2, 2, &formats);
+        let seen: Vec<(usize, usize, &str)> = plan
+            .iter()
+            .map(|p| (p.persona, p.theme, p.format.name()))
+            .collect();
+        assert_eq!(
+            seen,
+            [
+                (0, 0, "poster-a2"),
+                (0, 0, "mousepad"),
+                (0, 1, "poster-a2"),
+                (0, 1, "mousepad"),
+                (1, 0, "poster-a2"),
+                (1, 0, "mousepad"),
+                (1, 1, "poster-a2"),
+                (1, 1, "mousepad"),
+            ]
+        );
+        assert!(
+            super::plan(0, 2, &formats).is_empty(),
+            "no persona, nothing planned"
+        );
+    }
+
+    #[test]
+    fn each_worker_keeps_its_persona_until_none_is_left_unclaimed() {
         let plan = plan_of(&[3, 3, 2]);
         let queue = PersonaQueue::new(&plan);
         let (mut a, mut b) = (None, None);
@@ -142,7 +168,7 @@ mod tests {
     }
 
     #[test]
-    pub(super) fn every_document_is_handed_out_once_across_threads() {
+    fn every_document_is_handed_out_once_across_threads() {
         let plan = plan_of(&[4, 1, 7, 4, 4, 2, 9]);
         let queue = PersonaQueue::new(&plan);
         let seen: Vec<AtomicUsize> = plan.iter().map(|_| AtomicUsize::new(0)).collect();

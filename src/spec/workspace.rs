@@ -370,3 +370,98 @@ impl Workspace {
         ))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A project folder with these files.
+    fn project(files: &[(&str, &str)]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        for (path, text) in files {
+            let path = dir.path().join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        dir
+    }
+
+    #[test]
+    fn a_project_opens_with_its_personas_sorted_and_the_formats_asked_for() {
+        let dir = project(&[
+            (
+                PROJECT_FILE,
+                "formats = [\"mousepad\", \"desk-card\", \"mousepad\"]\n[format.desk-card]\nsize = \"105x148mm\"\n",
+            ),
+            ("personas/zoe.toml", "name = \"Zoë\"\n"),
+            ("personas/anna.toml", "name = \"Anna\"\n"),
+        ]);
+        let ws = open(dir.path(), &Overrides::default()).unwrap();
+        let stems: Vec<_> = ws
+            .persona_files
+            .iter()
+            .map(|p| p.file_stem().unwrap().to_owned())
+            .collect();
+        assert_eq!(stems, ["anna", "zoe"]);
+        let formats: Vec<&str> = ws.formats.iter().map(|f| f.name()).collect();
+        assert_eq!(
+            formats,
+            ["mousepad", "desk-card"],
+            "each once, in the order written"
+        );
+        assert_eq!(ws.out, dir.path().join("dist"));
+        assert_eq!(ws.themes.len(), 1, "the built-in theme");
+        let cli = Overrides {
+            formats: Some(vec!["briefing".into()]),
+            ..Overrides::default()
+        };
+        let ws = open(dir.path(), &cli).unwrap();
+        assert_eq!(
+            ws.formats.iter().map(|f| f.name()).collect::<Vec<_>>(),
+            ["briefing"]
+        );
+    }
+
+    #[test]
+    fn a_wrong_format_is_named_at_its_key_with_advice() {
+        let dir = project(&[(PROJECT_FILE, "title = \"T\"\nformats = [\"poster-a4\"]\n")]);
+        let err = open(dir.path(), &Overrides::default()).unwrap_err();
+        assert_eq!(err.message, "unknown format `poster-a4`");
+        assert_eq!(err.position().and_then(|(_, at)| at), Some((2, 1)));
+        assert_eq!(err.hints, ["did you mean `poster-a3`?"]);
+        let dir = project(&[(PROJECT_FILE, "[format.poster-a2]\nsize = \"105x148mm\"\n")]);
+        let err = open(dir.path(), &Overrides::default()).unwrap_err();
+        assert!(
+            err.message
+                .contains("`poster-a2` cannot be the name of a format of your own"),
+            "{}",
+            err.message
+        );
+    }
+
+    #[test]
+    fn a_persona_gets_its_id_and_language_or_a_clear_error() {
+        let dir = project(&[
+            (PROJECT_FILE, "language = \"de\"\n"),
+            ("personas/p.toml", "name = \"P\"\n"),
+            ("personas/bad.toml", "name = \"B\"\nid = \"../up\"\n"),
+        ]);
+        let ws = open(dir.path(), &Overrides::default()).unwrap();
+        let p = ws
+            .load_persona(&dir.path().join("personas/p.toml"))
+            .unwrap();
+        assert_eq!(
+            (p.id.as_str(), p.language),
+            ("p", Language::DE),
+            "file name; project language"
+        );
+        let err = ws
+            .load_persona(&dir.path().join("personas/bad.toml"))
+            .unwrap_err();
+        assert!(
+            err.message
+                .contains("the id `../up` cannot be used in a file name")
+        );
+        assert_eq!(err.position().and_then(|(_, at)| at), Some((2, 1)));
+    }
+}
