@@ -60,7 +60,7 @@ pub(super) fn load_personas(ws: &Workspace, digests: &Digests) -> (Vec<Ready>, V
     for (path, loaded) in ws.persona_files.iter().zip(loaded) {
         let loaded = loaded.and_then(
             |r| match ready.iter().find(|o| o.source.id == r.source.id) {
-                Some(other) => Err(duplicate_id(path, &r.source.id, &other.source.path)),
+                Some(other) => Err(duplicate_id(&r.source, &other.source.path)),
                 None => Ok(r),
             },
         );
@@ -73,9 +73,11 @@ pub(super) fn load_personas(ws: &Workspace, digests: &Digests) -> (Vec<Ready>, V
 }
 
 /// The error for a persona file whose id an earlier one already has.
-pub(super) fn duplicate_id(path: &Path, id: &str, other: &Path) -> Diagnostic {
-    let message = format!("the id `{id}` is also used by {}", other.display());
-    crate::spec::error_at_key_in(path, "id", message).with_hint("give each persona its own `id`")
+pub(super) fn duplicate_id(source: &PersonaSource, other: &Path) -> Diagnostic {
+    let message = format!("the id `{}` is also used by {}", source.id, other.display());
+    source
+        .error_at_key("id", message)
+        .with_hint("give each persona its own `id`")
 }
 
 /// Loads one persona file and fingerprints it with its photo.
@@ -129,11 +131,7 @@ pub(super) fn read_photo(source: &PersonaSource) -> Result<Option<(String, Bytes
         return Ok(None);
     };
     let bytes = read_image(path).map_err(|message| {
-        crate::spec::error_at_key_in(
-            &source.path,
-            "photo",
-            format!("{}: the photo {message}", source.id),
-        )
+        source.error_at_key("photo", format!("{}: the photo {message}", source.id))
     })?;
     Ok(Some((asset_path("photo", path), bytes)))
 }
@@ -143,11 +141,10 @@ pub(super) fn read_logo(theme: &ThemeSource) -> Result<Option<(String, Bytes)>, 
         return Ok(None);
     };
     let bytes = read_image(path).map_err(|message| {
-        let message = format!("the logo of theme `{}` {message}", theme.theme.name);
-        match &theme.path {
-            Some(theme_path) => crate::spec::error_at_key_in(theme_path, "file", message),
-            None => Diagnostic::error(message),
-        }
+        theme.error_at_key(
+            "file",
+            format!("the logo of theme `{}` {message}", theme.theme.name),
+        )
     })?;
     Ok(Some((asset_path("logo", path), bytes)))
 }

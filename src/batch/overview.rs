@@ -192,10 +192,11 @@ pub(super) fn overview_source(ws: &Workspace) -> PersonaSource {
             name,
             ..Default::default()
         },
-        path: ws.root.join(crate::spec::workspace::PROJECT_FILE),
+        path: ws.project_file.path.clone(),
         id: OVERVIEW_ID.into(),
         language: ws.project.language.unwrap_or_default(),
         photo: None,
+        file: ws.project_file.clone(),
     }
 }
 

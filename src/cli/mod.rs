@@ -143,9 +143,7 @@ pub fn prepare(
 fn with_conversion(ws: &Workspace, intent: OutputIntent) -> Result<OutputIntent, Diagnostic> {
     let print = &ws.project.print;
     let defaults = Conversion::default();
-    let at_key = |key: &str, message: String| {
-        crate::spec::error_at_key_in(&ws.root.join(workspace::PROJECT_FILE), key, message)
-    };
+    let at_key = |key: &str, message: String| ws.project_file.error_at_key(key, message);
     let max_ink = print.max_ink.unwrap_or(defaults.max_ink);
     if !(200.0..=400.0).contains(&max_ink) {
         let message =
@@ -170,13 +168,8 @@ fn output_intent(ws: &Workspace) -> Result<OutputIntent, Diagnostic> {
         .output_intent
         .as_deref()
         .unwrap_or("FOGRA39");
-    crate::print::load_output_intent(written, &ws.root).map_err(|message| {
-        crate::spec::error_at_key_in(
-            &ws.root.join(workspace::PROJECT_FILE),
-            "output_intent",
-            message,
-        )
-    })
+    crate::print::load_output_intent(written, &ws.root)
+        .map_err(|message| ws.project_file.error_at_key("output_intent", message))
 }
 
 /// Every font family a theme names must be available.
@@ -195,10 +188,7 @@ fn check_fonts(ws: &Workspace, base: &Base) -> Result<(), Diagnostic> {
                 "the font family `{family}` of theme `{}` is not available",
                 theme.name
             );
-            let diag = match &source.path {
-                Some(path) => crate::spec::error_at_key_in(path, key, message),
-                None => Diagnostic::error(message),
-            };
+            let diag = source.error_at_key(key, message);
             let known = fonts::family_names(base.book()).join(", ");
             return Err(diag.with_hint(format!(
                 "available: {known}; or put the font files in the project's `fonts` folder"

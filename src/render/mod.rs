@@ -257,7 +257,7 @@ fn blame_persona(job: &Job, diag: Diagnostic) -> Diagnostic {
     };
     let message = diag.message[start + "personapress: ".len()..].trim_end_matches('"');
     let message = format!("{}: {}", job.persona.id, message.replace("\\\"", ""));
-    crate::spec::error_at_key_in(&job.persona.path, "name", message)
+    job.persona.error_at_key("name", message)
 }
 
 /// A diagnostic inside a job's image (a broken SVG, say) names the persona or theme,
@@ -275,9 +275,9 @@ fn blame_assets(job: &Job, diag: Diagnostic) -> Diagnostic {
         asset.real.display(),
         diag.message
     );
-    let blamed = match asset.file {
-        Some(file) => crate::spec::error_at_key_in(file, asset.key, message),
-        None => Diagnostic::error(message),
+    let blamed = match asset.owner {
+        Owner::Persona(persona) => persona.error_at_key("photo", message),
+        Owner::Theme(theme) => theme.error_at_key("file", message),
     };
     Diagnostic {
         severity: diag.severity,
@@ -292,9 +292,14 @@ struct AssetOwner<'a> {
     what: String,
     /// The image file.
     real: &'a Path,
-    /// The spec file that names it, if any, and its key there.
-    file: Option<&'a Path>,
-    key: &'static str,
+    /// The spec that names it.
+    owner: Owner<'a>,
+}
+
+/// Whose image it is.
+enum Owner<'a> {
+    Persona(&'a PersonaSource),
+    Theme(&'a ThemeSource),
 }
 
 impl<'a> AssetOwner<'a> {
@@ -302,21 +307,13 @@ impl<'a> AssetOwner<'a> {
         let is = |kind, p: &Path| data::asset_path(kind, p) == virtual_path;
         if let Some(real) = job.persona.photo.as_deref().filter(|p| is("photo", p)) {
             let what = format!("{}: the photo", job.persona.id);
-            return Some(AssetOwner {
-                what,
-                real,
-                file: Some(job.persona.path.as_path()),
-                key: "photo",
-            });
+            let owner = Owner::Persona(job.persona);
+            return Some(AssetOwner { what, real, owner });
         }
         let real = job.theme.logo.as_deref().filter(|p| is("logo", p))?;
         let what = format!("theme `{}`: the logo", job.theme.theme.name);
-        Some(AssetOwner {
-            what,
-            real,
-            file: job.theme.path.as_deref(),
-            key: "file",
-        })
+        let owner = Owner::Theme(job.theme);
+        Some(AssetOwner { what, real, owner })
     }
 }
 

@@ -39,18 +39,33 @@ impl<T> Loaded<T> {
 
     /// An error pointing at the first occurrence of `key = ` in this file, or at the file.
     pub fn error_at_key(&self, key: &str, message: impl Into<String>) -> Diagnostic {
-        let span = find_key(&self.text, key);
-        Diagnostic::error(message).at(&self.path, self.text.clone(), span)
+        self.file().error_at_key(key, message)
+    }
+
+    /// The file and its text, to keep with what was taken from it.
+    pub fn file(&self) -> SpecFile {
+        SpecFile {
+            path: self.path.clone(),
+            text: self.text.clone(),
+        }
     }
 }
 
-/// An error pointing at `key = ` in the file at `path` (read again for the purpose),
-/// or at the file as a whole when the key or file cannot be found.
-pub fn error_at_key_in(path: &Path, key: &str, message: impl Into<String>) -> Diagnostic {
-    let message = message.into();
-    match read_text(path) {
-        Ok(text) => Diagnostic::error(message).at(path, text.clone(), find_key(&text, key)),
-        Err(_) => Diagnostic::error(message).in_file(path),
+/// A spec file's path and the text it was parsed from, kept with the parsed model so
+/// that a later finding points at a key without reading the file again.
+#[derive(Debug, Clone)]
+pub struct SpecFile {
+    /// The file, as the user named it.
+    pub path: PathBuf,
+    /// Its text when it was read.
+    pub text: Arc<str>,
+}
+
+impl SpecFile {
+    /// An error pointing at the first occurrence of `key = ` in this file, or at the file.
+    pub fn error_at_key(&self, key: &str, message: impl Into<String>) -> Diagnostic {
+        let span = find_key(&self.text, key);
+        Diagnostic::error(message).at(&self.path, self.text.clone(), span)
     }
 }
 

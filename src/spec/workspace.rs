@@ -7,7 +7,7 @@ use super::format::{Format, Formats};
 use super::persona::{Language, Persona};
 use super::project::Project;
 use super::theme::Theme;
-use super::{Loaded, load_toml, resolve_inside};
+use super::{Loaded, SpecFile, load_toml, resolve_inside};
 use crate::diag::Diagnostic;
 
 /// The project file name looked for in a project folder.
@@ -33,6 +33,18 @@ pub struct ThemeSource {
     pub path: Option<PathBuf>,
     /// The logo file, checked to lie inside the allowed folder.
     pub logo: Option<PathBuf>,
+    /// The theme file's text; `None` for the built-in theme.
+    pub file: Option<SpecFile>,
+}
+
+impl ThemeSource {
+    /// An error pointing at `key` in the theme's file, or without a place for the built-in theme.
+    pub fn error_at_key(&self, key: &str, message: impl Into<String>) -> Diagnostic {
+        match &self.file {
+            Some(file) => file.error_at_key(key, message),
+            None => Diagnostic::error(message),
+        }
+    }
 }
 
 /// An opened project: everything needed to plan the jobs.
@@ -42,6 +54,8 @@ pub struct Workspace {
     pub root: PathBuf,
     /// The project settings.
     pub project: Project,
+    /// The project file and its text.
+    pub project_file: SpecFile,
     /// The persona files, sorted, as the globs found them.
     pub persona_files: Vec<PathBuf>,
     /// The themes; every persona is rendered in each.
@@ -85,6 +99,7 @@ pub fn open(path: &Path, overrides: &Overrides) -> Result<Workspace, Diagnostic>
     Ok(Workspace {
         root,
         project,
+        project_file: loaded.file(),
         persona_files,
         themes,
         formats,
@@ -155,6 +170,7 @@ fn themes(
                 theme: Theme::builtin(),
                 path: None,
                 logo: None,
+                file: None,
             }]);
         }
     };
@@ -185,6 +201,7 @@ pub fn load_theme(path: &Path, root: &Path) -> Result<ThemeSource, Diagnostic> {
         theme: loaded.value.clone().with_defaults(),
         path: Some(path.to_path_buf()),
         logo,
+        file: Some(loaded.file()),
     })
 }
 
@@ -304,6 +321,15 @@ pub struct PersonaSource {
     pub language: Language,
     /// The photo file, checked to lie inside the project.
     pub photo: Option<PathBuf>,
+    /// The persona file's text.
+    pub file: SpecFile,
+}
+
+impl PersonaSource {
+    /// An error pointing at `key` in the persona's file.
+    pub fn error_at_key(&self, key: &str, message: impl Into<String>) -> Diagnostic {
+        self.file.error_at_key(key, message)
+    }
 }
 
 /// The persona's `id`, else its file name; an error when it cannot be part of a file name.
@@ -345,6 +371,7 @@ impl Workspace {
             id,
             language,
             photo,
+            file: loaded.file(),
         })
     }
 
@@ -361,9 +388,7 @@ impl Workspace {
         );
         let diag = match written {
             Some(_) => loaded.error_at_key("language", message),
-            None => {
-                crate::spec::error_at_key_in(&self.root.join(PROJECT_FILE), "language", message)
-            }
+            None => self.project_file.error_at_key("language", message),
         };
         Err(diag.with_hint(
             "to add a language, run `personapress templates eject` and add its labels to templates/labels.typ",
