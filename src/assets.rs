@@ -9,14 +9,14 @@ use image::{ImageFormat, ImageReader};
 use typst::foundations::Bytes;
 
 /// Images larger than this are refused before they are read.
-pub const MAX_IMAGE_BYTES: u64 = 50 * 1024 * 1024;
+pub(crate) const MAX_IMAGE_BYTES: u64 = 50 * 1024 * 1024;
 /// The largest side a raster image may claim.
-pub const MAX_SIDE_PX: u32 = 20_000;
+pub(crate) const MAX_SIDE_PX: u32 = 20_000;
 /// The most pixels a raster image may claim (about a 100-megapixel photo).
-pub const MAX_PIXELS: u64 = 100_000_000;
+pub(crate) const MAX_PIXELS: u64 = 100_000_000;
 
 /// Reads an image file, checking type, size and (for raster images) the header.
-pub fn read_image(path: &Path) -> Result<Bytes, String> {
+pub(crate) fn read_image(path: &Path) -> Result<Bytes, String> {
     let ext = path
         .extension()
         .and_then(|e| e.to_str())
@@ -53,7 +53,10 @@ pub fn read_image(path: &Path) -> Result<Bytes, String> {
 
 /// Reads only the header: the real format must match the extension and the
 /// claimed size must be decodable without exhausting memory.
-pub fn check_raster_header(bytes: &[u8], expected: ImageFormat) -> Result<(u32, u32), String> {
+pub(crate) fn check_raster_header(
+    bytes: &[u8],
+    expected: ImageFormat,
+) -> Result<(u32, u32), String> {
     let reader = ImageReader::new(Cursor::new(bytes))
         .with_guessed_format()
         .map_err(|e| format!("cannot be read ({e})"))?;
@@ -98,7 +101,7 @@ pub fn check_raster_header(bytes: &[u8], expected: ImageFormat) -> Result<(u32, 
 /// the smallest such scale that still has `needed_px`, and its ICC profile and EXIF
 /// orientation are kept. `None` when the photo is no bigger than that already, or is
 /// not an 8-bit grey or RGB JPEG (CMYK, 12-bit, another format): then the original serves.
-pub fn reduced_jpeg(bytes: &[u8], needed_px: u32) -> Option<Bytes> {
+pub(crate) fn reduced_jpeg(bytes: &[u8], needed_px: u32) -> Option<Bytes> {
     let mut decoder = jpeg_decoder::Decoder::new(Cursor::new(bytes));
     let info = {
         decoder.read_info().ok()?;

@@ -3,7 +3,7 @@
 use sha2::{Digest, Sha256};
 
 /// The lowercase hex SHA-256 of `bytes`.
-pub fn sha256_hex(bytes: &[u8]) -> String {
+pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
     hex(&Sha256::digest(bytes))
 }
 
@@ -11,20 +11,20 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 /// output profile, 1.4 of the 1.8 MB of a poster. The SHA-256 of an output that starts
 /// with them continues from the saved state instead of hashing them again.
 #[derive(Clone)]
-pub struct HashedPrefix {
+pub(crate) struct HashedPrefix {
     bytes: Vec<u8>,
     state: Sha256,
 }
 
 impl HashedPrefix {
     /// Hashes `bytes` once, for the outputs that will start with them.
-    pub fn new(bytes: Vec<u8>) -> Self {
+    pub(crate) fn new(bytes: Vec<u8>) -> Self {
         let state = Sha256::new_with_prefix(&bytes);
         HashedPrefix { bytes, state }
     }
 
     /// The lowercase hex SHA-256 of `output`, the same as [`sha256_hex`] gives.
-    pub fn sha256_hex(&self, output: &[u8]) -> String {
+    pub(crate) fn sha256_hex(&self, output: &[u8]) -> String {
         match output.strip_prefix(self.bytes.as_slice()) {
             Some(rest) => hex(&self.state.clone().chain_update(rest).finalize()),
             None => sha256_hex(output),
@@ -32,6 +32,7 @@ impl HashedPrefix {
     }
 
     /// Whether `output` starts with these bytes, so hashing it skips them.
+    #[cfg(test)]
     pub fn covers(&self, output: &[u8]) -> bool {
         output.starts_with(&self.bytes)
     }
@@ -44,7 +45,7 @@ impl std::fmt::Debug for HashedPrefix {
 }
 
 /// Lowercase hex of a digest.
-pub fn hex(digest: &[u8]) -> String {
+pub(crate) fn hex(digest: &[u8]) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 

@@ -14,7 +14,7 @@ use crate::render::{Job, Laid};
 use crate::world::Base;
 
 /// Writes the bundle of one laid-out job into `dir`.
-pub fn write_bundle(dir: &Path, base: &Base, job: &Job, laid: &Laid) -> std::io::Result<()> {
+pub(crate) fn write_bundle(dir: &Path, base: &Base, job: &Job, laid: &Laid) -> std::io::Result<()> {
     let template = job.format.template();
     let other_formats: Vec<String> = crate::spec::format::BUILT_IN
         .iter()

@@ -3,16 +3,16 @@
 //!
 //! The data flows one way: [`spec`] → [`world`] → [`render`] → [`batch`], driven by [`cli`].
 
-pub mod assets;
+pub(crate) mod assets;
 pub mod batch;
 pub mod cli;
 pub mod diag;
-pub mod digest;
-pub mod export;
-pub mod preflight;
+pub(crate) mod digest;
+pub(crate) mod export;
+pub(crate) mod preflight;
 pub mod print;
-pub mod proof;
-pub mod qr;
+pub(crate) mod proof;
+pub(crate) mod qr;
 pub mod render;
 pub mod spec;
 pub mod world;

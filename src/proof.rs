@@ -13,7 +13,7 @@ use crate::spec::format::Formats;
 use crate::spec::workspace::Workspace;
 
 /// The proof page for a run, as HTML.
-pub fn page(report: &Report, ws: &Workspace, date: &str) -> String {
+pub(crate) fn page(report: &Report, ws: &Workspace, date: &str) -> String {
     let (project, out) = (&ws.project, ws.out.as_path());
     let title = report.title.as_deref().unwrap_or("personapress");
     let client = project.client.as_deref().unwrap_or("");

@@ -3,7 +3,7 @@
 
 /// A QR code of `text` as rows of `0`/`1`, without the quiet zone; `None` when the
 /// text is too long for a QR code.
-pub fn qr_rows(text: &str) -> Option<Vec<String>> {
+pub(crate) fn qr_rows(text: &str) -> Option<Vec<String>> {
     let code = qrcode::QrCode::with_error_correction_level(text, qrcode::EcLevel::M).ok()?;
     let width = code.width();
     let colors = code.to_colors();

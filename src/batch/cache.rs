@@ -19,14 +19,14 @@ use crate::digest::{hex, sha256_hex};
 /// The file, in the output folder, that keeps every document's key between runs: this
 /// run's documents and those of earlier runs that this one did not plan (a `-f` or
 /// `--theme` run leaves the other documents' cache as it was).
-pub const CACHE_FILE: &str = ".personapress-cache.json";
+pub(crate) const CACHE_FILE: &str = ".personapress-cache.json";
 
 /// The identity of a document: persona, theme and format name.
 type DocumentId = (String, Option<String>, Option<String>);
 
 /// The documents earlier runs wrote, by persona, theme and format.
 #[derive(Debug, Default)]
-pub struct Previous {
+pub(crate) struct Previous {
     entries: HashMap<DocumentId, Entry>,
 }
 
@@ -34,7 +34,7 @@ impl Previous {
     /// Reads the [`CACHE_FILE`] in `out`; a missing or unreadable one means none.
     /// Entries are read one by one: one that no longer parses is dropped, and the
     /// others are still reused.
-    pub fn load(out: &Path) -> Self {
+    pub(crate) fn load(out: &Path) -> Self {
         let text = std::fs::read_to_string(out.join(CACHE_FILE)).unwrap_or_default();
         let documents: Vec<serde_json::Value> = serde_json::from_str(&text).unwrap_or_default();
         let entries = documents
@@ -47,7 +47,12 @@ impl Previous {
 
     /// Writes this run's documents, and the earlier ones it did not plan, to `out`'s
     /// [`CACHE_FILE`] for the next run.
-    pub fn save(&self, outcomes: &[Outcome], out: &Path, root: &Path) -> std::io::Result<()> {
+    pub(crate) fn save(
+        &self,
+        outcomes: &[Outcome],
+        out: &Path,
+        root: &Path,
+    ) -> std::io::Result<()> {
         let current: Vec<Entry> = outcomes.iter().map(|o| Entry::of(o, out, root)).collect();
         let planned: std::collections::HashSet<DocumentId> = current.iter().map(id_of).collect();
         let mut kept: Vec<&Entry> = self
@@ -64,7 +69,13 @@ impl Previous {
 
     /// Fills `outcome` from the previous run when its key matches and the file is still
     /// the one that run wrote; returns whether it did.
-    pub fn reuse(&self, outcome: &mut Outcome, key: &str, out: &Path, digests: &Digests) -> bool {
+    pub(crate) fn reuse(
+        &self,
+        outcome: &mut Outcome,
+        key: &str,
+        out: &Path,
+        digests: &Digests,
+    ) -> bool {
         let id = (
             outcome.persona.clone(),
             outcome.theme.clone(),
@@ -108,14 +119,14 @@ fn id_of(entry: &Entry) -> DocumentId {
 /// What a file looked like when its digest was taken: another length or
 /// modification time means it has to be read and hashed again.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Stamp {
+pub(crate) struct Stamp {
     len: u64,
     modified_ns: u64,
 }
 
 impl Stamp {
     /// The stamp of the file at `path` now, if it can be read.
-    pub fn of(path: &Path) -> Option<Stamp> {
+    pub(crate) fn of(path: &Path) -> Option<Stamp> {
         let meta = std::fs::metadata(path).ok()?;
         let modified = meta.modified().ok()?.duration_since(UNIX_EPOCH).ok()?;
         Some(Stamp {
@@ -136,18 +147,18 @@ struct Known {
 /// SHA-256 digests of input photos and written PDFs, kept between runs in
 /// `OUT/.personapress-digests.json`, so that an unchanged re-run reads neither.
 #[derive(Debug, Default)]
-pub struct Digests {
+pub(crate) struct Digests {
     previous: HashMap<PathBuf, Known>,
     /// What this run hashed or confirmed: the next run's `previous`.
     current: Mutex<HashMap<PathBuf, Known>>,
 }
 
 /// The file, in the output folder, that keeps [`Digests`] between runs.
-pub const DIGESTS_FILE: &str = ".personapress-digests.json";
+pub(crate) const DIGESTS_FILE: &str = ".personapress-digests.json";
 
 impl Digests {
     /// The digests the previous run left in `out`; none when the file is missing or unreadable.
-    pub fn load(out: &Path) -> Self {
+    pub(crate) fn load(out: &Path) -> Self {
         let text = std::fs::read_to_string(out.join(DIGESTS_FILE)).unwrap_or_default();
         Digests {
             previous: serde_json::from_str(&text).unwrap_or_default(),
@@ -156,7 +167,7 @@ impl Digests {
     }
 
     /// The digest of the file at `path` if it is unchanged since it was last hashed.
-    pub fn unchanged(&self, path: &Path) -> Option<String> {
+    pub(crate) fn unchanged(&self, path: &Path) -> Option<String> {
         let known = self.previous.get(path)?;
         if Stamp::of(path)? != known.stamp {
             return None;
@@ -166,7 +177,7 @@ impl Digests {
     }
 
     /// The digest of the file at `path`: remembered when unchanged, else read and hashed.
-    pub fn digest(&self, path: &Path) -> Option<String> {
+    pub(crate) fn digest(&self, path: &Path) -> Option<String> {
         if let Some(sha) = self.unchanged(path) {
             return Some(sha);
         }
@@ -178,7 +189,7 @@ impl Digests {
 
     /// Remembers that the file at `path` had digest `sha` when it had `stamp`
     /// (take the stamp before reading, so that a change while reading shows next time).
-    pub fn record(&self, path: &Path, stamp: Stamp, sha: &str) {
+    pub(crate) fn record(&self, path: &Path, stamp: Stamp, sha: &str) {
         let sha256 = sha.to_string();
         self.keep(path, Known { stamp, sha256 });
     }
@@ -189,7 +200,7 @@ impl Digests {
     }
 
     /// Writes what this run hashed or confirmed to `out`, for the next run.
-    pub fn save(&self, out: &Path) -> std::io::Result<()> {
+    pub(crate) fn save(&self, out: &Path) -> std::io::Result<()> {
         let current = self.current.lock().unwrap_or_else(|e| e.into_inner());
         let json = serde_json::to_vec(&*current).map_err(std::io::Error::other)?;
         crate::render::output::write_atomic(&out.join(DIGESTS_FILE), &json)
@@ -198,11 +209,11 @@ impl Digests {
 
 /// Builds the key of one document from its parts.
 #[derive(Clone)]
-pub struct KeyBuilder(Sha256);
+pub(crate) struct KeyBuilder(Sha256);
 
 impl KeyBuilder {
     /// Starts with what every document of the run shares.
-    pub fn new(shared: &[&[u8]]) -> Self {
+    pub(crate) fn new(shared: &[&[u8]]) -> Self {
         let mut hasher = Sha256::new();
         hasher.update(env!("CARGO_PKG_VERSION").as_bytes());
         for part in shared {
@@ -213,14 +224,14 @@ impl KeyBuilder {
     }
 
     /// Adds a part, length-prefixed so that parts cannot run into each other.
-    pub fn part(mut self, bytes: &[u8]) -> Self {
+    pub(crate) fn part(mut self, bytes: &[u8]) -> Self {
         self.0.update((bytes.len() as u64).to_le_bytes());
         self.0.update(bytes);
         self
     }
 
     /// The key as hex.
-    pub fn finish(self) -> String {
+    pub(crate) fn finish(self) -> String {
         hex(&self.0.finalize())
     }
 }

@@ -1,7 +1,7 @@
 //! Planning persona × theme × format jobs, running them on a bounded pool and
 //! folding their outcomes into a report.
 
-pub mod cache;
+pub(crate) mod cache;
 mod document;
 mod in_process;
 mod keys;
@@ -9,7 +9,7 @@ mod load;
 mod overview;
 mod paths;
 mod plan;
-pub mod report;
+pub(crate) mod report;
 
 use std::collections::HashMap;
 use std::path::PathBuf;

@@ -193,7 +193,7 @@ impl Report {
 }
 
 /// Counts over all outcomes.
-pub fn summarize(outcomes: &[Outcome]) -> Summary {
+pub(crate) fn summarize(outcomes: &[Outcome]) -> Summary {
     Summary {
         documents: outcomes.len(),
         written: outcomes.iter().filter(|o| o.path.is_some()).count(),

@@ -7,7 +7,7 @@ use super::{Status, exit_status, prepare, print_findings, run_batch};
 use crate::batch::report::summarize;
 
 /// Checks the project; returns the exit status.
-pub fn run(args: &ProjectArgs) -> Status {
+pub(crate) fn run(args: &ProjectArgs) -> Status {
     let started = Instant::now();
     let prepared = prepare(args, None)?;
     let outcomes = run_batch(&prepared, args, crate::batch::Mode::Check);

@@ -7,7 +7,7 @@ use super::{EXIT_OK, Failure, Status};
 use crate::diag::Diagnostic;
 
 /// Prints the completion script for a shell.
-pub fn completions(args: &CompletionsArgs) -> Status {
+pub(crate) fn completions(args: &CompletionsArgs) -> Status {
     let mut command = Cli::command();
     clap_complete::generate(
         args.shell,
@@ -19,7 +19,7 @@ pub fn completions(args: &CompletionsArgs) -> Status {
 }
 
 /// Prints the man page as roff.
-pub fn man() -> Status {
+pub(crate) fn man() -> Status {
     let page = clap_mangen::Man::new(Cli::command());
     page.render(&mut std::io::stdout()).map_err(|err| {
         Failure::failed(Diagnostic::error(format!(

@@ -8,7 +8,7 @@ use crate::batch::Mode;
 use crate::batch::report::summarize;
 
 /// Exports every document's bundle; returns the exit status.
-pub fn run(args: &ExportArgs) -> Status {
+pub(crate) fn run(args: &ExportArgs) -> Status {
     let started = Instant::now();
     let prepared = prepare(&args.project, None)?;
     let outcomes = run_batch(&prepared, &args.project, Mode::Export(args.out.clone()));

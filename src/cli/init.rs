@@ -41,10 +41,10 @@ const FILES: &[(&str, &[u8])] = &[
 ];
 
 /// Where `init` puts the JSON Schemas the TOML files point at with `#:schema`.
-pub const SCHEMA_DIR: &str = ".personapress/schema";
+pub(crate) const SCHEMA_DIR: &str = ".personapress/schema";
 
 /// Creates the project; returns the exit status.
-pub fn run(args: &InitArgs) -> Status {
+pub(crate) fn run(args: &InitArgs) -> Status {
     create(&args.dir)?;
     eprintln!(
         "created a project in {}\n  next: personapress render {}",
@@ -55,7 +55,7 @@ pub fn run(args: &InitArgs) -> Status {
 }
 
 /// Writes every file of a new project into `dir`, which must be empty or new.
-pub fn create(dir: &Path) -> Result<(), Diagnostic> {
+pub(crate) fn create(dir: &Path) -> Result<(), Diagnostic> {
     let occupied = std::fs::read_dir(dir).is_ok_and(|mut entries| entries.next().is_some());
     if occupied {
         return Err(Diagnostic::error(format!(

@@ -1,15 +1,15 @@
 //! The command-line interface: argument types, one file per subcommand, terminal output.
 
 pub mod args;
-pub mod check;
-pub mod completions;
-pub mod export;
-pub mod init;
-pub mod preview;
-pub mod render;
-pub mod schema;
-pub mod templates;
-pub mod watch;
+pub(crate) mod check;
+pub(crate) mod completions;
+pub(crate) mod export;
+pub(crate) mod init;
+pub(crate) mod preview;
+pub(crate) mod render;
+pub(crate) mod schema;
+pub(crate) mod templates;
+pub(crate) mod watch;
 
 use std::io::IsTerminal;
 use std::time::Duration;

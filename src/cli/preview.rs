@@ -10,7 +10,7 @@ use crate::diag::Diagnostic;
 use crate::spec::workspace::{PROJECT_FILE, Workspace};
 
 /// Renders one persona in one format (in the project's first theme) to PNG.
-pub fn run(args: &PreviewArgs) -> Status {
+pub(crate) fn run(args: &PreviewArgs) -> Status {
     let started = Instant::now();
     let project = ProjectArgs {
         project: project_folder(args),

@@ -11,7 +11,7 @@ use crate::render::{date::run_date, output::write_atomic};
 use crate::spec::workspace::Workspace;
 
 /// Renders the project and writes `report.json`; returns the exit status.
-pub fn run(args: &RenderArgs) -> Status {
+pub(crate) fn run(args: &RenderArgs) -> Status {
     let started = Instant::now();
     let prepared = prepare(&args.project, args.out.clone())?;
     let ws = &prepared.ws;

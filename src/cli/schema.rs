@@ -21,13 +21,13 @@ impl SchemaKind {
 }
 
 /// Prints the schema.
-pub fn run(args: &SchemaArgs) -> Status {
+pub(crate) fn run(args: &SchemaArgs) -> Status {
     println!("{}", json(args.kind));
     Ok(EXIT_OK)
 }
 
 /// The JSON Schema of a file kind, pretty-printed.
-pub fn json(kind: SchemaKind) -> String {
+pub(crate) fn json(kind: SchemaKind) -> String {
     let schema = match kind {
         SchemaKind::Persona => schemars::schema_for!(Persona),
         SchemaKind::Theme => schemars::schema_for!(Theme),

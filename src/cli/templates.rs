@@ -9,7 +9,7 @@ use crate::render::output::write_atomic;
 use crate::world::templates::BUILTIN;
 
 /// Runs a `templates` subcommand; returns the exit status.
-pub fn run(command: &TemplatesCommand) -> Status {
+pub(crate) fn run(command: &TemplatesCommand) -> Status {
     match command {
         TemplatesCommand::Eject { dir } => eject(dir),
     }

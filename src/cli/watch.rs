@@ -20,7 +20,7 @@ use crate::spec::workspace::{self, Overrides};
 const SETTLE: Duration = Duration::from_millis(120);
 
 /// Watches the project folder until the process is stopped.
-pub fn run(args: &RenderArgs) -> Status {
+pub(crate) fn run(args: &RenderArgs) -> Status {
     let root = project_root(&args.project.project);
     let (tx, rx) = mpsc::channel();
     let watcher = notify::recommended_watcher(move |event| {

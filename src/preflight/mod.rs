@@ -15,15 +15,15 @@ use crate::spec::format::PpiLimits;
 use crate::spec::theme::Theme;
 
 /// Smallest type size print shops accept.
-pub const MIN_TEXT_PT: f64 = 6.0;
+pub(crate) const MIN_TEXT_PT: f64 = 6.0;
 /// Below this size, text in rich black (full black over other inks) blurs on press:
 /// the slightest misregistration of a plate shows round every letter.
-pub const RICH_BLACK_TEXT_BELOW_PT: f64 = 12.0;
+pub(crate) const RICH_BLACK_TEXT_BELOW_PT: f64 = 12.0;
 /// Highest total ink coverage, in percent.
-pub const MAX_INK: i64 = 300;
+pub(crate) const MAX_INK: i64 = 300;
 
 /// Checks the laid-out document: every raster image's effective resolution and text below 6 pt.
-pub fn check_layout(document: &PagedDocument, limits: PpiLimits) -> Vec<Diagnostic> {
+pub(crate) fn check_layout(document: &PagedDocument, limits: PpiLimits) -> Vec<Diagnostic> {
     let mut findings = Vec::new();
     let mut smallest_text: Option<f64> = None;
     let mut rich_black = None;
@@ -145,7 +145,7 @@ fn ppi_finding(
 }
 
 /// Checks a theme's CMYK colours against the total ink limit.
-pub fn check_theme_ink(theme: &Theme) -> Vec<Diagnostic> {
+pub(crate) fn check_theme_ink(theme: &Theme) -> Vec<Diagnostic> {
     let c = &theme.colors;
     let named = [
         ("primary", &c.primary),
@@ -171,7 +171,7 @@ pub fn check_theme_ink(theme: &Theme) -> Vec<Diagnostic> {
 }
 
 /// Checks a finished print PDF: boxes present and nested, fonts embedded, PDF/X keys.
-pub fn check_pdf(doc: &Document, pdfx: bool, cmyk_only: bool) -> Vec<Diagnostic> {
+pub(crate) fn check_pdf(doc: &Document, pdfx: bool, cmyk_only: bool) -> Vec<Diagnostic> {
     let mut findings = check_boxes(doc);
     findings.extend(check_fonts_embedded(doc));
     if pdfx {

@@ -4,7 +4,7 @@
 
 /// One operation of a content stream: raw operand bytes and the operator keyword.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Operation<'a> {
+pub(crate) struct Operation<'a> {
     /// Byte offset where the operation (its first operand, or the operator) starts.
     pub start: usize,
     /// Byte offset just after the operator.
@@ -17,7 +17,7 @@ pub struct Operation<'a> {
 
 impl Operation<'_> {
     /// The operands as numbers, when every operand is a number.
-    pub fn numbers(&self) -> Option<Vec<f64>> {
+    pub(crate) fn numbers(&self) -> Option<Vec<f64>> {
         std::str::from_utf8(self.operands)
             .ok()?
             .split_ascii_whitespace()
@@ -28,7 +28,7 @@ impl Operation<'_> {
 
 /// The operations of a content stream, in order. Strings, names, arrays, dictionaries
 /// and inline image data are skipped as operands, never mistaken for operators.
-pub fn operations(bytes: &[u8]) -> Vec<Operation<'_>> {
+pub(crate) fn operations(bytes: &[u8]) -> Vec<Operation<'_>> {
     let mut lexer = Lexer { bytes, at: 0 };
     let mut operations = Vec::new();
     let mut start = None;

@@ -12,7 +12,7 @@ use super::recolour::space_components;
 
 /// What converting a document's images found: the most ink a photo would have carried.
 #[derive(Debug, Default)]
-pub struct Converted {
+pub(crate) struct Converted {
     /// The most ink, in percent, of any converted image pixel before the ink limit.
     pub most_ink: f64,
 }

@@ -2,15 +2,15 @@
 //! path. No I/O, so it is tested on numbers alone.
 
 /// Points per millimetre.
-pub const PT_PER_MM: f64 = 72.0 / 25.4;
+pub(crate) const PT_PER_MM: f64 = 72.0 / 25.4;
 /// Length of a crop mark.
-pub const MARK_LENGTH_MM: f64 = 6.0;
+pub(crate) const MARK_LENGTH_MM: f64 = 6.0;
 /// Gap between the bleed edge and the start of a crop mark.
-pub const MARK_GAP_MM: f64 = 1.0;
+pub(crate) const MARK_GAP_MM: f64 = 1.0;
 /// Line width of crop marks.
-pub const MARK_WIDTH_PT: f64 = 0.25;
+pub(crate) const MARK_WIDTH_PT: f64 = 0.25;
 /// Room left around the crop marks' outer ends.
-pub const SLUG_MM: f64 = 2.0;
+pub(crate) const SLUG_MM: f64 = 2.0;
 
 /// A rectangle in PDF user space (points, origin bottom left).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -49,7 +49,7 @@ impl Rect {
 
 /// The boxes of a finished print page.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Boxes {
+pub(crate) struct Boxes {
     /// The whole sheet: the bleed box plus room for crop marks, or the bleed box itself.
     pub media: Rect,
     /// Trim plus bleed.
@@ -59,7 +59,7 @@ pub struct Boxes {
 }
 
 /// Boxes for a page with this trim box and bleed, with or without room for crop marks.
-pub fn boxes(trim: Rect, bleed_pt: f64, crop_marks: bool) -> Boxes {
+pub(crate) fn boxes(trim: Rect, bleed_pt: f64, crop_marks: bool) -> Boxes {
     let bleed = trim.grow(bleed_pt);
     let media = if crop_marks {
         trim.grow(mark_reach(bleed_pt) + SLUG_MM * PT_PER_MM)
@@ -76,13 +76,13 @@ fn mark_reach(bleed_pt: f64) -> f64 {
 
 /// A straight line from one point to another.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Line {
+pub(crate) struct Line {
     pub from: (f64, f64),
     pub to: (f64, f64),
 }
 
 /// Eight crop marks, two per corner, on the trim lines and wholly outside the bleed box.
-pub fn crop_marks(trim: Rect, bleed_pt: f64) -> Vec<Line> {
+pub(crate) fn crop_marks(trim: Rect, bleed_pt: f64) -> Vec<Line> {
     let start = bleed_pt + MARK_GAP_MM * PT_PER_MM;
     let end = mark_reach(bleed_pt);
     let mut lines = Vec::with_capacity(8);
@@ -102,7 +102,7 @@ pub fn crop_marks(trim: Rect, bleed_pt: f64) -> Vec<Line> {
 }
 
 /// PDF path operators for crop marks.
-pub fn lines_path(lines: &[Line]) -> String {
+pub(crate) fn lines_path(lines: &[Line]) -> String {
     lines
         .iter()
         .map(|l| {
@@ -118,7 +118,7 @@ pub fn lines_path(lines: &[Line]) -> String {
 }
 
 /// PDF path operators for a closed rectangle with rounded corners (Bézier quarter circles).
-pub fn rounded_rect_path(r: Rect, radius: f64) -> String {
+pub(crate) fn rounded_rect_path(r: Rect, radius: f64) -> String {
     let radius = radius
         .min((r.x1 - r.x0) / 2.0)
         .min((r.y1 - r.y0) / 2.0)

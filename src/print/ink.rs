@@ -5,7 +5,7 @@ use super::content::{Operation, operations};
 use super::to_cmyk::{BrandInk, Spaces};
 
 /// ExtGState names the page resources must define when a rewrite made black overprint.
-pub const OVERPRINT_STATES: [(&str, bool, bool); 4] = [
+pub(crate) const OVERPRINT_STATES: [(&str, bool, bool); 4] = [
     ("PPOpFill", true, false),
     ("PPKoFill", false, false),
     ("PPOpStroke", true, true),
@@ -14,7 +14,7 @@ pub const OVERPRINT_STATES: [(&str, bool, bool); 4] = [
 
 /// What to change in a content stream.
 #[derive(Debug, Clone, Copy)]
-pub struct InkFixes<'a> {
+pub(crate) struct InkFixes<'a> {
     /// The theme's exact CMYK colours (0..1): their 8-bit roundings in `k`/`K` are
     /// put back to these values.
     pub exact: &'a [[f32; 4]],
@@ -33,7 +33,7 @@ pub struct InkFixes<'a> {
 
 /// A rewritten content stream.
 #[derive(Debug, PartialEq)]
-pub struct Rewritten {
+pub(crate) struct Rewritten {
     /// The new content.
     pub bytes: Vec<u8>,
     /// Whether it uses the [`OVERPRINT_STATES`].
@@ -41,7 +41,7 @@ pub struct Rewritten {
 }
 
 /// Applies `fixes` to a content stream; `None` when nothing had to change.
-pub fn rewrite(bytes: &[u8], fixes: InkFixes) -> Option<Rewritten> {
+pub(crate) fn rewrite(bytes: &[u8], fixes: InkFixes) -> Option<Rewritten> {
     let mut out = Splice::new(bytes);
     let mut overprint = Overprint::new();
     let mut spaces = Spaces::new(fixes.spaces);

@@ -3,18 +3,18 @@
 //! PDF/X-4 output intent and keys. Geometry lives in [`geometry`]; this module
 //! edits the PDF with lopdf.
 
-pub mod content;
+pub(crate) mod content;
 pub(crate) mod convert;
-pub mod geometry;
-pub mod ink;
+pub(crate) mod geometry;
+pub(crate) mod ink;
 mod intent;
-pub mod manage;
+pub(crate) mod manage;
 mod objects;
 mod policy;
 pub use policy::print_settings;
 mod recolour;
 mod to_cmyk;
-pub mod xmp;
+pub(crate) mod xmp;
 
 use lopdf::{Dictionary, Document, Object, ObjectId};
 

@@ -5,12 +5,12 @@ const PDFXID: &str = "http://www.npes.org/pdfx/ns/id/";
 
 /// The PDF version of a PDF/X-4 file: ISO 15930-7 builds on PDF 1.6, and Acrobat's
 /// preflight flags a higher header.
-pub const PDFX4_VERSION: &str = "1.6";
+pub(crate) const PDFX4_VERSION: &str = "1.6";
 
 /// Adds `pdfxid:GTS_PDFXVersion` = PDF/X-4, `pdf:Trapped` = False and
 /// `xmpMM:VersionID` to the packet's description, calls the file the document's
 /// `default` rendition (Typst writes `proof`) and gives it PDF version 1.6.
-pub fn mark_pdfx(xmp: &str) -> Result<String, String> {
+pub(crate) fn mark_pdfx(xmp: &str) -> Result<String, String> {
     let xmp = xmp
         .replace(
             "<xmpMM:RenditionClass>proof</xmpMM:RenditionClass>",

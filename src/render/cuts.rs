@@ -32,7 +32,7 @@ impl Sizing {
 
 /// What a full poster gives up, in this order, before its type is shrunk: secondary
 /// content first, the face, name, quote and core need never.
-pub const CUT_ORDER: [Cut; 16] = [
+pub(crate) const CUT_ORDER: [Cut; 16] = [
     Cut::StoryShort,
     Cut::Drop("quotes"),
     Cut::Drop("behaviours"),
@@ -53,7 +53,7 @@ pub const CUT_ORDER: [Cut; 16] = [
 
 /// One step of editing a persona's content to fit a page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Cut {
+pub(crate) enum Cut {
     /// The story to its first two sentences.
     StoryShort,
     /// A section left out.
@@ -130,7 +130,7 @@ pub(crate) fn applicable(map: &Map<String, Value>, story: Option<&str>) -> Vec<C
 }
 
 /// The first `n` sentences of a text's first paragraph.
-pub fn first_sentences(text: &str, n: usize) -> String {
+pub(crate) fn first_sentences(text: &str, n: usize) -> String {
     let first = text.trim().split("\n\n").next().unwrap_or_default();
     let first = first.split_whitespace().collect::<Vec<_>>().join(" ");
     let ends = first

@@ -12,7 +12,7 @@ use crate::spec::project::Project;
 use crate::spec::typography::{paragraphs, quote_marks, smarten};
 
 use super::cuts;
-pub use super::cuts::{CUT_ORDER, Cut, Sizing};
+pub(crate) use super::cuts::Sizing;
 use super::theme_data::theme_data;
 use crate::spec::units::round3;
 use crate::spec::workspace::{PersonaSource, ThemeSource};
@@ -34,7 +34,7 @@ pub struct TemplateData {
 }
 
 /// Virtual paths of a job's images, as the templates see them.
-pub fn asset_path(kind: &str, file: &Path) -> String {
+pub(crate) fn asset_path(kind: &str, file: &Path) -> String {
     let ext = file
         .extension()
         .and_then(|e| e.to_str())
@@ -44,7 +44,7 @@ pub fn asset_path(kind: &str, file: &Path) -> String {
 }
 
 /// Builds the data for `format` at `sizing`.
-pub fn build(
+pub(crate) fn build(
     persona: &PersonaSource,
     theme: &ThemeSource,
     format: &Format,
@@ -117,7 +117,7 @@ const PARTICLES: &[&str] = &[
 
 /// The name with each particle bound to the next word by a no-break space, so that a
 /// line never ends in "de" or "van".
-pub fn bind_particles(name: &str) -> String {
+pub(crate) fn bind_particles(name: &str) -> String {
     let words: Vec<&str> = name.split_whitespace().collect();
     let mut out = String::new();
     for (i, word) in words.iter().enumerate() {
@@ -147,7 +147,7 @@ fn format_metrics(map: &mut Map<String, Value>, language: Language) {
 }
 
 /// A number as a reader of `language` writes it: "2,4" in Dutch, German and French.
-pub fn number_text(number: f64, language: Language) -> String {
+pub(crate) fn number_text(number: f64, language: Language) -> String {
     let text = format!("{}", (number * 1000.0).round() / 1000.0);
     let comma = [Language::NL, Language::DE, Language::FR].contains(&language);
     if comma { text.replace('.', ",") } else { text }
@@ -184,7 +184,7 @@ fn smarten_strings(value: &mut Value, language: Language) {
 }
 
 /// Up to two initials for the monogram: first and last word of the name.
-pub fn initials(name: &str) -> String {
+pub(crate) fn initials(name: &str) -> String {
     let words: Vec<&str> = name.split_whitespace().collect();
     let first = words.first().and_then(|w| w.chars().next());
     let last = words

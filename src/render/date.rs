@@ -7,13 +7,13 @@ use typst::foundations::Datetime;
 
 /// The document date: `SOURCE_DATE_EPOCH` when set, else the newest modification
 /// time of the inputs, so unchanged inputs give identical bytes.
-pub fn document_date(inputs: &[PathBuf]) -> Datetime {
+pub(crate) fn document_date(inputs: &[PathBuf]) -> Datetime {
     let seconds = source_date_epoch().unwrap_or_else(|| newest_mtime(inputs));
     datetime_from_unix(seconds)
 }
 
 /// The date of a run as `YYYY-MM-DD HH:MM UTC`: `SOURCE_DATE_EPOCH` when set, else now.
-pub fn run_date() -> String {
+pub(crate) fn run_date() -> String {
     let seconds = source_date_epoch().unwrap_or_else(|| newest_mtime(&[]));
     let date = datetime_from_unix(seconds);
     format!(
@@ -27,7 +27,7 @@ pub fn run_date() -> String {
 }
 
 /// `SOURCE_DATE_EPOCH` as seconds, when it is set to a number: the one place it is read.
-pub fn source_date_epoch() -> Option<i64> {
+pub(crate) fn source_date_epoch() -> Option<i64> {
     std::env::var("SOURCE_DATE_EPOCH").ok()?.trim().parse().ok()
 }
 
@@ -46,7 +46,7 @@ fn newest_mtime(inputs: &[PathBuf]) -> i64 {
 }
 
 /// A UTC date-time from seconds since 1970 (civil-from-days, proleptic Gregorian).
-pub fn datetime_from_unix(seconds: i64) -> Datetime {
+pub(crate) fn datetime_from_unix(seconds: i64) -> Datetime {
     let days = seconds.div_euclid(86_400);
     let rem = seconds.rem_euclid(86_400);
     let (year, month, day) = civil_from_days(days);

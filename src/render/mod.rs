@@ -1,13 +1,13 @@
 //! Compiling a job to a laid-out document, fitting it to its page, exporting
 //! the PDF and writing outputs atomically.
 
-pub mod contrast;
-pub mod cuts;
-pub mod data;
-pub mod date;
-pub mod output;
-pub mod theme_data;
-pub mod thumbnail;
+pub(crate) mod contrast;
+pub(crate) mod cuts;
+pub(crate) mod data;
+pub(crate) mod date;
+pub(crate) mod output;
+pub(crate) mod theme_data;
+pub(crate) mod thumbnail;
 
 use std::collections::HashMap;
 use std::path::Path;

@@ -8,12 +8,12 @@ use std::thread::JoinHandle;
 
 /// Writes `bytes` to `path` through a temporary file in the same folder and a rename,
 /// so that a failed or interrupted run never leaves a half-written file.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     write_through_temp(path, bytes, None)
 }
 
 /// [`write_atomic`], handing the file it replaces to `remover` (see [`Remover`]).
-pub fn write_replacing(path: &Path, bytes: &[u8], remover: &Remover) -> std::io::Result<()> {
+pub(crate) fn write_replacing(path: &Path, bytes: &[u8], remover: &Remover) -> std::io::Result<()> {
     write_through_temp(path, bytes, Some(remover))
 }
 
@@ -43,7 +43,7 @@ fn write_through_temp(path: &Path, bytes: &[u8], remover: Option<&Remover>) -> s
 /// waiting in a 0.9 s batch of 80 documents on two workers), so a batch's workers hand
 /// that wait over and go on computing. Owned by the run; dropping it waits until every
 /// file handed to it is removed.
-pub struct Remover {
+pub(crate) struct Remover {
     sender: Option<Sender<PathBuf>>,
     thread: Option<JoinHandle<()>>,
     /// Files kept aside so far, for unique names.
@@ -52,7 +52,7 @@ pub struct Remover {
 
 impl Remover {
     /// Starts the removing thread; without one, files are removed where they are replaced.
-    pub fn new() -> Self {
+    pub(crate) fn new() -> Self {
         let (sender, receiver) = channel::<PathBuf>();
         let thread = std::thread::Builder::new()
             .name("remove-replaced".into())

@@ -23,10 +23,10 @@ type StandIn = (u128, (u32, u32), Image);
 /// persona at a time, each worker with its own, and a persona's formats draw its photo
 /// at a few sizes: a few entries are enough.
 #[derive(Default)]
-pub struct StandIns(Mutex<Vec<StandIn>>);
+pub(crate) struct StandIns(Mutex<Vec<StandIn>>);
 
 /// A PNG of the first page's trim area at `dpi`, photos drawn through `stand_ins`.
-pub fn thumbnail(
+pub(crate) fn thumbnail(
     document: &PagedDocument,
     dpi: f64,
     stand_ins: &StandIns,

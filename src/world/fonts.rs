@@ -28,7 +28,7 @@ const MAX_FONT_BYTES: u64 = 64 * 1024 * 1024;
 
 /// Builds the font store: bundled fonts first, then Typst's, then the project's folder.
 /// Every project font file's bytes are fed to `fingerprint`.
-pub fn load(
+pub(crate) fn load(
     project_fonts: Option<&Path>,
     fingerprint: &mut Sha256,
 ) -> Result<FontStore, Diagnostic> {
@@ -96,12 +96,12 @@ fn is_font_file(path: &Path) -> bool {
 }
 
 /// Whether the book has a family of this name (case-insensitive, as Typst matches).
-pub fn has_family(book: &FontBook, family: &str) -> bool {
+pub(crate) fn has_family(book: &FontBook, family: &str) -> bool {
     book.select_family(&family.to_lowercase()).next().is_some()
 }
 
 /// The family names in the book, sorted, for a hint.
-pub fn family_names(book: &FontBook) -> Vec<String> {
+pub(crate) fn family_names(book: &FontBook) -> Vec<String> {
     let mut names: Vec<String> = book.families().map(|(name, _)| name.to_string()).collect();
     names.sort();
     names.dedup();

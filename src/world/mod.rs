@@ -4,8 +4,8 @@
 //! Nothing is read from disk during compilation: a job's world holds every
 //! byte it may serve, so templates run in a sandbox with no file or network access.
 
-pub mod fonts;
-pub mod templates;
+pub(crate) mod fonts;
+pub(crate) mod templates;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use crate::diag::Diagnostic;
 
 /// The built-in template files, by file name.
-pub const BUILTIN: &[(&str, &str)] = &[
+pub(crate) const BUILTIN: &[(&str, &str)] = &[
     ("lib.typ", include_str!("../../templates/lib.typ")),
     ("labels.typ", include_str!("../../templates/labels.typ")),
     ("poster.typ", include_str!("../../templates/poster.typ")),
@@ -42,7 +42,7 @@ pub const BUILTIN: &[(&str, &str)] = &[
 
 /// One template file as the compiler sees it.
 #[derive(Debug, Clone)]
-pub struct TemplateFile {
+pub(crate) struct TemplateFile {
     /// The file name, which is also its path in the virtual root (`/poster-a2.typ`).
     pub name: String,
     /// The Typst source text.
@@ -53,7 +53,7 @@ pub struct TemplateFile {
 
 /// All template files: the built-in ones, each replaced by a same-named file in `overrides`,
 /// plus any further `.typ` files there.
-pub fn load(overrides: Option<&Path>) -> Result<Vec<TemplateFile>, Diagnostic> {
+pub(crate) fn load(overrides: Option<&Path>) -> Result<Vec<TemplateFile>, Diagnostic> {
     let mut files: Vec<TemplateFile> = BUILTIN
         .iter()
         .map(|(name, text)| TemplateFile {

@@ -101,7 +101,7 @@ impl FormatSpec {
         matches!(self.kind, Kind::OverviewA3 | Kind::OverviewA2)
     }
 
-    /// Whether a full page has its content edited ([`crate::render::data::CUT_ORDER`])
+    /// Whether a full page has its content edited ([`crate::render::cuts::CUT_ORDER`])
     /// rather than its type shrunk: the formats with type tiers.
     pub fn edits_content(&self) -> bool {
         self.tiers.is_some()
