@@ -223,7 +223,7 @@ impl Context<'_> {
         outcome: &mut Outcome,
     ) -> Option<Vec<u8>> {
         let ident = format!("{}/{}/{}", job.persona.id, job.theme.theme.name, job.format);
-        let date = document_date(&input_files(job, self.ws));
+        let date = document_date(&input_files(job, self.ws), self.options.source_date_epoch);
         let settings = print_settings(
             &self.ws.project,
             &job.theme.theme,

@@ -41,7 +41,8 @@ pub(super) fn shared_key(ws: &Workspace, base: &Base, options: &RunOptions) -> K
         .as_ref()
         .map(|i| sha256_hex(&i.profile))
         .unwrap_or_default();
-    let epoch = crate::render::date::source_date_epoch()
+    let epoch = options
+        .source_date_epoch
         .map(|s| s.to_string())
         .unwrap_or_default();
     KeyBuilder::new(&[

@@ -45,6 +45,8 @@ pub struct RunOptions<'a> {
     pub output_intent: Option<OutputIntent>,
     /// What is done with each laid-out document.
     pub mode: Mode,
+    /// The date of every document (`SOURCE_DATE_EPOCH`); `None`: each its newest input's.
+    pub source_date_epoch: Option<i64>,
 }
 
 /// What a batch does with each laid-out document.

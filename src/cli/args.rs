@@ -134,6 +134,11 @@ pub struct ProjectArgs {
     /// Treat warnings (low-resolution images, omitted content, heavy ink) as failures.
     #[arg(long)]
     pub strict: bool,
+
+    /// Date every document (and the proof page) by this Unix time instead of its newest
+    /// input, for reproducible builds.
+    #[arg(long, env = "SOURCE_DATE_EPOCH", value_name = "SECONDS")]
+    pub source_date_epoch: Option<i64>,
 }
 
 /// Options of `render`.

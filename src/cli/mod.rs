@@ -209,6 +209,7 @@ pub fn run_batch(prepared: &Prepared, args: &args::ProjectArgs, mode: Mode) -> V
         progress: &progress,
         output_intent: prepared.intent.clone(),
         mode,
+        source_date_epoch: args.source_date_epoch,
     };
     let outcomes = batch::run(&prepared.ws, &prepared.base, &options);
     progress.finish_and_clear();

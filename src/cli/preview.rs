@@ -19,6 +19,7 @@ pub(crate) fn run(args: &PreviewArgs) -> Status {
         jobs: Some(1),
         quiet: true,
         strict: false,
+        source_date_epoch: None,
     };
     let mut prepared = prepare(&project, None)?;
     prepared.ws.persona_files = vec![find_persona(&prepared.ws, &args.persona)?];

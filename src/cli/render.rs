@@ -25,7 +25,8 @@ pub(crate) fn run(args: &RenderArgs) -> Status {
     if args.json {
         print!("{}", report.to_json());
     }
-    write_report_and_proof(&report, ws).map_err(Failure::failed)?;
+    let date = run_date(args.project.source_date_epoch);
+    write_report_and_proof(&report, ws, &date).map_err(Failure::failed)?;
     if !args.project.quiet {
         print_summary(&outcomes, ws, started);
     }
@@ -33,8 +34,8 @@ pub(crate) fn run(args: &RenderArgs) -> Status {
 }
 
 /// Writes `OUT/report.json` and the proof page `OUT/index.html`.
-fn write_report_and_proof(report: &Report, ws: &Workspace) -> Result<(), Diagnostic> {
-    let html = crate::proof::page(report, ws, &run_date());
+fn write_report_and_proof(report: &Report, ws: &Workspace, date: &str) -> Result<(), Diagnostic> {
+    let html = crate::proof::page(report, ws, date);
     let files = [("report.json", report.to_json()), ("index.html", html)];
     for (name, text) in files {
         let path = ws.out.join(name);

@@ -1,20 +1,21 @@
-//! The date a document carries: `SOURCE_DATE_EPOCH`, else its newest input.
+//! The date a document carries: `SOURCE_DATE_EPOCH` (read by the command line), else
+//! its newest input.
 
 use std::path::PathBuf;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use typst::foundations::Datetime;
 
-/// The document date: `SOURCE_DATE_EPOCH` when set, else the newest modification
-/// time of the inputs, so unchanged inputs give identical bytes.
-pub(crate) fn document_date(inputs: &[PathBuf]) -> Datetime {
-    let seconds = source_date_epoch().unwrap_or_else(|| newest_mtime(inputs));
+/// The document date: `epoch` (`SOURCE_DATE_EPOCH`) when set, else the newest
+/// modification time of the inputs, so unchanged inputs give identical bytes.
+pub(crate) fn document_date(inputs: &[PathBuf], epoch: Option<i64>) -> Datetime {
+    let seconds = epoch.unwrap_or_else(|| newest_mtime(inputs));
     datetime_from_unix(seconds)
 }
 
-/// The date of a run as `YYYY-MM-DD HH:MM UTC`: `SOURCE_DATE_EPOCH` when set, else now.
-pub(crate) fn run_date() -> String {
-    let seconds = source_date_epoch().unwrap_or_else(|| newest_mtime(&[]));
+/// The date of a run as `YYYY-MM-DD HH:MM UTC`: `epoch` when set, else now.
+pub(crate) fn run_date(epoch: Option<i64>) -> String {
+    let seconds = epoch.unwrap_or_else(|| newest_mtime(&[]));
     let date = datetime_from_unix(seconds);
     format!(
         "{:04}-{:02}-{:02} {:02}:{:02} UTC",
@@ -24,11 +25,6 @@ pub(crate) fn run_date() -> String {
         date.hour().unwrap_or(0),
         date.minute().unwrap_or(0)
     )
-}
-
-/// `SOURCE_DATE_EPOCH` as seconds, when it is set to a number: the one place it is read.
-pub(crate) fn source_date_epoch() -> Option<i64> {
-    std::env::var("SOURCE_DATE_EPOCH").ok()?.trim().parse().ok()
 }
 
 fn newest_mtime(inputs: &[PathBuf]) -> i64 {

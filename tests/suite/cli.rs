@@ -513,3 +513,31 @@ fn a_rerun_notices_changed_photos_and_pdfs_by_their_digests() {
     assert!(repaired.contains("wrote 1 of 2"), "{repaired}");
     assert_eq!(std::fs::read(&pdf).unwrap(), good);
 }
+
+#[test]
+fn source_date_epoch_dates_every_document_and_a_malformed_one_is_refused() {
+    let (_temp, project) = fixture("minimal");
+    let dir = project.to_str().unwrap();
+    let run = |epoch: &str| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_personapress"))
+            .args(["render", dir, "-q", "--force", "-f", "poster-a3"])
+            .env("SOURCE_DATE_EPOCH", epoch)
+            .output()
+            .unwrap()
+    };
+    assert!(run("1772366400").status.success());
+    let pdf = std::fs::read(project.join("dist/mo/mo.poster-a3.pdf")).unwrap();
+    assert!(
+        pdf.windows(16).any(|w| w == b"D:20260301120000"),
+        "dated by SOURCE_DATE_EPOCH (2026-03-01 12:00 UTC)"
+    );
+    let html = std::fs::read_to_string(project.join("dist/index.html")).unwrap();
+    assert!(html.contains("2026-03-01 12:00 UTC"), "the proof page too");
+    let refused = run("yesterday");
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(
+        stderr(&refused).contains("yesterday"),
+        "{}",
+        stderr(&refused)
+    );
+}

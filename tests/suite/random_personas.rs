@@ -53,6 +53,7 @@ fn check(project: &Path) -> Vec<String> {
         jobs: Some(1),
         quiet: true,
         strict: false,
+        source_date_epoch: None,
     };
     let prepared = cli::prepare(&args, None).expect("the project opens");
     let options = RunOptions {
@@ -60,6 +61,7 @@ fn check(project: &Path) -> Vec<String> {
         progress: &ProgressBar::hidden(),
         output_intent: prepared.intent.clone(),
         mode: batch::Mode::Check,
+        source_date_epoch: None,
     };
     let outcomes = batch::run(&prepared.ws, &prepared.base, &options);
     outcomes
