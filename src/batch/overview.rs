@@ -131,7 +131,7 @@ pub(super) fn sheet_photo(
     (path, original): (String, Bytes),
     needed_px: u32,
 ) -> (String, Bytes) {
-    match crate::assets::reduced_jpeg(&original, needed_px) {
+    match crate::assets::reduce::reduced_jpeg(&original, needed_px) {
         Some(reduced) => (format!("/assets/photo-{id}.jpg"), reduced),
         None => {
             let ext = path.rsplit('.').next().unwrap_or("bin");
