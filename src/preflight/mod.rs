@@ -146,16 +146,9 @@ fn ppi_finding(
 
 /// Checks a theme's CMYK colours against the total ink limit.
 pub(crate) fn check_theme_ink(theme: &Theme) -> Vec<Diagnostic> {
-    let c = &theme.colors;
-    let named = [
-        ("primary", &c.primary),
-        ("secondary", &c.secondary),
-        ("accent", &c.accent),
-        ("background", &c.background),
-        ("text", &c.text),
-        ("muted", &c.muted),
-    ];
-    named
+    theme
+        .colors
+        .named()
         .iter()
         .filter_map(|(name, color)| {
             let total: i64 = color.as_ref()?.cmyk?.iter().map(|v| v.0).sum();

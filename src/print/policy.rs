@@ -40,19 +40,13 @@ fn theme_cmyk(theme: &Theme) -> Vec<[f32; 4]> {
 
 /// The theme's colours given as both sRGB and CMYK, for [`PrintSettings::brand_inks`].
 fn brand_inks(theme: &Theme) -> Vec<([u8; 3], [f32; 4])> {
-    let c = &theme.colors;
-    [
-        &c.primary,
-        &c.secondary,
-        &c.accent,
-        &c.background,
-        &c.text,
-        &c.muted,
-    ]
-    .into_iter()
-    .filter_map(|color| {
-        let color = color.as_ref()?;
-        Some((color.rgb.0, color.cmyk?.map(|v| v.0 as f32 / 100.0)))
-    })
-    .collect()
+    theme
+        .colors
+        .named()
+        .into_iter()
+        .filter_map(|(_, color)| {
+            let color = color.as_ref()?;
+            Some((color.rgb.0, color.cmyk?.map(|v| v.0 as f32 / 100.0)))
+        })
+        .collect()
 }

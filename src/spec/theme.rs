@@ -41,6 +41,32 @@ pub struct Colors {
     pub muted: Option<Color>,
 }
 
+impl Colors {
+    /// Every colour with its key, in the order of the theme file's documentation.
+    pub fn named(&self) -> [(&'static str, &Option<Color>); 6] {
+        [
+            ("primary", &self.primary),
+            ("secondary", &self.secondary),
+            ("accent", &self.accent),
+            ("background", &self.background),
+            ("text", &self.text),
+            ("muted", &self.muted),
+        ]
+    }
+
+    /// Every colour, mutable, with its key.
+    fn named_mut(&mut self) -> [(&'static str, &mut Option<Color>); 6] {
+        [
+            ("primary", &mut self.primary),
+            ("secondary", &mut self.secondary),
+            ("accent", &mut self.accent),
+            ("background", &mut self.background),
+            ("text", &mut self.text),
+            ("muted", &mut self.muted),
+        ]
+    }
+}
+
 /// Font family names, built in or from the project's fonts folder.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -94,14 +120,13 @@ impl Theme {
     /// Fills every colour, font and shape the theme leaves out from the built-in theme.
     pub fn with_defaults(mut self) -> Self {
         let base = Theme::builtin();
-        let c = &mut self.colors;
-        let b = base.colors;
-        c.primary = c.primary.take().or(b.primary);
-        c.secondary = c.secondary.take().or(b.secondary);
-        c.accent = c.accent.take().or(b.accent);
-        c.background = c.background.take().or(b.background);
-        c.text = c.text.take().or(b.text);
-        c.muted = c.muted.take().or(b.muted);
+        for ((_, own), (_, built_in)) in
+            self.colors.named_mut().into_iter().zip(base.colors.named())
+        {
+            if own.is_none() {
+                own.clone_from(built_in);
+            }
+        }
         self.fonts.heading = self.fonts.heading.or(base.fonts.heading);
         self.fonts.body = self.fonts.body.or(base.fonts.body);
         self.shape.radius = self.shape.radius.or(base.shape.radius);
