@@ -102,6 +102,7 @@ impl Previous {
             .iter()
             .map(|w| Diagnostic::warning(w.clone()))
             .collect();
+        outcome.resampled = entry.resampled.clone();
         outcome.key = Some(key.to_string());
         outcome.skipped = true;
         true

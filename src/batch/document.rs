@@ -13,6 +13,7 @@ use crate::preflight;
 use crate::print::{self, print_settings};
 use crate::render::date::document_date;
 use crate::render::output::{Remover, write_replacing};
+use crate::render::resample::right_sized;
 use crate::render::{self, Job};
 use crate::spec::format::Format;
 use crate::spec::workspace::Workspace;
@@ -230,6 +231,8 @@ impl Context<'_> {
             job.format,
             &self.options.output_intent,
         );
+        let smaller = self.right_sized(document, job, outcome);
+        let document = smaller.as_ref().unwrap_or(document);
         let finished = render::export_pdf(document, job.format, &ident, date).and_then(|pdf| {
             let Some(settings) = &settings else {
                 return Ok(pdf);
@@ -248,6 +251,20 @@ impl Context<'_> {
                 None
             }
         }
+    }
+
+    /// For a print format of a project with `[print] max_ppi`, the document with photos
+    /// printed above it brought to 300 ppi (noted in `outcome`); `None` when it needs none.
+    fn right_sized(
+        &self,
+        document: &typst_layout::PagedDocument,
+        job: &Job,
+        outcome: &mut Outcome,
+    ) -> Option<typst_layout::PagedDocument> {
+        let above = f64::from(job.format.ppi.max?);
+        let (smaller, resampled) = right_sized(document, above, &self.resamples)?;
+        outcome.resampled = resampled;
+        Some(smaller)
     }
 
     /// Writes the document's Typst bundle to `DIR/<persona>/<format>/`.

@@ -20,6 +20,7 @@ use typst::foundations::Bytes;
 
 use crate::print::OutputIntent;
 use crate::render::output::Remover;
+use crate::render::resample::Resamples;
 use crate::render::thumbnail::StandIns;
 use crate::spec::format::Format;
 use crate::spec::workspace::Workspace;
@@ -104,6 +105,8 @@ struct Context<'a> {
     remover: Remover,
     /// The thumbnails' stand-ins of photos, made once for a persona's documents.
     stand_ins: StandIns,
+    /// Photos resampled for print, made once for a persona's documents.
+    resamples: Resamples,
 }
 
 /// Loads every persona, renders every job and returns one outcome per document
@@ -149,6 +152,7 @@ impl<'a> Context<'a> {
             sheet_photos: Mutex::default(),
             remover: Remover::new(),
             stand_ins: StandIns::default(),
+            resamples: Resamples::default(),
         }
     }
 

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use crate::diag::Diagnostic;
+use crate::render::resample::Resampled;
 use crate::spec::format::Format;
 use crate::spec::workspace::{PersonaSource, ThemeSource};
 
@@ -40,6 +41,8 @@ pub struct Outcome {
     /// Why the document was not made although nothing is wrong, e.g. a journey map
     /// for a persona without journey stages.
     pub note: Option<String>,
+    /// Photos printed far above what a press resolves, resampled to 300 ppi.
+    pub resampled: Vec<Resampled>,
 }
 
 impl Outcome {
@@ -87,6 +90,7 @@ impl Outcome {
             key: None,
             skipped: false,
             note: None,
+            resampled: vec![],
         }
     }
 
@@ -172,6 +176,9 @@ pub struct Entry {
     /// Why the document was not made although nothing is wrong.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// Photos resampled to 300 ppi because they were printed far above it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub resampled: Vec<Resampled>,
 }
 
 impl Report {
@@ -229,6 +236,7 @@ impl Entry {
             key: o.key.clone(),
             skipped: o.skipped,
             note: o.note.clone(),
+            resampled: o.resampled.clone(),
         }
     }
 }

@@ -126,6 +126,7 @@ pub fn prepare(
         }
     }
     check_fonts(&ws, &base)?;
+    check_max_ppi(&ws)?;
     let print = &ws.project.print;
     let cmyk = print.colour == Some(PrintColour::Cmyk);
     let intent = match print.pdfx || cmyk {
@@ -170,6 +171,20 @@ fn output_intent(ws: &Workspace) -> Result<OutputIntent, Diagnostic> {
         .unwrap_or("FOGRA39");
     crate::print::load_output_intent(written, &ws.root)
         .map_err(|message| ws.project_file.error_at_key("output_intent", message))
+}
+
+/// `[print] max_ppi` resamples to 300 ppi, so it cannot be below that.
+fn check_max_ppi(ws: &Workspace) -> Result<(), Diagnostic> {
+    match ws.project.print.max_ppi {
+        Some(max) if f64::from(max) < crate::render::resample::TO_PPI => Err(ws
+            .project_file
+            .error_at_key(
+                "max_ppi",
+                format!("max_ppi = {max} is below the 300 ppi photos are resampled to"),
+            )
+            .with_hint("450 keeps every photo sharp and drops what no press prints")),
+        _ => Ok(()),
+    }
 }
 
 /// Every font family a theme names must be available.

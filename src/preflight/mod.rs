@@ -316,6 +316,7 @@ mod tests {
     const LIMITS: PpiLimits = PpiLimits {
         warn: 300,
         min: 150,
+        max: None,
     };
 
     #[test]

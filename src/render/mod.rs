@@ -6,6 +6,7 @@ pub(crate) mod cuts;
 pub(crate) mod data;
 pub(crate) mod date;
 pub(crate) mod output;
+pub(crate) mod resample;
 pub(crate) mod theme_data;
 pub(crate) mod thumbnail;
 

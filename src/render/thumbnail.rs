@@ -109,35 +109,35 @@ impl StandIns {
 /// over the area it covers; `None` when that is no smaller or the image is rotated by its
 /// EXIF data.
 fn shrink(raster: &RasterImage, w: u32, h: u32) -> Option<RasterImage> {
-    use image::GenericImageView;
     let source = raster.dynamic();
-    let (width, height) = source.dimensions();
     let rotated = raster.exif_rotation().is_some_and(|r| r > 1);
-    if w >= width || h >= height || rotated {
+    if w >= source.width() || h >= source.height() || rotated {
         return None;
     }
-    let grid = Grid::new((width, height), (w, h));
-    let (encoding, pixels) = match source.as_rgb8() {
-        // Photos decode to RGB: read their buffer directly, 3 bytes a pixel.
-        Some(rgb) => (
-            PixelEncoding::Rgb8,
-            sample(w, h, |x, y| {
-                grid.mean(x, y, |sx, sy| rgb.get_pixel(sx, sy).0)
-            }),
-        ),
-        None => (
-            PixelEncoding::Rgba8,
-            sample(w, h, |x, y| {
-                grid.mean(x, y, |sx, sy| source.get_pixel(sx, sy).0)
-            }),
-        ),
-    };
+    let (encoding, pixels) = area_mean(source, w, h);
     let format = PixelFormat {
         encoding,
         width: w,
         height: h,
     };
     RasterImage::plain(Bytes::new(pixels), format).ok()
+}
+
+/// `source` at `w` × `h` pixels (no larger than it), each pixel the mean of up to
+/// [`SAMPLES`]² samples spread over the area it covers: RGB for RGB photos, else RGBA.
+pub(crate) fn area_mean(source: &image::DynamicImage, w: u32, h: u32) -> (PixelEncoding, Vec<u8>) {
+    use image::GenericImageView;
+    let grid = Grid::new(source.dimensions(), (w, h));
+    match source.as_rgb8() {
+        // Photos decode to RGB: read their buffer directly, 3 bytes a pixel.
+        Some(rgb) => (PixelEncoding::Rgb8, grid.rgb_means(rgb.as_raw(), (w, h))),
+        None => (
+            PixelEncoding::Rgba8,
+            sample(w, h, |x, y| {
+                grid.mean(x, y, |sx, sy| source.get_pixel(sx, sy).0)
+            }),
+        ),
+    }
 }
 
 /// Where the samples of each stand-in pixel fall in the source image.
@@ -183,6 +183,35 @@ impl Grid {
         }
         let samples = self.count.0 * self.count.1;
         sum.map(|total| ((total + samples / 2) / samples) as u8)
+    }
+
+    /// Every stand-in pixel of a `w` × `h` image from `rgb`, the source's bytes (3 a
+    /// pixel, row by row): [`Grid::mean`] with the sample offsets worked out once.
+    fn rgb_means(&self, rgb: &[u8], (w, h): (u32, u32)) -> Vec<u8> {
+        let ((cx, cy), (sx, sy)) = (self.count, self.step);
+        let row_bytes = (self.last.0 as usize + 1) * 3;
+        let offsets = |n: u32, count: u32, step: f64, last: u32, unit: usize| -> Vec<usize> {
+            let each = |i: u32| {
+                (0..count).map(move |k| Self::coordinate(i, k, count, step, last) as usize * unit)
+            };
+            (0..n).flat_map(each).collect()
+        };
+        let columns = offsets(w, cx, sx, self.last.0, 3);
+        let rows = offsets(h, cy, sy, self.last.1, row_bytes);
+        let samples = cx * cy;
+        let mut pixels = Vec::with_capacity((w * h) as usize * 3);
+        for row in rows.chunks(cy as usize) {
+            for column in columns.chunks(cx as usize) {
+                let mut sum = [0u32; 3];
+                for start in row.iter().flat_map(|r| column.iter().map(move |c| r + c)) {
+                    for (total, byte) in sum.iter_mut().zip(&rgb[start..start + 3]) {
+                        *total += u32::from(*byte);
+                    }
+                }
+                pixels.extend(sum.map(|total| ((total + samples / 2) / samples) as u8));
+            }
+        }
+        pixels
     }
 
     /// The source coordinate of sample `k` of `n` in stand-in pixel `i`.

@@ -71,6 +71,10 @@ pub struct Print {
     pub warn_ppi: Option<u32>,
     /// Photos printed below this resolution are an error. Default: 150 (100 on A2).
     pub min_ppi: Option<u32>,
+    /// Photos printed above this resolution are resampled to 300 ppi for the print
+    /// formats (JPEG stays JPEG, at quality 92; others are stored lossless), and
+    /// report.json lists each. At least 300. Default: none (photos are kept as given).
+    pub max_ppi: Option<u32>,
     /// `"rgb"` leaves photos and RGB colours to the output intent (PDF/X-4 allows
     /// them); `"cmyk"` converts every one to the output intent's CMYK with Little CMS,
     /// for print shops that refuse RGB. Theme CMYK and spot colours are kept as given.
@@ -96,6 +100,7 @@ impl Default for Print {
             output_intent: None,
             warn_ppi: None,
             min_ppi: None,
+            max_ppi: None,
             colour: None,
             max_ink: None,
             image_intent: None,

@@ -779,3 +779,105 @@ fn small_text_in_rich_black_gets_a_warning_and_plain_black_none() {
     assert!(!stderr(&plain).contains("rich black"), "{}", stderr(&plain));
     drop(temp);
 }
+
+/// The image XObjects of a PDF's first page: (width, height, filter, stream bytes).
+fn page_images(doc: &Document) -> Vec<(i64, i64, String, Vec<u8>)> {
+    let mut found = Vec::new();
+    for (_, object) in doc.objects.iter() {
+        let Ok(stream) = object.as_stream() else {
+            continue;
+        };
+        let dict = &stream.dict;
+        if dict.get(b"Subtype").and_then(|s| s.as_name()).ok() != Some(b"Image".as_slice()) {
+            continue;
+        }
+        let number = |key: &[u8]| dict.get(key).and_then(|v| v.as_i64()).unwrap_or(0);
+        let filter = dict
+            .get(b"Filter")
+            .and_then(|f| f.as_name())
+            .map(|n| String::from_utf8_lossy(n).into_owned())
+            .unwrap_or_default();
+        found.push((
+            number(b"Width"),
+            number(b"Height"),
+            filter,
+            stream.content.clone(),
+        ));
+    }
+    found
+}
+
+#[test]
+fn photos_far_above_the_print_resolution_are_resampled_when_the_project_asks() {
+    let (_temp, project) = fixture("minimal");
+    let photo = project.join("photos/big.jpg");
+    std::fs::create_dir_all(photo.parent().unwrap()).unwrap();
+    let pixels = image::RgbImage::from_fn(3000, 4000, |x, y| {
+        image::Rgb([(x / 12) as u8, (y / 16) as u8, 128])
+    });
+    pixels.save(&photo).unwrap();
+    let original = std::fs::read(&photo).unwrap();
+    write(
+        &project.join("personas/mo.toml"),
+        "name = \"Mo\"\nphoto = \"../photos/big.jpg\"\n",
+    );
+    let settings = "title = \"Minimal\"\nformats = [\"mousepad\", \"briefing\"]\n";
+    write(
+        &project.join("personapress.toml"),
+        &format!("{settings}[print]\nmax_ppi = 450\n"),
+    );
+    let out = personapress(&["render", project.to_str().unwrap(), "-q"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let report = report(&project.join("dist"));
+    let resampled = &entry(&report, "mo", "mousepad")["resampled"][0];
+    assert_eq!(resampled["from"], serde_json::json!([3000, 4000]));
+    assert!(
+        resampled["from_ppi"].as_f64().unwrap() > 450.0,
+        "{resampled}"
+    );
+    let to = (
+        resampled["to"][0].as_i64().unwrap(),
+        resampled["to"][1].as_i64().unwrap(),
+    );
+    let ppi = resampled["from_ppi"].as_f64().unwrap();
+    assert!(
+        (to.0 as f64 - 3000.0 * 300.0 / ppi).abs() <= 1.0,
+        "brought to 300 ppi: {to:?}"
+    );
+    let images = page_images(&pdf(&project.join("dist/mo/mo.mousepad.pdf")));
+    assert!(!images.is_empty());
+    assert!(
+        images
+            .iter()
+            .all(|(w, h, filter, _)| (*w, *h) == to && filter == "DCTDecode"),
+        "{:?}",
+        images.iter().map(|i| (i.0, i.1, &i.2)).collect::<Vec<_>>()
+    );
+    assert!(
+        entry(&report, "mo", "briefing").get("resampled").is_none(),
+        "office formats keep their photos"
+    );
+
+    // Without the setting, the photo is embedded as given, byte for byte.
+    write(&project.join("personapress.toml"), settings);
+    let out = personapress(&["render", project.to_str().unwrap(), "-q", "-f", "mousepad"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let images = page_images(&pdf(&project.join("dist/mo/mo.mousepad.pdf")));
+    assert!(
+        images
+            .iter()
+            .any(|(w, _, _, bytes)| *w == 3000 && *bytes == original)
+    );
+
+    write(
+        &project.join("personapress.toml"),
+        &format!("{settings}[print]\nmax_ppi = 200\n"),
+    );
+    let refused = personapress(&["check", project.to_str().unwrap()]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(
+        stderr(&refused).contains("max_ppi = 200 is below the 300 ppi"),
+        "{}",
+        stderr(&refused)
+    );
+}

@@ -179,6 +179,8 @@ pub struct PpiLimits {
     pub warn: u32,
     /// Below this: an error.
     pub min: u32,
+    /// Above this: resampled to [`crate::render::resample::TO_PPI`] (print formats only).
+    pub max: Option<u32>,
 }
 
 /// The type sizes of a format's roles, in points, at the designed scale: what a reader

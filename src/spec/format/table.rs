@@ -13,6 +13,7 @@ const DEFAULT_BLEED_MM: f64 = 3.0;
 const CLOSE_PPI: PpiLimits = PpiLimits {
     warn: 300,
     min: 150,
+    max: None,
 };
 
 const fn tiers(
@@ -94,6 +95,7 @@ pub static BUILT_IN: [FormatSpec; 8] = [
         PpiLimits {
             warn: 200,
             min: 100,
+            max: None,
         },
         budget(5, 4, 5, 6, 5, 3, 8, 4, true),
         tiers(132.0, 100.0, 42.0, 30.0, 19.0, 14.0),
@@ -248,6 +250,7 @@ fn configured(row: &FormatSpec, project: &Project) -> FormatSpec {
     spec.ppi = PpiLimits {
         warn: project.print.warn_ppi.unwrap_or(row.ppi.warn),
         min: project.print.min_ppi.unwrap_or(row.ppi.min),
+        max: project.print.max_ppi.filter(|_| spec.print),
     };
     spec
 }
@@ -312,7 +315,8 @@ mod tests {
                 5.0,
                 PpiLimits {
                     warn: 250,
-                    min: 100
+                    min: 100,
+                    max: None
                 }
             )
         );
@@ -347,14 +351,16 @@ mod tests {
             ppi(Kind::PosterA2),
             PpiLimits {
                 warn: 200,
-                min: 100
+                min: 100,
+                max: None
             }
         );
         assert_eq!(
             ppi(Kind::Mousepad),
             PpiLimits {
                 warn: 300,
-                min: 150
+                min: 150,
+                max: None
             }
         );
     }
