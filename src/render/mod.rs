@@ -5,6 +5,7 @@ pub(crate) mod contrast;
 pub(crate) mod cuts;
 pub(crate) mod data;
 pub(crate) mod date;
+pub(crate) mod images;
 pub(crate) mod output;
 pub(crate) mod resample;
 pub(crate) mod theme_data;

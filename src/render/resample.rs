@@ -4,16 +4,16 @@
 //! to store, send and convert. Above the limit at its printed size a photo is brought
 //! to [`TO_PPI`]; below, it is kept as it is (a JPEG byte for byte).
 
-use std::sync::Mutex;
-
 use typst::ecow::EcoVec;
 use typst::foundations::{Bytes, Smart};
-use typst::layout::{Frame, FrameItem, Size, Transform};
+use typst::layout::{Frame, FrameItem, Size};
 use typst::model::Document as _;
 use typst::visualize::{
     ExchangeFormat, Image, ImageKind, PixelEncoding, PixelFormat, RasterFormat, RasterImage,
 };
 use typst_layout::{Page, PagedDocument};
+
+use super::images::{ImageCache, x_scale};
 
 /// The resolution a resampled photo gets: what a press resolves at reading distance.
 pub(crate) const TO_PPI: f64 = 300.0;
@@ -33,13 +33,15 @@ pub struct Resampled {
     pub(crate) from_ppi: f64,
 }
 
-/// One resampled image: the original's hash, the new size, the new image.
-type Made = (u128, (u32, u32), Image);
-
 /// Photos resampled for recent documents, kept by the run: a persona's print formats
 /// often print its photo at the same size, and each worker works a persona at a time.
-#[derive(Default)]
-pub(crate) struct Resamples(Mutex<Vec<Made>>);
+pub(crate) struct Resamples(ImageCache);
+
+impl Default for Resamples {
+    fn default() -> Self {
+        Resamples(ImageCache::new(8))
+    }
+}
 
 /// `document` with every raster photo printed above `above` ppi brought to
 /// [`TO_PPI`], and what was resampled; `None` when no photo is above it.
@@ -113,33 +115,16 @@ impl Resampling<'_> {
         let factor = TO_PPI / ppi;
         let side = |n: u32| ((f64::from(n) * factor).round() as u32).max(1);
         let to = (side(from.0), side(from.1));
-        let made = self.cache.get_or_make(image, raster, to)?;
+        let made = self.cache.0.get_or_make(image, to, || {
+            let smaller = smaller_raster(raster, to)?;
+            Some(Image::new(
+                smaller,
+                image.alt().map(Into::into),
+                image.scaling(),
+            ))
+        })?;
         let from_ppi = (ppi * 10.0).round() / 10.0;
         Some((made, Resampled { from, to, from_ppi }))
-    }
-}
-
-/// How much `transform` stretches lengths along x (rotation aside).
-fn x_scale(transform: &Transform) -> f64 {
-    transform.sx.get().hypot(transform.ky.get())
-}
-
-impl Resamples {
-    fn get_or_make(&self, image: &Image, raster: &RasterImage, to: (u32, u32)) -> Option<Image> {
-        let key = typst::utils::hash128(image);
-        let cache = || self.0.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some((_, _, found)) = cache().iter().find(|(k, s, _)| *k == key && *s == to) {
-            return Some(found.clone());
-        }
-        // Made without holding the cache, so the other worker does not wait.
-        let smaller = smaller_raster(raster, to)?;
-        let made = Image::new(smaller, image.alt().map(Into::into), image.scaling());
-        let mut cache = cache();
-        if cache.len() >= 8 {
-            cache.remove(0);
-        }
-        cache.push((key, to, made.clone()));
-        Some(made)
     }
 }
 

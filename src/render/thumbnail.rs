@@ -6,24 +6,24 @@
 //! is swapped, before the page is drawn, for a stand-in of exactly the size it is drawn
 //! at, each of whose pixels averages a grid of samples over the area it covers.
 
-use std::sync::Mutex;
-
 use typst::foundations::{Bytes, Smart};
-use typst::layout::{Frame, FrameItem, Size, Transform};
+use typst::layout::{Frame, FrameItem, Size};
 use typst::visualize::{Image, ImageKind, ImageScaling, PixelEncoding, PixelFormat, RasterImage};
 use typst_layout::PagedDocument;
+
+use super::images::{ImageCache, x_scale};
 
 /// At most this many samples along each side of the area a stand-in pixel covers.
 const SAMPLES: u32 = 4;
 
-/// A stand-in with the hash of the image it stands for and its size in pixels.
-type StandIn = (u128, (u32, u32), Image);
+/// Stand-ins made recently, kept by the run that draws the thumbnails.
+pub(crate) struct StandIns(ImageCache);
 
-/// Stand-ins made recently, kept by the run that draws the thumbnails. A batch works a
-/// persona at a time, each worker with its own, and a persona's formats draw its photo
-/// at a few sizes: a few entries are enough.
-#[derive(Default)]
-pub(crate) struct StandIns(Mutex<Vec<StandIn>>);
+impl Default for StandIns {
+    fn default() -> Self {
+        StandIns(ImageCache::new(16))
+    }
+}
 
 /// A PNG of the first page's trim area at `dpi`, photos drawn through `stand_ins`.
 pub(crate) fn thumbnail(
@@ -69,11 +69,6 @@ fn swap_images(frame: &mut Frame, scale: f64, stand_ins: &StandIns) {
     });
 }
 
-/// How much `transform` stretches lengths along x (rotation aside).
-fn x_scale(transform: &Transform) -> f64 {
-    transform.sx.get().hypot(transform.ky.get())
-}
-
 /// The size in pixels Typst's renderer draws `raster` at when it fills `size` points at
 /// `scale` pixels per point (the same rounding as `typst_render`).
 fn drawn_px(raster: &RasterImage, size: Size, scale: f64) -> (u32, u32) {
@@ -87,21 +82,15 @@ impl StandIns {
     /// The stand-in of a raster image at `(w, h)` pixels, from the cache or made now;
     /// `None` when the image is no bigger than that or is rotated by its EXIF data.
     fn get(&self, image: &Image, raster: &RasterImage, (w, h): (u32, u32)) -> Option<Image> {
-        let key = typst::utils::hash128(image);
-        let cache = || self.0.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some((_, _, found)) = cache().iter().find(|(k, s, _)| *k == key && *s == (w, h)) {
-            return Some(found.clone());
-        }
-        // Made without holding the cache, so the other workers' thumbnails do not wait.
-        let made = shrink(raster, w, h)?;
-        let alt = image.alt().map(Into::into);
-        let made = Image::new(made, alt, Smart::Custom(ImageScaling::Pixelated));
-        let mut cache = cache();
-        if cache.len() >= 16 {
-            cache.remove(0);
-        }
-        cache.push((key, (w, h), made.clone()));
-        Some(made)
+        self.0.get_or_make(image, (w, h), || {
+            let made = shrink(raster, w, h)?;
+            let alt = image.alt().map(Into::into);
+            Some(Image::new(
+                made,
+                alt,
+                Smart::Custom(ImageScaling::Pixelated),
+            ))
+        })
     }
 }
 
