@@ -170,7 +170,7 @@ fn output_intent(ws: &Workspace) -> Result<OutputIntent, Diagnostic> {
         .as_deref()
         .unwrap_or("FOGRA39");
     crate::print::load_output_intent(written, &ws.root)
-        .map_err(|message| ws.project_file.error_at_key("output_intent", message))
+        .map_err(|diag| ws.project_file.at_key("output_intent", diag))
 }
 
 /// `[print] max_ppi` resamples to 300 ppi, so it cannot be below that.

@@ -4,6 +4,7 @@
 use lopdf::{Dictionary, Document, Object, ObjectId, Stream};
 use typst::foundations::Bytes;
 
+use crate::diag::Diagnostic;
 use crate::digest::{HashedPrefix, sha256_hex};
 
 use super::manage;
@@ -174,19 +175,22 @@ pub(super) fn leading_bytes(doc: &Document, profile: &Stream) -> Option<Vec<u8>>
 
 /// The output intent `[print] output_intent` names: `FOGRA39` (built in) or a path,
 /// relative to the project folder, to a CMYK output `.icc` profile.
-pub fn load_output_intent(written: &str, root: &std::path::Path) -> Result<OutputIntent, String> {
+pub fn load_output_intent(
+    written: &str,
+    root: &std::path::Path,
+) -> Result<OutputIntent, Diagnostic> {
     if written.eq_ignore_ascii_case("FOGRA39") {
         return Ok(OutputIntent::fogra39());
     }
-    let path = crate::spec::resolve_inside(root, written, root)?;
-    let profile =
-        std::fs::read(&path).map_err(|e| format!("cannot read {} ({e})", path.display()))?;
+    let path = crate::spec::resolve_inside(root, written, root).map_err(Diagnostic::error)?;
+    let profile = std::fs::read(&path)
+        .map_err(|e| Diagnostic::error(format!("cannot read {} ({e})", path.display())))?;
     let is_icc = profile.len() > 128 && &profile[36..40] == b"acsp";
     if !is_icc || &profile[16..20] != b"CMYK" {
-        return Err(format!(
-            "{} is not a CMYK ICC profile (hint: PDF/X-4 needs a CMYK output profile)",
-            path.display()
-        ));
+        return Err(
+            Diagnostic::error(format!("{} is not a CMYK ICC profile", path.display()))
+                .with_hint("PDF/X-4 needs a CMYK output profile, e.g. ISO Coated v2 (FOGRA39)"),
+        );
     }
     let identifier = path
         .file_stem()

@@ -320,10 +320,12 @@ impl<'a> AssetOwner<'a> {
 }
 
 fn convert_one(world: &JobWorld, source: &SourceDiagnostic) -> Diagnostic {
+    let (message, hint) = crate::spec::split_hint(&source.message);
     let mut diag = match source.severity {
-        typst::diag::Severity::Error => Diagnostic::error(source.message.to_string()),
-        typst::diag::Severity::Warning => Diagnostic::warning(source.message.to_string()),
+        typst::diag::Severity::Error => Diagnostic::error(message),
+        typst::diag::Severity::Warning => Diagnostic::warning(message),
     };
+    diag.hints.extend(hint);
     if let Some(id) = source.span.id() {
         let origin = world.base().origin(id).map(|p| p.to_path_buf());
         let path =

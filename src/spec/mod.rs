@@ -67,6 +67,15 @@ impl SpecFile {
         let span = find_key(&self.text, key);
         Diagnostic::error(message).at(&self.path, self.text.clone(), span)
     }
+
+    /// `diag`, with its hints, pointed at `key` in this file.
+    pub fn at_key(&self, key: &str, diag: Diagnostic) -> Diagnostic {
+        Diagnostic {
+            severity: diag.severity,
+            hints: diag.hints,
+            ..self.error_at_key(key, diag.message)
+        }
+    }
 }
 
 /// Reads and parses a TOML file into `T`, with a diagnostic on any failure.
@@ -114,14 +123,29 @@ pub fn read_text(path: &Path) -> Result<Arc<str>, Diagnostic> {
     })
 }
 
-/// A message and the advice at its end, written `… (hint: …)` where only text can
-/// pass (a value's parse error inside serde): the advice goes on its own `hint:` line.
-fn split_hint(message: &str) -> (String, Option<String>) {
-    match message
-        .strip_suffix(')')
-        .and_then(|m| m.rsplit_once(" (hint: "))
-    {
-        Some((message, hint)) => (message.to_string(), Some(hint.to_string())),
+/// A message and the advice in it, written `… (hint: …)` where only text can pass
+/// (a value's parse error inside serde, a file error inside Typst): the advice goes
+/// on its own `hint:` line.
+pub(crate) fn split_hint(message: &str) -> (String, Option<String>) {
+    const OPEN: &str = " (hint: ";
+    let Some(start) = message.find(OPEN) else {
+        return (message.to_string(), None);
+    };
+    let rest = &message[start + OPEN.len()..];
+    let mut depth = 1;
+    let close = rest.char_indices().find(|&(_, c)| {
+        depth += match c {
+            '(' => 1,
+            ')' => -1,
+            _ => 0,
+        };
+        depth == 0
+    });
+    match close {
+        Some((end, _)) => {
+            let outside = format!("{}{}", &message[..start], &rest[end + 1..]);
+            (outside, Some(rest[..end].to_string()))
+        }
         None => (message.to_string(), None),
     }
 }
@@ -224,6 +248,32 @@ pub fn resolve_inside(base: &Path, written: &str, root: &Path) -> Result<PathBuf
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_hint_written_into_a_message_moves_to_its_own_line() {
+        assert_eq!(
+            split_hint("`#0B3D9` is not a colour (hint: write six hex digits)"),
+            (
+                "`#0B3D9` is not a colour".into(),
+                Some("write six hex digits".into())
+            )
+        );
+        assert_eq!(
+            split_hint("failed (package x is offline (hint: copy it (the files) here))"),
+            (
+                "failed (package x is offline)".into(),
+                Some("copy it (the files) here".into())
+            )
+        );
+        assert_eq!(
+            split_hint("no hint (here)"),
+            ("no hint (here)".into(), None)
+        );
+        assert_eq!(
+            split_hint("broken (hint: never closed"),
+            ("broken (hint: never closed".into(), None)
+        );
+    }
 
     #[test]
     fn suggests_the_closest_key() {

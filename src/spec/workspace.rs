@@ -135,10 +135,7 @@ fn formats(
     for name in names {
         let format = table.parse(name.trim()).map_err(|diag| match from_cli {
             true => diag,
-            false => Diagnostic {
-                hints: diag.hints,
-                ..loaded.error_at_key("formats", diag.message)
-            },
+            false => loaded.file().at_key("formats", diag),
         })?;
         if !formats.contains(&format) {
             formats.push(format);
