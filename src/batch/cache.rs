@@ -77,7 +77,7 @@ impl Previous {
         digests: &Digests,
     ) -> bool {
         let id = (
-            outcome.persona.clone(),
+            outcome.subject.id().to_string(),
             outcome.theme.clone(),
             outcome.format.as_ref().map(|f| f.name().to_string()),
         );
@@ -256,7 +256,7 @@ mod tests {
         outcome.sha256 = Some(sha256_hex(&std::fs::read(&path).unwrap()));
         outcome.key = Some(key.into());
         outcome.path = Some(path);
-        outcome.persona = "p".into();
+        outcome.subject = crate::batch::Subject::Persona("p".into());
         outcome
     }
 

@@ -27,9 +27,8 @@ use crate::spec::workspace::Workspace;
 use crate::world::Base;
 
 pub use in_process::{LaidOut, lay_out_all, lay_out_overviews};
-pub use overview::OVERVIEW_ID;
 pub use paths::{THUMBNAIL_DIR, THUMBNAIL_WIDTH_PX, output_path, thumbnail_dpi, thumbnail_path};
-pub use report::{Outcome, Report};
+pub use report::{OVERVIEW_ID, Outcome, Report, Subject};
 
 use cache::{Digests, KeyBuilder, Previous};
 use keys::{shared_key, theme_fingerprints};

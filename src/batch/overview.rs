@@ -15,7 +15,7 @@ use crate::spec::workspace::{PersonaSource, ThemeSource, Workspace};
 
 use super::Context;
 use super::load::{Photo, Ready};
-use super::report::Outcome;
+use super::report::{OVERVIEW_ID, Outcome, Subject};
 
 impl Context<'_> {
     /// Renders the overview: every loaded persona side by side, on as many sheets of at
@@ -23,6 +23,7 @@ impl Context<'_> {
     pub(super) fn run_overview(&self, ready: &[Ready], theme: usize, format: &Format) -> Outcome {
         let sheet = overview_source(self.ws);
         let mut outcome = Outcome::new(&sheet, &self.ws.themes[theme], format);
+        outcome.subject = Subject::Overview;
         if ready.is_empty() {
             outcome.note = Some(format!("no persona loaded, so no {format} was made"));
             return outcome;
@@ -179,8 +180,10 @@ fn overview_photo_px(format: &Format, cards: usize) -> u32 {
     (height_mm * share / 25.4 * 300.0).ceil() as u32
 }
 
-/// The persona-like source an overview sheet is laid out as: the project's title as
-/// its name, the project's language, the id [`OVERVIEW_ID`].
+/// The page data of an overview sheet, in the shape the shared templates read a
+/// persona in: the project's title as its name, the project's language, the id
+/// [`OVERVIEW_ID`]. Only the template sees it; the sheet's outcome is
+/// [`Subject::Overview`].
 pub(super) fn overview_source(ws: &Workspace) -> PersonaSource {
     let name = ws
         .project
@@ -199,6 +202,3 @@ pub(super) fn overview_source(ws: &Workspace) -> PersonaSource {
         file: ws.project_file.clone(),
     }
 }
-
-/// The persona id of overview sheets in outcomes and report.json: no persona file can have it.
-pub const OVERVIEW_ID: &str = "*";

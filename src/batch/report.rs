@@ -9,11 +9,33 @@ use crate::render::resample::Resampled;
 use crate::spec::format::Format;
 use crate::spec::workspace::{PersonaSource, ThemeSource};
 
+/// What a document shows: one persona, or every persona of the project.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Subject {
+    /// The persona's id, or the file stem when its file could not be loaded.
+    Persona(String),
+    /// The project's overview sheet.
+    Overview,
+}
+
+impl Subject {
+    /// The persona's id; [`OVERVIEW_ID`] (`*`) for the overview, as report.json names it.
+    pub fn id(&self) -> &str {
+        match self {
+            Subject::Persona(id) => id,
+            Subject::Overview => OVERVIEW_ID,
+        }
+    }
+}
+
+/// How report.json names the overview sheet's subject: every persona.
+pub const OVERVIEW_ID: &str = "*";
+
 /// What happened to one document (or to a persona file that could not be loaded).
 #[derive(Debug, Clone)]
 pub struct Outcome {
-    /// The persona's id, or the file stem when the file could not be loaded.
-    pub persona: String,
+    /// The persona the document shows, or the overview.
+    pub subject: Subject,
     /// The persona file.
     pub persona_file: PathBuf,
     /// The theme's name; `None` when the persona could not be loaded.
@@ -46,10 +68,10 @@ pub struct Outcome {
 }
 
 impl Outcome {
-    /// A document about to be rendered.
+    /// A persona's document about to be rendered.
     pub fn new(persona: &PersonaSource, theme: &ThemeSource, format: &Format) -> Self {
         Outcome {
-            persona: persona.id.clone(),
+            subject: Subject::Persona(persona.id.clone()),
             persona_file: persona.path.clone(),
             theme: Some(theme.theme.name.clone()),
             format: Some(format.clone()),
@@ -65,7 +87,7 @@ impl Outcome {
             .to_string_lossy()
             .into_owned();
         Outcome {
-            persona: stem,
+            subject: Subject::Persona(stem),
             persona_file: path.to_path_buf(),
             theme: None,
             format: None,
@@ -76,7 +98,7 @@ impl Outcome {
 
     fn blank() -> Self {
         Outcome {
-            persona: String::new(),
+            subject: Subject::Persona(String::new()),
             persona_file: PathBuf::new(),
             theme: None,
             format: None,
@@ -111,10 +133,10 @@ impl Outcome {
 
     /// `peter poster-a2` or `peter` for a persona that did not load.
     pub fn label(&self) -> String {
-        match &self.format {
-            Some(format) if format.is_overview() => format.to_string(),
-            Some(format) => format!("{} {format}", self.persona),
-            None => self.persona.clone(),
+        match (&self.subject, &self.format) {
+            (Subject::Overview, Some(format)) => format.to_string(),
+            (subject, Some(format)) => format!("{} {format}", subject.id()),
+            (subject, None) => subject.id().to_string(),
         }
     }
 }
@@ -222,7 +244,7 @@ impl Entry {
                 .replace('\\', "/")
         };
         Entry {
-            persona: o.persona.clone(),
+            persona: o.subject.id().to_string(),
             persona_file: relative(&o.persona_file, root),
             theme: o.theme.clone(),
             format: o.format.as_ref().map(|f| f.name().to_string()),
