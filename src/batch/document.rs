@@ -16,6 +16,7 @@ use crate::render::output::{Remover, write_replacing};
 use crate::render::resample::right_sized;
 use crate::render::{self, Job};
 use crate::spec::format::Format;
+use crate::spec::standard::PdfxStandard;
 use crate::spec::workspace::Workspace;
 
 use super::cache::Stamp;
@@ -231,24 +232,58 @@ impl Context<'_> {
             job.format,
             &self.options.output_intent,
         );
-        let smaller = self.right_sized(document, job, outcome);
-        let document = smaller.as_ref().unwrap_or(document);
-        let finished = render::export_pdf(document, job.format, &ident, date).and_then(|pdf| {
-            let Some(settings) = &settings else {
-                return Ok(pdf);
-            };
-            let finished = print::finish(&pdf, settings).map_err(|e| vec![Diagnostic::error(e)])?;
-            let (pdfx, cmyk_only) = (settings.pdfx.is_some(), settings.convert.is_some());
-            outcome.add(preflight::check_pdf(&finished.doc, pdfx, cmyk_only));
-            let warnings = finished.warnings.into_iter().map(Diagnostic::warning);
-            outcome.warnings.extend(warnings);
-            Ok(finished.pdf)
-        });
+        let pdfx = settings
+            .as_ref()
+            .and_then(|s| s.pdfx.as_ref().map(|_| s.standard));
+        let prepared = self.prepared(document, job, pdfx, outcome).ok()?;
+        let document = prepared.as_ref().unwrap_or(document);
+        let finished =
+            render::export_pdf(document, job.format, pdfx, &ident, date).and_then(|pdf| {
+                let Some(settings) = &settings else {
+                    return Ok(pdf);
+                };
+                let finished =
+                    print::finish(&pdf, settings).map_err(|e| vec![Diagnostic::error(e)])?;
+                let cmyk_only = settings.convert.is_some();
+                outcome.add(preflight::check_pdf(&finished.doc, pdfx, cmyk_only));
+                let warnings = finished.warnings.into_iter().map(Diagnostic::warning);
+                outcome.warnings.extend(warnings);
+                Ok(finished.pdf)
+            });
         match finished {
             Ok(pdf) => Some(pdf),
             Err(errors) => {
                 outcome.errors.extend(errors);
                 None
+            }
+        }
+    }
+
+    /// The document the PDF is made from: photos right-sized (`[print] max_ppi`) and, for
+    /// PDF/X-1a and X-3, transparent art flattened, each noted in `outcome`. `Ok(None)`
+    /// when nothing changes; `Err` when art cannot be flattened (an error of `outcome`).
+    fn prepared(
+        &self,
+        document: &typst_layout::PagedDocument,
+        job: &Job,
+        pdfx: Option<PdfxStandard>,
+        outcome: &mut Outcome,
+    ) -> Result<Option<typst_layout::PagedDocument>, ()> {
+        let smaller = self.right_sized(document, job, outcome);
+        if pdfx.is_none_or(PdfxStandard::allows_transparency) {
+            return Ok(smaller);
+        }
+        match render::flatten::flattened(smaller.as_ref().unwrap_or(document)) {
+            Ok(None) => Ok(smaller),
+            Ok(Some((flat, notes))) => {
+                outcome
+                    .warnings
+                    .extend(notes.into_iter().map(Diagnostic::warning));
+                Ok(Some(flat))
+            }
+            Err(message) => {
+                outcome.errors.push(Diagnostic::error(message));
+                Err(())
             }
         }
     }

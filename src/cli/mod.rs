@@ -21,6 +21,7 @@ use crate::diag::Diagnostic;
 use crate::print::OutputIntent;
 use crate::print::manage::Conversion;
 use crate::spec::project::PrintColour;
+use crate::spec::standard::PdfxStandard;
 use crate::spec::workspace::{self, Overrides, Workspace};
 use crate::world::{Base, fonts};
 
@@ -127,8 +128,9 @@ pub fn prepare(
     }
     check_fonts(&ws, &base)?;
     check_max_ppi(&ws)?;
+    check_standard(&ws)?;
     let print = &ws.project.print;
-    let cmyk = print.colour == Some(PrintColour::Cmyk);
+    let cmyk = print.colour == Some(PrintColour::Cmyk) || print.standard.cmyk_only();
     let intent = match print.pdfx || cmyk {
         true => Some(output_intent(&ws)?),
         false => None,
@@ -171,6 +173,29 @@ fn output_intent(ws: &Workspace) -> Result<OutputIntent, Diagnostic> {
         .unwrap_or("FOGRA39");
     crate::print::load_output_intent(written, &ws.root)
         .map_err(|diag| ws.project_file.at_key("output_intent", diag))
+}
+
+/// `[print] standard` is a PDF/X: it needs `pdfx`, and PDF/X-1a cannot be RGB.
+fn check_standard(ws: &Workspace) -> Result<(), Diagnostic> {
+    let print = &ws.project.print;
+    let standard = print.standard;
+    if !print.pdfx && standard != PdfxStandard::X4 {
+        let message = format!("standard = \"{standard}\" needs PDF/X, but pdfx = false");
+        let hint = "remove `pdfx = false`, or the standard";
+        return Err(ws
+            .project_file
+            .error_at_key("standard", message)
+            .with_hint(hint));
+    }
+    if standard.cmyk_only() && print.colour == Some(PrintColour::Rgb) {
+        let message = format!("{standard} is CMYK only, but colour = \"rgb\"");
+        let hint = "remove `colour` (PDF/X-1a converts to CMYK), or choose standard = \"PDF/X-3\" or \"PDF/X-4\", which allow ICC-tagged RGB";
+        return Err(ws
+            .project_file
+            .error_at_key("colour", message)
+            .with_hint(hint));
+    }
+    Ok(())
 }
 
 /// `[print] max_ppi` resamples to 300 ppi, so it cannot be below that.

@@ -10,8 +10,11 @@ use typst::layout::{Frame, FrameItem, Transform};
 use typst::visualize::{Color, ImageKind, Paint, ProcessColor};
 use typst_layout::PagedDocument;
 
+mod standard;
+
 use crate::diag::Diagnostic;
 use crate::spec::format::PpiLimits;
+use crate::spec::standard::PdfxStandard;
 use crate::spec::theme::Theme;
 
 /// Smallest type size print shops accept.
@@ -164,12 +167,19 @@ pub(crate) fn check_theme_ink(theme: &Theme) -> Vec<Diagnostic> {
 }
 
 /// Checks a finished print PDF: boxes present and nested, fonts embedded, PDF/X keys.
-pub(crate) fn check_pdf(doc: &Document, pdfx: bool, cmyk_only: bool) -> Vec<Diagnostic> {
+/// `pdfx` is the standard the file claims, if any; beyond PDF/X-4's, PDF/X-1a and X-3
+/// forbid transparency and (X-1a) RGB: see [`standard::check_standard`].
+pub(crate) fn check_pdf(
+    doc: &Document,
+    pdfx: Option<PdfxStandard>,
+    cmyk_only: bool,
+) -> Vec<Diagnostic> {
     let mut findings = check_boxes(doc);
     findings.extend(check_fonts_embedded(doc));
-    if pdfx {
-        findings.extend(check_pdfx_keys(doc));
+    if let Some(standard) = pdfx {
+        findings.extend(check_pdfx_keys(doc, standard));
         findings.extend(check_no_device_rgb(doc));
+        findings.extend(standard::check_standard(doc, standard));
     }
     if cmyk_only {
         findings.extend(check_cmyk_only(doc));
@@ -275,7 +285,7 @@ fn check_fonts_embedded(doc: &Document) -> Vec<Diagnostic> {
         .collect()
 }
 
-fn check_pdfx_keys(doc: &Document) -> Vec<Diagnostic> {
+fn check_pdfx_keys(doc: &Document, standard: PdfxStandard) -> Vec<Diagnostic> {
     let mut findings = Vec::new();
     let intents = doc
         .catalog()
@@ -293,13 +303,15 @@ fn check_pdfx_keys(doc: &Document) -> Vec<Diagnostic> {
         .and_then(Object::as_reference)
         .and_then(|id| doc.get_dictionary(id))
         .ok();
-    for key in [
+    let conformance = standard.conformance_key().map(|_| "GTS_PDFXConformance");
+    let keys = [
         "GTS_PDFXVersion",
         "Trapped",
         "Title",
         "CreationDate",
         "ModDate",
-    ] {
+    ];
+    for key in keys.into_iter().chain(conformance) {
         if !info.is_some_and(|info| info.has(key.as_bytes())) {
             findings.push(Diagnostic::error(format!(
                 "the PDF/X key `{key}` is missing from the Info dictionary"

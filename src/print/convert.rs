@@ -9,6 +9,8 @@ use lopdf::{Dictionary, Document, Object, ObjectId, Stream};
 
 use super::manage::{CmykImage, Converter};
 use super::recolour::space_components;
+use super::to_cmyk::{BrandInk, art_pixels};
+use crate::render::flatten::FLAT_ART;
 
 /// What converting a document's images found: the most ink a photo would have carried.
 #[derive(Debug, Default)]
@@ -17,13 +19,20 @@ pub(crate) struct Converted {
     pub most_ink: f64,
 }
 
-/// Converts every RGB image, gradient and transparency group of `doc` to CMYK.
-pub(super) fn convert_objects(doc: &mut Document, press: &Converter) -> Result<Converted, String> {
+/// Converts every RGB image, gradient and transparency group of `doc` to CMYK;
+/// flattened art as the vector colours it shows, in `brand`'s inks where it shows them.
+pub(super) fn convert_objects(
+    doc: &mut Document,
+    press: &Converter,
+    brand: &[BrandInk],
+) -> Result<Converted, String> {
     let mut converted = Converted::default();
     let ids: Vec<ObjectId> = doc.objects.keys().copied().collect();
     let mut functions = HashSet::new();
     for id in ids {
-        if is_rgb_image(doc, id) {
+        if is_rgb_image(doc, id) && is_flat_art(doc, id) {
+            convert_art(doc, id, press, brand)?;
+        } else if is_rgb_image(doc, id) {
             let ink = convert_image(doc, id, press)?;
             converted.most_ink = converted.most_ink.max(ink);
         } else if is_rgb_shading(doc, id) {
@@ -99,6 +108,52 @@ fn convert_image(doc: &mut Document, id: ObjectId, press: &Converter) -> Result<
     let cmyk = Object::Name(b"DeviceCMYK".to_vec());
     stream.dict.set("ColorSpace", cmyk);
     Ok(image.most_ink)
+}
+
+/// Whether an image is flattened art: tagged with the profile described as
+/// [`FLAT_ART`] (see `render::flatten`).
+fn is_flat_art(doc: &Document, id: ObjectId) -> bool {
+    let profile = doc
+        .get_object(id)
+        .ok()
+        .and_then(dict_of)
+        .and_then(|d| doc.dereference(d.get(b"ColorSpace").ok()?).ok())
+        .and_then(|(_, space)| space.as_array().ok()?.get(1)?.as_reference().ok())
+        .and_then(|icc| doc.get_object(icc).ok()?.as_stream().ok());
+    let Some(profile) = profile else {
+        return false;
+    };
+    let bytes = profile
+        .decompressed_content()
+        .unwrap_or_else(|_| profile.content.clone());
+    bytes
+        .windows(FLAT_ART.len())
+        .any(|w| w == FLAT_ART.as_bytes())
+}
+
+/// Converts flattened art ([`art_pixels`]), stored losslessly.
+fn convert_art(
+    doc: &mut Document,
+    id: ObjectId,
+    press: &Converter,
+    brand: &[BrandInk],
+) -> Result<(), String> {
+    let Ok(Object::Stream(stream)) = doc.get_object_mut(id) else {
+        return Ok(());
+    };
+    let rgb = stream
+        .decompressed_content()
+        .map_err(|e| format!("flattened art could not be read for CMYK ({e})"))?;
+    let cmyk = art_pixels(&rgb, brand, press);
+    stream.dict.remove(b"DecodeParms");
+    stream
+        .dict
+        .set("Filter", Object::Name(b"FlateDecode".to_vec()));
+    stream.set_content(super::deflate(&cmyk, flate2::Compression::default()));
+    stream
+        .dict
+        .set("ColorSpace", Object::Name(b"DeviceCMYK".to_vec()));
+    Ok(())
 }
 
 /// The image's pixels in CMYK, encoded as the stream will hold them.
@@ -303,7 +358,7 @@ mod tests {
         });
         assert_eq!(rgb_objects(&doc), ["image", "gradient"]);
         let press = Converter::new(crate::print::FOGRA39_ICC, Conversion::default()).unwrap();
-        convert_objects(&mut doc, &press).unwrap();
+        convert_objects(&mut doc, &press, &[]).unwrap();
         assert_eq!(rgb_objects(&doc), Vec::<&str>::new());
         let stream = doc.get_object(image).unwrap().as_stream().unwrap();
         let cmyk = stream.decompressed_content().unwrap();

@@ -150,6 +150,13 @@ impl Converter {
         output[0].map(|v| ((f64::from(v) / 65535.0 * 1000.0).round() / 1000.0) as f32)
     }
 
+    /// 16-bit sRGB pixels through the vector transform, as 16-bit CMYK.
+    pub fn vector_pixels(&self, rgb: &[[u16; 3]]) -> Vec<[u16; 4]> {
+        let mut cmyk = vec![[0u16; 4]; rgb.len()];
+        self.vector.transform_pixels(rgb, &mut cmyk);
+        cmyk
+    }
+
     /// RGB pixels (8 bits a channel) as CMYK pixels, each held to the ink limit;
     /// returns them and the most ink any pixel would have carried, in percent.
     pub fn image(&self, rgb: &[u8]) -> (Vec<u8>, f64) {

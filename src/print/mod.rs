@@ -10,6 +10,7 @@ pub(crate) mod ink;
 mod intent;
 pub(crate) mod manage;
 mod objects;
+pub(crate) mod opaque;
 mod policy;
 pub use policy::print_settings;
 mod recolour;
@@ -17,6 +18,8 @@ mod to_cmyk;
 pub(crate) mod xmp;
 
 use lopdf::{Dictionary, Document, Object, ObjectId};
+
+use crate::spec::standard::PdfxStandard;
 
 use geometry::{MARK_WIDTH_PT, PT_PER_MM};
 
@@ -41,8 +44,10 @@ pub struct CutContour {
 pub struct PrintSettings {
     /// Crop marks outside the bleed box, in registration colour.
     pub crop_marks: bool,
-    /// PDF/X-4 with this output intent, or none.
+    /// PDF/X with this output intent, or none.
     pub pdfx: Option<OutputIntent>,
+    /// Which PDF/X, when [`PrintSettings::pdfx`] is set.
+    pub standard: PdfxStandard,
     /// A die-cut contour on top of everything, or none.
     pub cut_contour: Option<CutContour>,
     /// The theme's exact CMYK colours (0..1): Typst stores CMYK in 8 bits, so the
@@ -75,7 +80,10 @@ pub fn finish(pdf: &[u8], settings: &PrintSettings) -> Result<Finished, String> 
     recolour::fix_colours(&mut doc, &pages, settings)?;
     let mut warnings = vec![];
     if let Some(press) = &settings.convert {
-        let converted = convert::convert_objects(&mut doc, press)?;
+        let converted = convert::convert_objects(&mut doc, press, &settings.brand_inks)?;
+        if settings.pdfx.is_some() && settings.standard.cmyk_only() {
+            recolour::retire_rgb_spaces(&mut doc);
+        }
         if converted.most_ink > press.max_ink_percent() + 0.5 {
             warnings.push(format!(
                 "a photo carried up to {:.0} % ink in CMYK; its shadows were held to {:.0} % ([print] max_ink)",
@@ -88,9 +96,7 @@ pub fn finish(pdf: &[u8], settings: &PrintSettings) -> Result<Finished, String> 
         finish_page(&mut doc, page, settings)?;
     }
     if let Some(intent) = &settings.pdfx {
-        doc.version = xmp::PDFX4_VERSION.to_string();
-        add_output_intent(&mut doc, intent)?;
-        mark_pdfx(&mut doc)?;
+        make_pdfx(&mut doc, intent, settings.standard)?;
     }
     let mut out = Vec::with_capacity(pdf.len() + 64 * 1024);
     doc.save_to(&mut out)
@@ -100,6 +106,23 @@ pub fn finish(pdf: &[u8], settings: &PrintSettings) -> Result<Finished, String> 
         doc,
         warnings,
     })
+}
+
+/// Makes the document the PDF/X `standard` with `intent`: without transparency groups
+/// and unused objects where it allows no transparency, its PDF version, output intent
+/// and keys.
+fn make_pdfx(
+    doc: &mut Document,
+    intent: &OutputIntent,
+    standard: PdfxStandard,
+) -> Result<(), String> {
+    if !standard.allows_transparency() {
+        opaque::drop_transparency_groups(doc);
+        doc.prune_objects();
+    }
+    doc.version = standard.pdf_version().to_string();
+    add_output_intent(doc, intent)?;
+    mark_pdfx(doc, standard)
 }
 
 /// Sets the page's boxes and draws crop marks and the cut contour on top.
@@ -142,8 +165,9 @@ fn finish_page(doc: &mut Document, page: ObjectId, settings: &PrintSettings) -> 
     Ok(())
 }
 
-/// The PDF/X keys: `GTS_PDFXVersion` and `Trapped` in the Info dictionary and the XMP.
-fn mark_pdfx(doc: &mut Document) -> Result<(), String> {
+/// The PDF/X keys: `GTS_PDFXVersion` (and for PDF/X-1a and X-3 `GTS_PDFXConformance`)
+/// and `Trapped` in the Info dictionary and the XMP.
+fn mark_pdfx(doc: &mut Document, standard: PdfxStandard) -> Result<(), String> {
     let info_id = match doc.trailer.get(b"Info") {
         Ok(Object::Reference(id)) => *id,
         _ => {
@@ -153,11 +177,17 @@ fn mark_pdfx(doc: &mut Document) -> Result<(), String> {
         }
     };
     let info = doc.get_dictionary_mut(info_id).map_err(|e| e.to_string())?;
-    info.set("GTS_PDFXVersion", Object::string_literal("PDF/X-4"));
+    info.set(
+        "GTS_PDFXVersion",
+        Object::string_literal(standard.version_key()),
+    );
+    if let Some(conformance) = standard.conformance_key() {
+        info.set("GTS_PDFXConformance", Object::string_literal(conformance));
+    }
     info.set("Trapped", Object::Name(b"False".to_vec()));
     let metadata = match doc.catalog().map_err(|e| e.to_string())?.get(b"Metadata") {
         Ok(Object::Reference(id)) => *id,
-        _ => return Err("the PDF has no XMP metadata to mark as PDF/X-4".into()),
+        _ => return Err(format!("the PDF has no XMP metadata to mark as {standard}")),
     };
     let stream = doc
         .get_object_mut(metadata)
@@ -165,6 +195,6 @@ fn mark_pdfx(doc: &mut Document) -> Result<(), String> {
         .map_err(|e| e.to_string())?;
     let _ = stream.decompress();
     let text = String::from_utf8_lossy(&stream.content).into_owned();
-    stream.set_plain_content(xmp::mark_pdfx(&text)?.into_bytes());
+    stream.set_plain_content(xmp::mark_pdfx(&text, standard)?.into_bytes());
     Ok(())
 }

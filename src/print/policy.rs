@@ -23,6 +23,7 @@ pub fn print_settings(
     Some(PrintSettings {
         crop_marks: project.print.crop_marks,
         pdfx: intent.clone().filter(|_| project.print.pdfx),
+        standard: project.print.standard,
         cut_contour,
         exact_cmyk: theme_cmyk(theme),
         brand_inks: brand_inks(theme),

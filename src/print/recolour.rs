@@ -33,6 +33,94 @@ pub(super) fn fix_colours(
     Ok(())
 }
 
+/// In a CMYK-only PDF whose every grey and RGB colour was converted, the resources
+/// still name the grey and RGB spaces the content's `cs`/`CS` operators select before
+/// each converted colour: each becomes `DeviceGray`, whose initial colour (black) is
+/// theirs, so that no RGB or ICC space is left for PDF/X-1a. Returns how many.
+pub(super) fn retire_rgb_spaces(doc: &mut Document) -> usize {
+    let mut retired = Vec::new();
+    for (owner, path) in space_dicts(doc) {
+        let Some(spaces) = dict_at(doc, owner, &path) else {
+            continue;
+        };
+        for (name, space) in spaces.iter() {
+            let grey = space.as_name().ok() == Some(b"DeviceGray".as_slice());
+            if !grey && space_components(doc, space).is_some() {
+                retired.push((owner, path.clone(), name.clone()));
+            }
+        }
+    }
+    for (owner, path, name) in &retired {
+        if let Some(spaces) = dict_at_mut(doc, *owner, path) {
+            spaces.set(name.clone(), Object::Name(b"DeviceGray".to_vec()));
+        }
+    }
+    retired.len()
+}
+
+/// Where the documents' `ColorSpace` resource dictionaries are: an object and the keys
+/// leading to the dictionary inside it (none when the object is the dictionary).
+fn space_dicts(doc: &Document) -> Vec<(ObjectId, Vec<&'static [u8]>)> {
+    let mut found = Vec::new();
+    for (&id, object) in &doc.objects {
+        let Some(dict) = object_dict(object) else {
+            continue;
+        };
+        let inline = dict.get(b"Resources").and_then(Object::as_dict).ok();
+        let owners = [
+            (Some(dict), vec![]),
+            (inline, vec![b"Resources".as_slice()]),
+        ];
+        for (owner, mut path) in owners {
+            match owner.and_then(|d| d.get(b"ColorSpace").ok()) {
+                Some(Object::Dictionary(_)) => {
+                    path.push(b"ColorSpace");
+                    found.push((id, path));
+                }
+                Some(Object::Reference(target)) if doc.get_dictionary(*target).is_ok() => {
+                    found.push((*target, vec![]))
+                }
+                _ => {}
+            }
+        }
+    }
+    found.sort();
+    found.dedup();
+    found
+}
+
+fn object_dict(object: &Object) -> Option<&Dictionary> {
+    match object {
+        Object::Dictionary(dict) => Some(dict),
+        Object::Stream(stream) => Some(&stream.dict),
+        _ => None,
+    }
+}
+
+fn dict_at<'a>(doc: &'a Document, owner: ObjectId, path: &[&[u8]]) -> Option<&'a Dictionary> {
+    let mut dict = object_dict(doc.get_object(owner).ok()?)?;
+    for key in path {
+        dict = dict.get(key).and_then(Object::as_dict).ok()?;
+    }
+    Some(dict)
+}
+
+fn dict_at_mut<'a>(
+    doc: &'a mut Document,
+    owner: ObjectId,
+    path: &[&[u8]],
+) -> Option<&'a mut Dictionary> {
+    let mut dict = match doc.get_object_mut(owner).ok()? {
+        Object::Dictionary(dict) => dict,
+        Object::Stream(stream) => &mut stream.dict,
+        _ => return None,
+    };
+    for key in path {
+        dict = dict.get_mut(key).and_then(Object::as_dict_mut).ok()?;
+    }
+    Some(dict)
+}
+
 fn fixes_for<'a>(
     settings: &'a PrintSettings,
     spaces: &'a [(Vec<u8>, u8)],

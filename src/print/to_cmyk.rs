@@ -71,6 +71,54 @@ fn grey_as_black(rgb: [f64; 3]) -> Option<[f32; 4]> {
     Some([0.0, 0.0, 0.0, ((k * 1000.0).round() / 1000.0) as f32])
 }
 
+/// The pixels of flattened art (8-bit sRGB) as 8-bit CMYK, each converted as the
+/// vector colour it was: a brand colour as its CMYK, a neutral grey as a tint of black,
+/// any other through the vector transform. So the art meets the vector art around it.
+pub(crate) fn art_pixels(rgb: &[u8], brand: &[BrandInk], press: &Converter) -> Vec<u8> {
+    let rendered = rendered_inks(brand);
+    let wide: Vec<[u16; 3]> = rgb
+        .chunks_exact(3)
+        .map(|p| [p[0], p[1], p[2]].map(|v| u16::from(v) * 257))
+        .collect();
+    let converted = press.vector_pixels(&wide);
+    let mut out = Vec::with_capacity(converted.len() * 4);
+    for (pixel, through) in rgb.chunks_exact(3).zip(converted) {
+        let unit = [pixel[0], pixel[1], pixel[2]].map(|v| f64::from(v) / 255.0);
+        let cmyk = brand_cmyk(unit, brand)
+            .or_else(|| rendered_ink(pixel, &rendered))
+            .or_else(|| grey_as_black(unit));
+        let cmyk = match cmyk {
+            Some(ink) => ink.map(|v| (v * 255.0).round() as u8),
+            None => through.map(|v| ((u32::from(v) + 128) / 257) as u8),
+        };
+        out.extend_from_slice(&cmyk);
+    }
+    out
+}
+
+/// The brand colours as Typst's renderer draws them where a template paints them in
+/// their CMYK (its own CMYK to sRGB conversion), with that CMYK.
+fn rendered_inks(brand: &[BrandInk]) -> Vec<BrandInk> {
+    use typst::visualize::{Cmyk, ProcessColor};
+    let rendered = |[c, m, y, k]: [f32; 4]| {
+        let (r, g, b, _) = ProcessColor::Cmyk(Cmyk { c, m, y, k })
+            .to_rgb()
+            .into_format::<u8, u8>()
+            .into_components();
+        [r, g, b]
+    };
+    brand
+        .iter()
+        .map(|(_, cmyk)| (rendered(*cmyk), *cmyk))
+        .collect()
+}
+
+/// The ink of a rendered brand colour within one level of every channel of `pixel`.
+fn rendered_ink(pixel: &[u8], rendered: &[BrandInk]) -> Option<[f32; 4]> {
+    let near = |(rgb, _): &&BrandInk| rgb.iter().zip(pixel).all(|(a, b)| a.abs_diff(*b) <= 1);
+    rendered.iter().find(near).map(|(_, cmyk)| *cmyk)
+}
+
 /// The colour space in force for filling or stroking.
 #[derive(Debug, Clone, Default)]
 struct Side {

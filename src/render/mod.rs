@@ -5,7 +5,10 @@ pub(crate) mod contrast;
 pub(crate) mod cuts;
 pub(crate) mod data;
 pub(crate) mod date;
+pub(crate) mod flatten;
 pub(crate) mod images;
+mod pdf;
+pub use pdf::export_pdf;
 pub(crate) mod output;
 pub(crate) mod resample;
 pub(crate) mod theme_data;
@@ -16,9 +19,8 @@ use std::path::Path;
 
 use typst::WorldExt;
 use typst::diag::{SourceDiagnostic, Warned};
-use typst::foundations::{Bytes, Datetime, Smart};
+use typst::foundations::Bytes;
 use typst_layout::PagedDocument;
-use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
 use crate::diag::Diagnostic;
 use crate::render::cuts::Sizing;
@@ -355,40 +357,4 @@ pub fn render_png(document: &PagedDocument, dpi: f64) -> Result<Vec<u8>, String>
     typst_render::render(page, &options)
         .encode_png()
         .map_err(|e| format!("cannot encode the preview ({e})"))
-}
-
-/// Exports a laid-out document to PDF; the briefing as PDF/UA-1.
-pub fn export_pdf(
-    document: &PagedDocument,
-    format: &Format,
-    ident: &str,
-    date: Datetime,
-) -> Result<Vec<u8>, Vec<Diagnostic>> {
-    let standards = match format.pdf_ua {
-        true => PdfStandards::new(&[PdfStandard::Ua_1]).expect("PDF/UA-1 alone is valid"),
-        false => PdfStandards::default(),
-    };
-    let options = PdfOptions {
-        ident: Smart::Custom(ident.to_string()),
-        creator: Smart::Custom(Some(format!("personapress {}", env!("CARGO_PKG_VERSION")))),
-        timestamp: Some(Timestamp::new_utc(date)),
-        standards,
-        // The office briefing is tagged for accessibility (PDF/UA); print files go to a
-        // press, where a structure tree is only weight to write, parse and ship.
-        tagged: !format.print,
-        ..PdfOptions::default()
-    };
-    typst_pdf::pdf(document, &options).map_err(|errors| errors.iter().map(export_error).collect())
-}
-
-/// A PDF export error, with advice for the one a user can cause: a character no font has.
-fn export_error(error: &SourceDiagnostic) -> Diagnostic {
-    let diag = Diagnostic::error(format!("pdf export failed ({})", error.message));
-    match error.message.contains("could not be displayed") {
-        true => diag.with_hint(
-            "the text uses a character none of the fonts has; an accessible (PDF/UA) briefing cannot show \
-             it as a blank box: remove the character, or put a font that has it in the project's `fonts` folder",
-        ),
-        false => diag,
-    }
 }

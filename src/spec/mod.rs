@@ -5,6 +5,7 @@ pub mod format;
 pub mod language;
 pub mod persona;
 pub mod project;
+pub mod standard;
 pub mod theme;
 pub mod typography;
 pub mod units;

@@ -3,6 +3,7 @@
 use serde::Deserialize;
 
 use super::persona::Language;
+use super::standard::PdfxStandard;
 use super::units::{Length, Size};
 
 /// A project as written in `personapress.toml`.
@@ -63,8 +64,12 @@ pub struct Print {
     pub bleed: Option<Length>,
     /// Crop marks in the slug around the bleed.
     pub crop_marks: bool,
-    /// PDF/X-4 with the output intent's profile.
+    /// PDF/X with the output intent's profile.
     pub pdfx: bool,
+    /// Which PDF/X: `"PDF/X-4"`, or `"PDF/X-3"` / `"PDF/X-1a"` (PDF 1.4, no
+    /// transparency: transparent art is flattened to 300 ppi images) for print shops
+    /// that ask for them. PDF/X-1a is CMYK only (it implies `colour = "cmyk"`).
+    pub standard: PdfxStandard,
     /// Default: FOGRA39.
     pub output_intent: Option<String>,
     /// Photos printed below this resolution get a warning. Default: 300 (200 on A2).
@@ -97,6 +102,7 @@ impl Default for Print {
             bleed: None,
             crop_marks: true,
             pdfx: true,
+            standard: PdfxStandard::default(),
             output_intent: None,
             warn_ppi: None,
             min_ppi: None,

@@ -18,5 +18,6 @@ mod print;
 mod print_tools;
 mod random_personas;
 mod reference;
+mod standards;
 mod workflow;
 mod workshop;

@@ -416,7 +416,7 @@ fn strict_turns_warnings_into_failure_and_limits_are_configurable() {
 }
 
 /// Every content stream of the document (pages and forms), decompressed, as text.
-fn all_content(doc: &Document) -> String {
+pub(crate) fn all_content(doc: &Document) -> String {
     doc.objects
         .values()
         .filter_map(|o| o.as_stream().ok())

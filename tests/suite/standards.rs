@@ -1,0 +1,304 @@
+//! PDF/X-1a and PDF/X-3 for print shops that refuse PDF/X-4: PDF 1.4, no transparency
+//! anywhere (transparent photos, SVG portraits and logos flattened), and for PDF/X-1a
+//! nothing but CMYK, grey and spot colours. Checked on the PDF objects and with
+//! pdf_oxide's PDF/X validator at the standard's level.
+
+use crate::common::*;
+use lopdf::{Document, Object};
+use pdf_oxide::compliance::PdfXLevel;
+
+/// A project with a JPEG photo, a PNG photo with a transparent background, an SVG
+/// portrait with opacity and gradients, and a theme whose SVG logo has a half-
+/// transparent mark and live text; rendered as poster-a3 and mousepad with `print`
+/// as its `[print]` table.
+fn render_standard(print: &str) -> (tempfile::TempDir, std::path::PathBuf, std::process::Output) {
+    let (temp, project) = fixture("minimal");
+    let photos = project.join("photos");
+    std::fs::create_dir_all(&photos).unwrap();
+    let red = image::RgbImage::from_fn(400, 500, |_, _| image::Rgb([220, 30, 30]));
+    red.save(photos.join("red.jpg")).unwrap();
+    let disc = image::RgbaImage::from_fn(400, 500, |x, y| {
+        let inside = (x as i32 - 200).pow(2) + (y as i32 - 250).pow(2) < 180 * 180;
+        image::Rgba(if inside {
+            [30, 90, 200, 255]
+        } else {
+            [0, 0, 0, 0]
+        })
+    });
+    disc.save(photos.join("cutout.png")).unwrap();
+    std::fs::copy(
+        repo().join("examples/photos/peter.svg"),
+        photos.join("peter.svg"),
+    )
+    .unwrap();
+    for (id, photo) in [
+        ("jpeg", "red.jpg"),
+        ("png", "cutout.png"),
+        ("svg", "peter.svg"),
+    ] {
+        let persona = format!(
+            "name = \"Mo {id}\"\nphoto = \"../photos/{photo}\"\nquote = \"Print it right.\"\n\
+             core_need = \"A file the shop accepts.\"\n"
+        );
+        write(&project.join(format!("personas/{id}.toml")), &persona);
+    }
+    std::fs::remove_file(project.join("personas/mo.toml")).unwrap();
+    write(
+        &project.join("themes/logo.svg"),
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 320 80\" width=\"320\" height=\"80\">\
+         <circle cx=\"40\" cy=\"40\" r=\"32\" fill=\"#0B3D91\" fill-opacity=\"0.5\"/>\
+         <text x=\"86\" y=\"52\" font-family=\"Inter\" font-size=\"38\" font-weight=\"700\" fill=\"#0B3D91\">Mo&amp;Co</text></svg>",
+    );
+    write(
+        &project.join("themes/print.toml"),
+        "name = \"Print\"\n[colors]\nprimary = { rgb = \"#0B3D91\", cmyk = [100, 80, 0, 10] }\n\
+         secondary = { rgb = \"#E30613\", cmyk = [0, 100, 100, 0], spot = \"PANTONE 485 C\" }\n\
+         [logo]\nfile = \"logo.svg\"\n",
+    );
+    let config = format!(
+        "title = \"Standards\"\ntheme = \"themes/print.toml\"\nformats = [\"poster-a3\", \"mousepad\"]\n\
+         [print]\nwarn_ppi = 20\nmin_ppi = 10\n{print}"
+    );
+    write(&project.join("personapress.toml"), &config);
+    let result = personapress(&["render", project.to_str().unwrap()]);
+    (temp, project.join("dist"), result)
+}
+
+/// The print PDFs of a render, each with its report entry; never empty.
+fn documents(out: &std::path::Path) -> Vec<(std::path::PathBuf, serde_json::Value)> {
+    let report = report(out);
+    let documents: Vec<_> = report["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (out.join(e["file"].as_str().unwrap()), e.clone()))
+        .collect();
+    assert_eq!(documents.len(), 6, "three personas in two formats");
+    documents
+}
+
+/// Every kind of transparency a PDF carries anywhere: soft masks, constant alpha
+/// below 1, blend modes, transparency groups.
+fn transparency(doc: &Document) -> Vec<String> {
+    let mut found = vec![];
+    for (id, object) in &doc.objects {
+        let dict = match object {
+            Object::Dictionary(d) => d,
+            Object::Stream(s) => &s.dict,
+            _ => continue,
+        };
+        for (key, value) in dict.iter() {
+            let alpha = value
+                .as_float()
+                .map(f64::from)
+                .or(value.as_i64().map(|i| i as f64));
+            let bad = match key.as_slice() {
+                b"SMask" => value.as_name().is_err(),
+                b"ca" | b"CA" => alpha.is_ok_and(|a| a < 1.0),
+                b"BM" => !matches!(value.as_name(), Ok(b"Normal" | b"Compatible")),
+                b"Group" => true,
+                _ => false,
+            };
+            if bad {
+                found.push(format!("{id:?} {}", String::from_utf8_lossy(key)));
+            }
+        }
+    }
+    found
+}
+
+/// Every colour space a PDF names that is not CMYK, grey or a spot colour, at any depth.
+fn non_cmyk_spaces(doc: &Document) -> Vec<String> {
+    fn walk(object: &Object, found: &mut Vec<String>) {
+        match object {
+            Object::Name(n)
+                if [
+                    &b"DeviceRGB"[..],
+                    b"ICCBased",
+                    b"Lab",
+                    b"CalRGB",
+                    b"CalGray",
+                ]
+                .contains(&n.as_slice()) =>
+            {
+                found.push(String::from_utf8_lossy(n).into_owned())
+            }
+            Object::Array(items) => items.iter().for_each(|o| walk(o, found)),
+            Object::Dictionary(d) => d.iter().for_each(|(_, o)| walk(o, found)),
+            Object::Stream(s) => s.dict.iter().for_each(|(_, o)| walk(o, found)),
+            _ => {}
+        }
+    }
+    let mut found = vec![];
+    doc.objects.values().for_each(|o| walk(o, &mut found));
+    found
+}
+
+/// The colour space of every image XObject, and whether it has a soft mask.
+fn image_spaces(doc: &Document) -> Vec<(String, bool)> {
+    doc.objects
+        .values()
+        .filter_map(|o| o.as_stream().ok())
+        .filter(|s| s.dict.get(b"Subtype").and_then(Object::as_name).ok() == Some(b"Image"))
+        .map(|s| {
+            let space = s
+                .dict
+                .get(b"ColorSpace")
+                .map(|c| doc.dereference(c).unwrap().1.clone());
+            (format!("{:?}", space.ok()), s.dict.has(b"SMask"))
+        })
+        .collect()
+}
+
+fn info_string(doc: &Document, key: &[u8]) -> String {
+    let info = doc
+        .trailer
+        .get(b"Info")
+        .and_then(Object::as_reference)
+        .unwrap();
+    let value = doc.get_dictionary(info).unwrap().get(key);
+    value
+        .map(|v| String::from_utf8_lossy(v.as_str().unwrap()).into_owned())
+        .unwrap_or_default()
+}
+
+/// The errors pdf_oxide's PDF/X validator reports for a file at `level`.
+fn validator_errors(path: &std::path::Path, level: PdfXLevel) -> Vec<String> {
+    let mut document = pdf_oxide::PdfDocument::open(path).unwrap();
+    let result = pdf_oxide::compliance::PdfXValidator::new(level)
+        .validate(&mut document)
+        .unwrap();
+    let mut errors: Vec<String> = result
+        .errors
+        .iter()
+        .map(|e| format!("{:?}: {}", e.code, e.message))
+        .collect();
+    if !result.is_compliant && errors.is_empty() {
+        errors.push("not compliant".into());
+    }
+    errors
+}
+
+#[test]
+fn pdfx_1a_is_pdf_1_4_cmyk_only_without_transparency() {
+    let (_temp, out, result) = render_standard("standard = \"PDF/X-1a\"\n");
+    assert!(result.status.success(), "{}", stderr(&result));
+    for (file, entry) in documents(&out) {
+        let name = file.display().to_string();
+        let bytes = std::fs::read(&file).unwrap();
+        assert!(bytes.starts_with(b"%PDF-1.4"), "{name}: PDF 1.4");
+        let doc = pdf(&file);
+        assert_eq!(transparency(&doc), Vec::<String>::new(), "{name}");
+        assert_eq!(non_cmyk_spaces(&doc), Vec::<String>::new(), "{name}");
+        let images = image_spaces(&doc);
+        assert!(
+            !images.is_empty(),
+            "{name}: the photo and the logo are images"
+        );
+        for (space, masked) in images {
+            assert!(
+                space.contains("DeviceCMYK") || space.contains("DeviceGray"),
+                "{name}: {space}"
+            );
+            assert!(!masked, "{name}: an image with a soft mask");
+        }
+        let content = crate::print::all_content(&doc);
+        assert!(
+            !content.split_whitespace().any(|t| t == "rg" || t == "RG"),
+            "{name}"
+        );
+        assert_eq!(info_string(&doc, b"GTS_PDFXVersion"), "PDF/X-1:2003");
+        assert_eq!(info_string(&doc, b"GTS_PDFXConformance"), "PDF/X-1a:2003");
+        assert_eq!(
+            validator_errors(&file, PdfXLevel::X1a2003),
+            Vec::<String>::new(),
+            "{name}"
+        );
+        // The name and quote over the flattened art are still text.
+        let persona = entry["persona"].as_str().unwrap();
+        assert!(
+            plain_text(&file).contains(&format!("Mo {persona}")),
+            "{name}"
+        );
+        let warnings = entry["warnings"].to_string();
+        if entry["format"] == "poster-a3" {
+            let logo = warnings.contains("SVG art with transparency was flattened");
+            assert!(logo, "{name}: the logo in the footer: {warnings}");
+        }
+        let photo_flattened = warnings.contains("photo with transparency was flattened");
+        assert_eq!(photo_flattened, persona == "png", "{name}: {warnings}");
+    }
+    // The same project as PDF/X-4 does carry transparency and ICC colour: the checks
+    // above can fail.
+    let (_temp, x4, result) = render_standard("");
+    assert!(result.status.success(), "{}", stderr(&result));
+    let doc = pdf(&x4.join("svg/svg.poster-a3.pdf"));
+    assert!(!transparency(&doc).is_empty() && !non_cmyk_spaces(&doc).is_empty());
+    assert!(!validator_errors(&x4.join("png/png.mousepad.pdf"), PdfXLevel::X1a2003).is_empty());
+}
+
+#[test]
+fn pdfx_3_keeps_icc_tagged_rgb_but_no_transparency() {
+    let (_temp, out, result) = render_standard("standard = \"PDF/X-3\"\n");
+    assert!(result.status.success(), "{}", stderr(&result));
+    for (file, _) in documents(&out) {
+        let name = file.display().to_string();
+        assert!(
+            std::fs::read(&file).unwrap().starts_with(b"%PDF-1.4"),
+            "{name}"
+        );
+        let doc = pdf(&file);
+        assert_eq!(transparency(&doc), Vec::<String>::new(), "{name}");
+        let spaces = non_cmyk_spaces(&doc);
+        assert!(spaces.iter().all(|s| s == "ICCBased"), "{name}: {spaces:?}");
+        assert_eq!(info_string(&doc, b"GTS_PDFXVersion"), "PDF/X-3:2003");
+        assert_eq!(
+            validator_errors(&file, PdfXLevel::X32003),
+            Vec::<String>::new(),
+            "{name}"
+        );
+        // PDF 1.4 reads ICC profiles up to version 2: every embedded one is.
+        for stream in doc.objects.values().filter_map(|o| o.as_stream().ok()) {
+            if stream.dict.has(b"N") && !stream.dict.has(b"Subtype") {
+                let profile = stream
+                    .decompressed_content()
+                    .unwrap_or(stream.content.clone());
+                assert_eq!(
+                    profile.get(8),
+                    Some(&2),
+                    "{name}: an ICC profile of version {:?}",
+                    profile.get(8)
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn a_standard_that_cannot_be_met_names_its_key() {
+    let (_temp, _out, result) = render_standard("standard = \"PDF/X-1a\"\ncolour = \"rgb\"\n");
+    assert_eq!(result.status.code(), Some(2), "{}", stderr(&result));
+    let printed = stderr(&result);
+    assert!(
+        printed.contains("PDF/X-1a is CMYK only, but colour = \"rgb\""),
+        "{printed}"
+    );
+    assert!(
+        printed.contains("personapress.toml:8"),
+        "the line of `colour`: {printed}"
+    );
+    let (_temp, _out, result) = render_standard("standard = \"PDF/X-3\"\npdfx = false\n");
+    assert_eq!(result.status.code(), Some(2), "{}", stderr(&result));
+    assert!(
+        stderr(&result).contains("needs PDF/X, but pdfx = false"),
+        "{}",
+        stderr(&result)
+    );
+    let (_temp, _out, result) = render_standard("standard = \"PDF/X-5\"\n");
+    assert_eq!(result.status.code(), Some(2), "{}", stderr(&result));
+    let printed = stderr(&result);
+    assert!(
+        printed.contains("PDF/X-1a") && printed.contains("personapress.toml:7"),
+        "{printed}"
+    );
+}
