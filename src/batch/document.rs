@@ -10,13 +10,9 @@ use typst::foundations::Bytes;
 use crate::diag::Diagnostic;
 use crate::digest::sha256_hex;
 use crate::preflight;
-use crate::print::{self, print_settings};
-use crate::render::date::document_date;
 use crate::render::output::{Remover, write_replacing};
-use crate::render::resample::right_sized;
 use crate::render::{self, Job};
 use crate::spec::format::Format;
-use crate::spec::standard::PdfxStandard;
 use crate::spec::workspace::Workspace;
 
 use super::cache::Stamp;
@@ -214,92 +210,6 @@ impl Context<'_> {
             let message = format!("cannot write the thumbnail {} ({err})", path.display());
             outcome.warnings.push(Diagnostic::warning(message));
         }
-    }
-
-    /// Exports the PDF, finishes it for print where the format goes to a print shop,
-    /// and preflights the result.
-    pub(super) fn finished_pdf(
-        &self,
-        document: &typst_layout::PagedDocument,
-        job: &Job,
-        outcome: &mut Outcome,
-    ) -> Option<Vec<u8>> {
-        let ident = format!("{}/{}/{}", job.persona.id, job.theme.theme.name, job.format);
-        let date = document_date(&input_files(job, self.ws), self.options.source_date_epoch);
-        let settings = print_settings(
-            &self.ws.project,
-            &job.theme.theme,
-            job.format,
-            &self.options.output_intent,
-        );
-        let pdfx = settings
-            .as_ref()
-            .and_then(|s| s.pdfx.as_ref().map(|_| s.standard));
-        let prepared = self.prepared(document, job, pdfx, outcome).ok()?;
-        let document = prepared.as_ref().unwrap_or(document);
-        let finished =
-            render::export_pdf(document, job.format, pdfx, &ident, date).and_then(|pdf| {
-                let Some(settings) = &settings else {
-                    return Ok(pdf);
-                };
-                let finished =
-                    print::finish(&pdf, settings).map_err(|e| vec![Diagnostic::error(e)])?;
-                let cmyk_only = settings.convert.is_some();
-                outcome.add(preflight::check_pdf(&finished.doc, pdfx, cmyk_only));
-                let warnings = finished.warnings.into_iter().map(Diagnostic::warning);
-                outcome.warnings.extend(warnings);
-                Ok(finished.pdf)
-            });
-        match finished {
-            Ok(pdf) => Some(pdf),
-            Err(errors) => {
-                outcome.errors.extend(errors);
-                None
-            }
-        }
-    }
-
-    /// The document the PDF is made from: photos right-sized (`[print] max_ppi`) and, for
-    /// PDF/X-1a and X-3, transparent art flattened, each noted in `outcome`. `Ok(None)`
-    /// when nothing changes; `Err` when art cannot be flattened (an error of `outcome`).
-    fn prepared(
-        &self,
-        document: &typst_layout::PagedDocument,
-        job: &Job,
-        pdfx: Option<PdfxStandard>,
-        outcome: &mut Outcome,
-    ) -> Result<Option<typst_layout::PagedDocument>, ()> {
-        let smaller = self.right_sized(document, job, outcome);
-        if pdfx.is_none_or(PdfxStandard::allows_transparency) {
-            return Ok(smaller);
-        }
-        match render::flatten::flattened(smaller.as_ref().unwrap_or(document)) {
-            Ok(None) => Ok(smaller),
-            Ok(Some((flat, notes))) => {
-                outcome
-                    .warnings
-                    .extend(notes.into_iter().map(Diagnostic::warning));
-                Ok(Some(flat))
-            }
-            Err(message) => {
-                outcome.errors.push(Diagnostic::error(message));
-                Err(())
-            }
-        }
-    }
-
-    /// For a print format of a project with `[print] max_ppi`, the document with photos
-    /// printed above it brought to 300 ppi (noted in `outcome`); `None` when it needs none.
-    fn right_sized(
-        &self,
-        document: &typst_layout::PagedDocument,
-        job: &Job,
-        outcome: &mut Outcome,
-    ) -> Option<typst_layout::PagedDocument> {
-        let above = f64::from(job.format.ppi.max?);
-        let (smaller, resampled) = right_sized(document, above, &self.resamples)?;
-        outcome.resampled = resampled;
-        Some(smaller)
     }
 
     /// Writes the document's Typst bundle to `DIR/<persona>/<format>/`.

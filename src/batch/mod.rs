@@ -8,6 +8,7 @@ mod keys;
 mod load;
 mod overview;
 mod paths;
+mod pdf;
 mod plan;
 pub(crate) mod report;
 

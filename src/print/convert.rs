@@ -10,7 +10,7 @@ use lopdf::{Dictionary, Document, Object, ObjectId, Stream};
 use super::manage::{CmykImage, Converter};
 use super::recolour::space_components;
 use super::to_cmyk::{BrandInk, art_pixels};
-use crate::render::flatten::FLAT_ART;
+use crate::render::flatten::FlatArt;
 
 /// What converting a document's images found: the most ink a photo would have carried.
 #[derive(Debug, Default)]
@@ -20,20 +20,21 @@ pub(crate) struct Converted {
 }
 
 /// Converts every RGB image, gradient and transparency group of `doc` to CMYK;
-/// flattened art as the vector colours it shows, in `brand`'s inks where it shows them.
+/// flattened art as what it shows, in the brand's inks where it shows them.
 pub(super) fn convert_objects(
     doc: &mut Document,
     press: &Converter,
-    brand: &[BrandInk],
+    (brand, art): (&[BrandInk], &[FlatArt]),
 ) -> Result<Converted, String> {
     let mut converted = Converted::default();
     let ids: Vec<ObjectId> = doc.objects.keys().copied().collect();
     let mut functions = HashSet::new();
     for id in ids {
-        if is_rgb_image(doc, id) && is_flat_art(doc, id) {
-            convert_art(doc, id, press, brand)?;
-        } else if is_rgb_image(doc, id) {
-            let ink = convert_image(doc, id, press)?;
+        if is_rgb_image(doc, id) {
+            let ink = match flat_art(doc, id, art) {
+                Some((rgb, art)) => convert_art(doc, id, (&rgb, art), press, brand)?,
+                None => convert_image(doc, id, press)?,
+            };
             converted.most_ink = converted.most_ink.max(ink);
         } else if is_rgb_shading(doc, id) {
             convert_shading(doc, id, press, &mut functions);
@@ -110,41 +111,38 @@ fn convert_image(doc: &mut Document, id: ObjectId, press: &Converter) -> Result<
     Ok(image.most_ink)
 }
 
-/// Whether an image is flattened art: tagged with the profile described as
-/// [`FLAT_ART`] (see `render::flatten`).
-fn is_flat_art(doc: &Document, id: ObjectId) -> bool {
-    let profile = doc
-        .get_object(id)
-        .ok()
-        .and_then(dict_of)
-        .and_then(|d| doc.dereference(d.get(b"ColorSpace").ok()?).ok())
-        .and_then(|(_, space)| space.as_array().ok()?.get(1)?.as_reference().ok())
-        .and_then(|icc| doc.get_object(icc).ok()?.as_stream().ok());
-    let Some(profile) = profile else {
-        return false;
-    };
-    let bytes = profile
-        .decompressed_content()
-        .unwrap_or_else(|_| profile.content.clone());
-    bytes
-        .windows(FLAT_ART.len())
-        .any(|w| w == FLAT_ART.as_bytes())
+/// The pixels of an image that is one of the flattened `art`, and which it is.
+fn flat_art<'a>(
+    doc: &Document,
+    id: ObjectId,
+    art: &'a [FlatArt],
+) -> Option<(Vec<u8>, &'a FlatArt)> {
+    if art.is_empty() {
+        return None;
+    }
+    let stream = doc.get_object(id).ok()?.as_stream().ok()?;
+    if filter_of(&stream.dict).as_deref() == Some(b"DCTDecode".as_slice()) {
+        return None;
+    }
+    let rgb = stream.decompressed_content().ok()?;
+    let digest = crate::digest::sha256_hex(&rgb);
+    let found = art.iter().find(|a| a.digest == digest)?;
+    Some((rgb, found))
 }
 
-/// Converts flattened art ([`art_pixels`]), stored losslessly.
+/// Converts flattened art ([`art_pixels`]), stored losslessly; returns the most ink
+/// of a photo pixel before the limit.
 fn convert_art(
     doc: &mut Document,
     id: ObjectId,
+    (rgb, art): (&[u8], &FlatArt),
     press: &Converter,
     brand: &[BrandInk],
-) -> Result<(), String> {
+) -> Result<f64, String> {
     let Ok(Object::Stream(stream)) = doc.get_object_mut(id) else {
-        return Ok(());
+        return Ok(0.0);
     };
-    let rgb = stream
-        .decompressed_content()
-        .map_err(|e| format!("flattened art could not be read for CMYK ({e})"))?;
-    let cmyk = art_pixels(&rgb, brand, press);
+    let (cmyk, most_ink) = art_pixels(rgb, &art.photo, brand, press);
     stream.dict.remove(b"DecodeParms");
     stream
         .dict
@@ -153,7 +151,7 @@ fn convert_art(
     stream
         .dict
         .set("ColorSpace", Object::Name(b"DeviceCMYK".to_vec()));
-    Ok(())
+    Ok(most_ink)
 }
 
 /// The image's pixels in CMYK, encoded as the stream will hold them.
@@ -358,7 +356,7 @@ mod tests {
         });
         assert_eq!(rgb_objects(&doc), ["image", "gradient"]);
         let press = Converter::new(crate::print::FOGRA39_ICC, Conversion::default()).unwrap();
-        convert_objects(&mut doc, &press, &[]).unwrap();
+        convert_objects(&mut doc, &press, (&[], &[])).unwrap();
         assert_eq!(rgb_objects(&doc), Vec::<&str>::new());
         let stream = doc.get_object(image).unwrap().as_stream().unwrap();
         let cmyk = stream.decompressed_content().unwrap();

@@ -59,6 +59,8 @@ pub struct PrintSettings {
     /// For a CMYK-only PDF (`[print] colour = "cmyk"`): every RGB colour and image
     /// converted to the output intent's CMYK; `None` leaves them to the output intent.
     pub convert: Option<std::sync::Arc<manage::Converter>>,
+    /// The document's flattened images (PDF/X-1a, X-3), converted as what they show.
+    pub flat_art: Vec<crate::render::flatten::FlatArt>,
 }
 
 /// A finished print PDF and what finishing it found.
@@ -80,7 +82,8 @@ pub fn finish(pdf: &[u8], settings: &PrintSettings) -> Result<Finished, String> 
     recolour::fix_colours(&mut doc, &pages, settings)?;
     let mut warnings = vec![];
     if let Some(press) = &settings.convert {
-        let converted = convert::convert_objects(&mut doc, press, &settings.brand_inks)?;
+        let inks = (&settings.brand_inks[..], &settings.flat_art[..]);
+        let converted = convert::convert_objects(&mut doc, press, inks)?;
         if settings.pdfx.is_some() && settings.standard.cmyk_only() {
             recolour::retire_rgb_spaces(&mut doc);
         }

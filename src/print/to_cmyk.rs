@@ -71,29 +71,44 @@ fn grey_as_black(rgb: [f64; 3]) -> Option<[f32; 4]> {
     Some([0.0, 0.0, 0.0, ((k * 1000.0).round() / 1000.0) as f32])
 }
 
-/// The pixels of flattened art (8-bit sRGB) as 8-bit CMYK, each converted as the
-/// vector colour it was: a brand colour as its CMYK, a neutral grey as a tint of black,
-/// any other through the vector transform. So the art meets the vector art around it.
-pub(crate) fn art_pixels(rgb: &[u8], brand: &[BrandInk], press: &Converter) -> Vec<u8> {
+/// The pixels of flattened art (8-bit sRGB) as 8-bit CMYK, each converted as what it
+/// shows: a photo's pixel (`photo`, per pixel; none when empty) as photos are, held
+/// to the ink limit; any other as the vector colour it was: a brand colour as its
+/// CMYK, a neutral grey as a tint of black, the rest through the vector transform.
+/// So the art meets the art around it. Returns them and the most ink of a photo pixel.
+pub(crate) fn art_pixels(
+    rgb: &[u8],
+    photo: &[bool],
+    brand: &[BrandInk],
+    press: &Converter,
+) -> (Vec<u8>, f64) {
     let rendered = rendered_inks(brand);
     let wide: Vec<[u16; 3]> = rgb
         .chunks_exact(3)
         .map(|p| [p[0], p[1], p[2]].map(|v| u16::from(v) * 257))
         .collect();
-    let converted = press.vector_pixels(&wide);
-    let mut out = Vec::with_capacity(converted.len() * 4);
-    for (pixel, through) in rgb.chunks_exact(3).zip(converted) {
+    let vector = press.vector_pixels(&wide);
+    let (photos, most_ink) = match photo.is_empty() {
+        true => (vec![], 0.0),
+        false => press.image(rgb),
+    };
+    let mut out = Vec::with_capacity(vector.len() * 4);
+    for (i, (pixel, through)) in rgb.chunks_exact(3).zip(vector).enumerate() {
+        if photo.get(i).copied().unwrap_or(false) {
+            out.extend_from_slice(&photos[i * 4..i * 4 + 4]);
+            continue;
+        }
         let unit = [pixel[0], pixel[1], pixel[2]].map(|v| f64::from(v) / 255.0);
-        let cmyk = brand_cmyk(unit, brand)
+        let ink = brand_cmyk(unit, brand)
             .or_else(|| rendered_ink(pixel, &rendered))
             .or_else(|| grey_as_black(unit));
-        let cmyk = match cmyk {
+        let cmyk = match ink {
             Some(ink) => ink.map(|v| (v * 255.0).round() as u8),
             None => through.map(|v| ((u32::from(v) + 128) / 257) as u8),
         };
         out.extend_from_slice(&cmyk);
     }
-    out
+    (out, most_ink)
 }
 
 /// The brand colours as Typst's renderer draws them where a template paints them in

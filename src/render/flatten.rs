@@ -13,47 +13,43 @@ use typst_layout::{Page, PagedDocument};
 /// The resolution flattened art is rendered at.
 pub(crate) const FLATTEN_PPI: f64 = 300.0;
 
-/// The description of the sRGB profile a flattened image is tagged with, by which
-/// print finishing knows it: its pixels are the page's vector colours (a brand colour,
-/// a grey), converted to CMYK as those are, so that it meets the art around it.
-pub(crate) const FLAT_ART: &str = "personapress flattened art (sRGB)";
-
-/// An ICC v2 sRGB profile (PDF 1.4 reads no later ones) described as [`FLAT_ART`].
-fn flat_art_profile() -> Result<Bytes, String> {
-    let mut profile = lcms2::Profile::new_srgb();
-    profile.set_version(2.1);
-    let mut description = lcms2::MLU::new(1);
-    description.set_text_ascii(FLAT_ART, lcms2::Locale::none());
-    let tag = lcms2::Tag::MLU(&description);
-    profile.write_tag(lcms2::TagSignature::ProfileDescriptionTag, tag);
-    let bytes = profile
-        .icc()
-        .map_err(|e| format!("no sRGB profile for flattened art ({e})"))?;
-    Ok(Bytes::new(bytes))
-}
-
 /// Where an image sits in a page's frame tree: item indices from the page down.
 type Path = Vec<usize>;
 
-/// `document` with every transparent image flattened, and a note for each
-/// ("the SVG art flattened to a 1417 × 1890 px image"); `None` when none is
+/// A flattened image, as print finishing knows it: the digest of its RGB pixels, and
+/// which of them show a photo (the rest show vector art and the page: a brand colour,
+/// a grey), so that each is converted to CMYK as what it shows would be and the
+/// image meets the art around it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FlatArt {
+    /// [`crate::digest::sha256_hex`] of the image's RGB pixels, row by row.
+    pub digest: String,
+    /// Per pixel, whether it shows a photo; empty when none does (SVG art).
+    pub photo: Vec<bool>,
+}
+
+/// A document with its transparent images flattened.
+pub(crate) struct Flattening {
+    /// The document.
+    pub document: PagedDocument,
+    /// A note for each flattened image, for the report.
+    pub notes: Vec<String>,
+    /// Each flattened image, for print finishing.
+    pub art: Vec<FlatArt>,
+}
+
+/// `document` with every transparent image flattened; `None` when none is
 /// transparent. Fails for a transparent image that is turned or mirrored.
-pub(crate) fn flattened(
-    document: &PagedDocument,
-) -> Result<Option<(PagedDocument, Vec<String>)>, String> {
-    let mut notes = Vec::new();
+pub(crate) fn flattened(document: &PagedDocument) -> Result<Option<Flattening>, String> {
+    let (mut notes, mut art) = (Vec::new(), Vec::new());
     let mut pages = Vec::with_capacity(document.pages().len());
-    let mut profile = None;
     for page in document.pages() {
         let mut page = page.clone();
         while let Some(found) = first_transparent(&page.frame, Transform::identity(), &mut vec![]) {
-            if profile.is_none() {
-                profile = Some(flat_art_profile()?);
-            }
-            let icc = profile.clone().expect("made above");
-            let (image, note) = flat_image(&page, &found, icc)?;
+            let (image, flat, note) = flat_image(&page, &found)?;
             replace_image(&mut page.frame, &found.path, image);
             notes.push(note);
+            art.push(flat);
         }
         pages.push(page);
     }
@@ -61,7 +57,12 @@ pub(crate) fn flattened(
         return Ok(None);
     }
     let info = document.info().clone();
-    Ok(Some((PagedDocument::new(pages.into(), info), notes)))
+    let document = PagedDocument::new(pages.into(), info);
+    Ok(Some(Flattening {
+        document,
+        notes,
+        art,
+    }))
 }
 
 /// A transparent image: where it is, how the page places it, its size and what it is.
@@ -70,6 +71,8 @@ struct Found {
     transform: Transform,
     size: Size,
     what: &'static str,
+    /// Whether it is a photo (a raster image), not SVG art.
+    photo: bool,
 }
 
 /// The first transparent image in paint order, under `transform` (page coordinates).
@@ -86,6 +89,7 @@ fn first_transparent(frame: &Frame, transform: Transform, path: &mut Path) -> Op
                 transform: at,
                 size: *size,
                 what,
+                photo: matches!(image.kind(), ImageKind::Raster(_)),
             }),
             _ => None,
         };
@@ -147,26 +151,37 @@ fn node_is_transparent(node: &usvg::Node) -> bool {
     }
 }
 
-/// The opaque image that replaces `found`, tagged with `icc`, and a note saying so.
-fn flat_image(page: &Page, found: &Found, icc: Bytes) -> Result<(Image, String), String> {
-    let ((width, height), rgb) = shown_within(page, found)?;
+/// The opaque image that replaces `found`, what print finishing needs to know of it,
+/// and a note saying so.
+fn flat_image(page: &Page, found: &Found) -> Result<(Image, FlatArt, String), String> {
+    let ((width, height), rgb) = shown_within(page, found, true)?;
+    let photo = match found.photo {
+        true => {
+            let (_, behind) = shown_within(page, found, false)?;
+            let pixels = rgb.chunks_exact(3).zip(behind.chunks_exact(3));
+            pixels.map(|(shown, behind)| shown != behind).collect()
+        }
+        false => vec![],
+    };
+    let digest = crate::digest::sha256_hex(&rgb);
     let format = PixelFormat {
         encoding: PixelEncoding::Rgb8,
         width,
         height,
     };
-    let raster =
-        RasterImage::new(Bytes::new(rgb), format, Smart::Custom(icc)).map_err(|e| e.to_string())?;
+    let raster = RasterImage::plain(Bytes::new(rgb), format).map_err(|e| e.to_string())?;
     let note = format!(
         "the {} was flattened to a {width} × {height} px image ({FLATTEN_PPI:.0} ppi): PDF/X-1a and X-3 allow no transparency",
         found.what
     );
-    Ok((Image::new(raster, None, Smart::Auto), note))
+    let image = Image::new(raster, None, Smart::Auto);
+    Ok((image, FlatArt { digest, photo }, note))
 }
 
 /// What the page shows within `found`'s box (the page up to and including it, over
 /// the page's fill: paper white), rendered at [`FLATTEN_PPI`] as RGB pixels.
-fn shown_within(page: &Page, found: &Found) -> Result<((u32, u32), Vec<u8>), String> {
+/// With `itself` false, what lies behind it.
+fn shown_within(page: &Page, found: &Found, itself: bool) -> Result<((u32, u32), Vec<u8>), String> {
     let ts = found.transform;
     if ts.kx.get() != 0.0 || ts.ky.get() != 0.0 || ts.sx.get() <= 0.0 || ts.sy.get() <= 0.0 {
         return Err(format!(
@@ -175,7 +190,7 @@ fn shown_within(page: &Page, found: &Found) -> Result<((u32, u32), Vec<u8>), Str
         ));
     }
     let size = Size::new(found.size.x * ts.sx.get(), found.size.y * ts.sy.get());
-    let mut shown = GroupItem::new(painted_through(&page.frame, &found.path));
+    let mut shown = GroupItem::new(painted_through(&page.frame, &found.path, itself));
     shown.transform = Transform::translate(-ts.tx, -ts.ty);
     let mut frame = Frame::hard(size);
     frame.push(Point::zero(), FrameItem::Group(shown));
@@ -199,8 +214,9 @@ fn shown_within(page: &Page, found: &Found) -> Result<((u32, u32), Vec<u8>), Str
     Ok(((pixmap.width(), pixmap.height()), rgb.collect()))
 }
 
-/// A copy of `frame` with only what is painted up to and including the item at `path`.
-fn painted_through(frame: &Frame, path: &[usize]) -> Frame {
+/// A copy of `frame` with only what is painted before the item at `path`, and the
+/// item too when `itself`.
+fn painted_through(frame: &Frame, path: &[usize], itself: bool) -> Frame {
     let mut kept = Frame::hard(frame.size());
     let Some((&last, rest)) = path.split_first() else {
         return kept;
@@ -209,9 +225,10 @@ fn painted_through(frame: &Frame, path: &[usize]) -> Frame {
         let item = match item {
             FrameItem::Group(group) if index == last => {
                 let mut group = group.clone();
-                group.frame = painted_through(&group.frame, rest);
+                group.frame = painted_through(&group.frame, rest, itself);
                 FrameItem::Group(group)
             }
+            _ if index == last && !itself => break,
             _ => item.clone(),
         };
         kept.push(*pos, item);

@@ -15,7 +15,7 @@ mod journey;
 mod on_the_page;
 mod overview;
 mod print;
-mod print_tools;
+pub(crate) mod print_tools;
 mod random_personas;
 mod reference;
 mod standards;

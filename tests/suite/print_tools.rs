@@ -37,7 +37,7 @@ fn rendered() -> &'static (tempfile::TempDir, Vec<PathBuf>) {
     })
 }
 
-fn run(tool: &str, args: &[&str]) -> String {
+pub(crate) fn run(tool: &str, args: &[&str]) -> String {
     require_tool(tool);
     let output = Command::new(tool).args(args).output().unwrap();
     assert!(
@@ -49,13 +49,13 @@ fn run(tool: &str, args: &[&str]) -> String {
 }
 
 /// Runs Ghostscript in batch mode, stopping on the first PDF error.
-fn ghostscript(args: &[&str]) {
+pub(crate) fn ghostscript(args: &[&str]) {
     let mut all = vec!["-q", "-dNOPAUSE", "-dBATCH", "-dPDFSTOPONERROR"];
     all.extend_from_slice(args);
     run("gs", &all);
 }
 
-fn arg(path: &Path) -> &str {
+pub(crate) fn arg(path: &Path) -> &str {
     path.to_str().unwrap()
 }
 

@@ -302,3 +302,101 @@ fn a_standard_that_cannot_be_met_names_its_key() {
         "{printed}"
     );
 }
+
+/// The separations Ghostscript's `tiffsep` makes of a PDF, by name.
+fn plates(file: &std::path::Path) -> Vec<String> {
+    use crate::print_tools::{arg, ghostscript};
+    let plates = tempfile::tempdir().unwrap();
+    let output = format!("-sOutputFile={}", arg(&plates.path().join("p.tif")));
+    ghostscript(&["-r10", "-sDEVICE=tiffsep", &output, arg(file)]);
+    let mut names: Vec<String> = std::fs::read_dir(plates.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter_map(|n| Some(n.split_once('(')?.1.split_once(')')?.0.to_string()))
+        .collect();
+    names.sort();
+    names
+}
+
+/// A page as poppler draws it, at 30 dpi.
+fn poppler_pixels(file: &std::path::Path) -> image::RgbImage {
+    use crate::print_tools::{arg, run};
+    let dir = tempfile::tempdir().unwrap();
+    let stem = dir.path().join("page");
+    run(
+        "pdftoppm",
+        &["-r", "30", "-png", "-singlefile", arg(file), arg(&stem)],
+    );
+    image::open(stem.with_extension("png")).unwrap().to_rgb8()
+}
+
+#[test]
+#[ignore = "needs ghostscript and poppler-utils (pdftoppm)"]
+fn pdfx_1a_separates_into_process_plates_spots_and_the_cut_and_looks_as_before() {
+    let (_temp, out, result) = render_standard("standard = \"PDF/X-1a\"\n");
+    assert!(result.status.success(), "{}", stderr(&result));
+    let (_temp, x4, result) = render_standard("colour = \"cmyk\"\n");
+    assert!(result.status.success(), "{}", stderr(&result));
+    for (file, entry) in documents(&out) {
+        let name = file.display().to_string();
+        let plates = plates(&file);
+        let allowed = [
+            "Black",
+            "Cyan",
+            "CutContour",
+            "Magenta",
+            "PANTONE 485 C",
+            "Yellow",
+        ];
+        assert!(
+            plates.iter().all(|p| allowed.contains(&p.as_str())),
+            "{name}: {plates:?}"
+        );
+        for process in ["Black", "Cyan", "Magenta", "Yellow"] {
+            assert!(plates.iter().any(|p| p == process), "{name}: {plates:?}");
+        }
+        let mousepad = entry["format"] == "mousepad";
+        assert_eq!(
+            plates.iter().any(|p| p == "CutContour"),
+            mousepad,
+            "{name}: {plates:?}"
+        );
+        // Flattened, the page looks as the PDF/X-4 CMYK one does: wherever both are
+        // flat, they agree within 4 levels, so the art meets what lies around it
+        // without a visible box (an SVG's half-transparent shapes blend in sRGB here,
+        // in CMYK there: a few levels apart).
+        let before = poppler_pixels(&x4.join(entry["file"].as_str().unwrap()));
+        let after = poppler_pixels(&file);
+        assert_eq!(before.dimensions(), after.dimensions(), "{name}");
+        let (mismatched, flat) = flat_mismatches(&before, &after);
+        assert!(flat > 10_000, "{name}: {flat} flat pixels");
+        // (With the backdrop converted as a photo, 1.6 % of them differ.)
+        assert!(
+            mismatched * 100 < flat,
+            "{name}: {mismatched} of {flat} flat pixels differ"
+        );
+    }
+}
+
+/// Of the pixels where both pages are flat (each 3 × 3 neighbourhood within 4 levels
+/// in every channel: no edge, whose anti-aliasing differs between vector and image),
+/// how many differ by more than 4 levels; and how many are flat.
+fn flat_mismatches(before: &image::RgbImage, after: &image::RgbImage) -> (usize, usize) {
+    let even = |page: &image::RgbImage, x: u32, y: u32| {
+        let centre = page.get_pixel(x, y).0;
+        (0..9).all(|i| {
+            let p = page.get_pixel(x + i % 3 - 1, y + i / 3 - 1).0;
+            p.iter().zip(centre).all(|(a, b)| a.abs_diff(b) <= 4)
+        })
+    };
+    let (w, h) = before.dimensions();
+    let (mut mismatched, mut flat) = (0, 0);
+    for (x, y) in (1..h - 1).flat_map(|y| (1..w - 1).map(move |x| (x, y))) {
+        if even(before, x, y) && even(after, x, y) {
+            flat += 1;
+            let (a, b) = (before.get_pixel(x, y).0, after.get_pixel(x, y).0);
+            mismatched += usize::from(a.iter().zip(b).any(|(a, b)| a.abs_diff(b) > 4));
+        }
+    }
+    (mismatched, flat)
+}
