@@ -59,6 +59,8 @@ pub struct PrintSettings {
     /// For a CMYK-only PDF (`[print] colour = "cmyk"`): every RGB colour and image
     /// converted to the output intent's CMYK; `None` leaves them to the output intent.
     pub convert: Option<std::sync::Arc<manage::Converter>>,
+    /// Whether 100 % black text, lines and shapes overprint.
+    pub overprint_black: bool,
     /// The document's flattened images (PDF/X-1a, X-3), converted as what they show.
     pub flat_art: Vec<crate::render::flatten::FlatArt>,
 }

@@ -28,6 +28,7 @@ pub fn print_settings(
         exact_cmyk: theme_cmyk(theme),
         brand_inks: brand_inks(theme),
         convert: intent.as_ref().and_then(|i| i.converter.clone()),
+        overprint_black: project.print.overprint_black,
         flat_art: Vec::new(),
     })
 }

@@ -150,7 +150,8 @@ fn fix_page(doc: &mut Document, page: ObjectId, settings: &PrintSettings) -> Res
         .unwrap_or_default();
     let mut overprinting = false;
     for id in doc.get_page_contents(page) {
-        overprinting |= rewrite_stream(doc, id, fixes_for(settings, &spaces, true));
+        let fixes = fixes_for(settings, &spaces, settings.overprint_black);
+        overprinting |= rewrite_stream(doc, id, fixes);
     }
     if overprinting {
         for (name, on, stroke) in ink::OVERPRINT_STATES {

@@ -4,6 +4,7 @@
 pub mod format;
 pub mod language;
 pub mod persona;
+pub mod preset;
 pub mod project;
 pub mod standard;
 pub mod theme;

@@ -39,6 +39,9 @@ pub struct Project {
     /// The workshop (draft) edition of posters.
     #[serde(default)]
     pub workshop: Workshop,
+    /// Print-shop presets of the project's own, by name, for `[print] preset`.
+    #[serde(default)]
+    pub preset: std::collections::BTreeMap<String, super::preset::Preset>,
     /// Formats of the project's own, by name: each is laid out by `templates/<name>.typ`.
     #[serde(default)]
     pub format: std::collections::BTreeMap<String, OwnFormat>,
@@ -66,6 +69,9 @@ pub struct Print {
     pub crop_marks: bool,
     /// PDF/X with the output intent's profile.
     pub pdfx: bool,
+    /// A print-shop preset that sets the keys below at once: `"online"`, `"offset"`,
+    /// `"large-format"` or a `[preset.NAME]` of the project. Keys written here win.
+    pub preset: Option<String>,
     /// Which PDF/X: `"PDF/X-4"`, or `"PDF/X-3"` / `"PDF/X-1a"` (PDF 1.4, no
     /// transparency: transparent art is flattened to 300 ppi images) for print shops
     /// that ask for them. PDF/X-1a is CMYK only (it implies `colour = "cmyk"`).
@@ -94,6 +100,9 @@ pub struct Print {
     /// How text, shapes and gradients are converted with `colour = "cmyk"`.
     /// Default: relative (relative colorimetric with black-point compensation).
     pub vector_intent: Option<RenderingIntent>,
+    /// Whether 100 % black text, lines and shapes overprint (no white gap round
+    /// them when the plates shift). Default: true.
+    pub overprint_black: bool,
 }
 
 impl Default for Print {
@@ -102,6 +111,7 @@ impl Default for Print {
             bleed: None,
             crop_marks: true,
             pdfx: true,
+            preset: None,
             standard: PdfxStandard::default(),
             output_intent: None,
             warn_ppi: None,
@@ -111,6 +121,7 @@ impl Default for Print {
             max_ink: None,
             image_intent: None,
             vector_intent: None,
+            overprint_black: true,
         }
     }
 }

@@ -83,7 +83,8 @@ pub fn open(path: &Path, overrides: &Overrides) -> Result<Workspace, Diagnostic>
         return Err(Diagnostic::error(format!("no project found at {}", file.display()))
             .with_hint(format!("a project is a folder with a {PROJECT_FILE}; try `personapress render examples`")));
     }
-    let loaded: Loaded<Project> = load_toml(&file)?;
+    let mut loaded: Loaded<Project> = load_toml(&file)?;
+    loaded.value = super::preset::applied(&loaded)?;
     let root = loaded.dir().to_path_buf();
     let project = loaded.value.clone();
     let (format_table, formats) = formats(&loaded, overrides)?;

@@ -400,3 +400,105 @@ fn flat_mismatches(before: &image::RgbImage, after: &image::RgbImage) -> (usize,
     }
     (mismatched, flat)
 }
+
+/// The difference in millimetres between two page boxes of page 1 (width, height).
+fn margin_mm(doc: &Document, outer: &[u8], inner: &[u8]) -> (f64, f64) {
+    let (o, i) = (box_mm(doc, outer).unwrap(), box_mm(doc, inner).unwrap());
+    (o.0 - i.0, o.1 - i.1)
+}
+
+#[test]
+fn a_print_shop_preset_sets_bleed_marks_standard_and_colour_at_once() {
+    // Offset: crop marks and PDF/X-1a.
+    let (_temp, out, result) = render_standard("preset = \"offset\"\n");
+    assert!(result.status.success(), "{}", stderr(&result));
+    let file = out.join("jpeg/jpeg.poster-a3.pdf");
+    assert!(std::fs::read(&file).unwrap().starts_with(b"%PDF-1.4"));
+    let doc = pdf(&file);
+    assert_eq!(info_string(&doc, b"GTS_PDFXConformance"), "PDF/X-1a:2003");
+    assert!(
+        margin_mm(&doc, b"MediaBox", b"BleedBox").0 > 10.0,
+        "crop marks"
+    );
+    assert_eq!(non_cmyk_spaces(&doc), Vec::<String>::new());
+    // Online: no marks (MediaBox = BleedBox), PDF/X-4, CMYK only.
+    let (_temp, out, result) = render_standard("preset = \"online\"\n");
+    assert!(result.status.success(), "{}", stderr(&result));
+    let doc = pdf(&out.join("png/png.mousepad.pdf"));
+    assert_size(
+        margin_mm(&doc, b"MediaBox", b"BleedBox"),
+        (0.0, 0.0),
+        "no slug",
+    );
+    assert_eq!(info_string(&doc, b"GTS_PDFXVersion"), "PDF/X-4");
+    let images = image_spaces(&doc);
+    // The photo in CMYK, its transparency (PDF/X-4 keeps it) a grey soft mask.
+    let cmyk_or_mask =
+        |(s, _): &(String, bool)| s.contains("DeviceCMYK") || s.contains("DeviceGray");
+    assert!(images.iter().all(cmyk_or_mask), "{images:?}");
+    assert!(
+        images
+            .iter()
+            .any(|(s, masked)| s.contains("DeviceCMYK") && *masked),
+        "{images:?}"
+    );
+    // Large format: 5 mm bleed, no marks.
+    let (_temp, out, result) = render_standard("preset = \"large-format\"\n");
+    assert!(result.status.success(), "{}", stderr(&result));
+    let doc = pdf(&out.join("jpeg/jpeg.poster-a3.pdf"));
+    assert_size(
+        margin_mm(&doc, b"BleedBox", b"TrimBox"),
+        (10.0, 10.0),
+        "5 mm each side",
+    );
+    assert_size(
+        margin_mm(&doc, b"MediaBox", b"BleedBox"),
+        (0.0, 0.0),
+        "no slug",
+    );
+}
+
+#[test]
+fn a_project_preset_is_used_and_print_keys_win_over_it() {
+    let own = "preset = \"shop\"\ncrop_marks = true\noverprint_black = false\n\
+               [preset.shop]\ndescription = \"our shop\"\ncrop_marks = false\nstandard = \"PDF/X-3\"\nbleed = \"2mm\"\n";
+    let (_temp, out, result) = render_standard(own);
+    assert!(result.status.success(), "{}", stderr(&result));
+    let doc = pdf(&out.join("jpeg/jpeg.poster-a3.pdf"));
+    assert_eq!(
+        info_string(&doc, b"GTS_PDFXVersion"),
+        "PDF/X-3:2003",
+        "from the preset"
+    );
+    assert_size(
+        margin_mm(&doc, b"BleedBox", b"TrimBox"),
+        (4.0, 4.0),
+        "2 mm bleed from the preset",
+    );
+    assert!(
+        margin_mm(&doc, b"MediaBox", b"BleedBox").0 > 10.0,
+        "[print] crop_marks = true wins"
+    );
+    let content = crate::print::all_content(&doc);
+    assert!(
+        !content.contains("PPOpFill"),
+        "overprint_black = false: black knocks out"
+    );
+    // Black does overprint by default: the check above can fail.
+    let (_temp, out, _) = render_standard("");
+    assert!(
+        crate::print::all_content(&pdf(&out.join("jpeg/jpeg.poster-a3.pdf"))).contains("PPOpFill")
+    );
+    // An unknown preset names the key and the presets there are.
+    let (_temp, _out, result) = render_standard("preset = \"rollup\"\n");
+    assert_eq!(result.status.code(), Some(2), "{}", stderr(&result));
+    let printed = stderr(&result);
+    assert!(
+        printed.contains("there is no print preset `rollup`"),
+        "{printed}"
+    );
+    assert!(
+        printed.contains("personapress.toml:7") && printed.contains("online, offset, large-format"),
+        "{printed}"
+    );
+}
