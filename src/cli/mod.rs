@@ -130,7 +130,7 @@ pub fn prepare(
     check_max_ppi(&ws)?;
     check_standard(&ws)?;
     let print = &ws.project.print;
-    let cmyk = print.colour == Some(PrintColour::Cmyk) || print.standard.cmyk_only();
+    let cmyk = print.converts();
     let intent = match print.pdfx || cmyk {
         true => Some(output_intent(&ws)?),
         false => None,
@@ -171,8 +171,21 @@ fn output_intent(ws: &Workspace) -> Result<OutputIntent, Diagnostic> {
         .output_intent
         .as_deref()
         .unwrap_or("FOGRA39");
-    crate::print::load_output_intent(written, &ws.root)
-        .map_err(|diag| ws.project_file.at_key("output_intent", diag))
+    let intent = crate::print::load_output_intent(written, &ws.root)
+        .map_err(|diag| ws.project_file.at_key("output_intent", diag))?;
+    let standard = ws.project.print.standard;
+    let version = intent.profile.as_slice().get(8).copied().unwrap_or(0);
+    if standard.pdf_version() == "1.4" && version >= 4 {
+        let message = format!(
+            "the output profile is ICC version {version}, but {standard} (PDF 1.4) reads version 2 profiles only"
+        );
+        let hint = "ask the print shop for the version 2 profile of its condition (ECI's profiles come in both)";
+        return Err(ws
+            .project_file
+            .error_at_key("output_intent", message)
+            .with_hint(hint));
+    }
+    Ok(intent)
 }
 
 /// `[print] standard` is a PDF/X: it needs `pdfx`, and PDF/X-1a cannot be RGB.

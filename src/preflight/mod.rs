@@ -178,7 +178,7 @@ pub(crate) fn check_pdf(
     findings.extend(check_fonts_embedded(doc));
     if let Some(standard) = pdfx {
         findings.extend(check_pdfx_keys(doc, standard));
-        findings.extend(check_no_device_rgb(doc));
+        findings.extend(check_no_device_rgb(doc, standard));
         findings.extend(standard::check_standard(doc, standard));
     }
     if cmyk_only {
@@ -206,8 +206,8 @@ fn check_cmyk_only(doc: &Document) -> Vec<Diagnostic> {
     vec![Diagnostic::warning(message).with_hint(hint)]
 }
 
-/// PDF/X-4 allows RGB only through ICC profiles: no `DeviceRGB` colour space, no `rg`/`RG`.
-fn check_no_device_rgb(doc: &Document) -> Vec<Diagnostic> {
+/// PDF/X allows RGB only through ICC profiles: no `DeviceRGB` colour space, no `rg`/`RG`.
+fn check_no_device_rgb(doc: &Document, standard: PdfxStandard) -> Vec<Diagnostic> {
     let named = doc.objects.values().any(|o| mentions_device_rgb(o, 0));
     let operators = doc.get_pages().into_values().any(|page| {
         let content = doc.get_page_content(page);
@@ -217,8 +217,10 @@ fn check_no_device_rgb(doc: &Document) -> Vec<Diagnostic> {
     });
     match named || operators {
         true => vec![
-            Diagnostic::error("the PDF paints in DeviceRGB, which PDF/X-4 does not allow")
-                .with_hint("use ICC-based colours or CMYK in the template"),
+            Diagnostic::error(format!(
+                "the PDF paints in DeviceRGB, which {standard} does not allow"
+            ))
+            .with_hint("use ICC-based colours or CMYK in the template"),
         ],
         false => vec![],
     }

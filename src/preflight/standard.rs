@@ -27,7 +27,10 @@ pub(crate) fn check_standard(doc: &Document, standard: PdfxStandard) -> Vec<Diag
         let hint = "transparent photos and SVG art are flattened; a template's colour with alpha or a gradient to transparent is not: mix colours with white instead (`color.mix`)";
         findings.push(Diagnostic::error(message).with_hint(hint));
     }
-    let spaces = device_independent_spaces(doc);
+    let mut spaces = device_independent_spaces(doc);
+    if rgb_painted(doc) {
+        spaces.push("RGB-painting content".into());
+    }
     if standard.cmyk_only() && !spaces.is_empty() {
         let message = format!(
             "{standard} is CMYK only, but the PDF has {} colour",
@@ -37,6 +40,40 @@ pub(crate) fn check_standard(doc: &Document, standard: PdfxStandard) -> Vec<Diag
         findings.push(Diagnostic::error(message).with_hint(hint));
     }
     findings
+}
+
+/// Whether a content stream (a page's, a form's, a tiling pattern's) paints a colour
+/// of three components: `rg`/`RG`, or `sc`/`scn`/`SC`/`SCN` with three numbers.
+fn rgb_painted(doc: &Document) -> bool {
+    let pages = doc
+        .get_pages()
+        .into_values()
+        .flat_map(|p| doc.get_page_contents(p));
+    let drawn = doc.objects.iter().filter_map(|(id, o)| {
+        let dict = &o.as_stream().ok()?.dict;
+        let form = dict.get(b"Subtype").and_then(Object::as_name).ok() == Some(b"Form");
+        (form || dict.has(b"PatternType")).then_some(*id)
+    });
+    let streams: Vec<_> = pages.chain(drawn).collect();
+    streams.into_iter().any(|id| {
+        let Ok(stream) = doc.get_object(id).and_then(Object::as_stream) else {
+            return false;
+        };
+        let content = stream
+            .decompressed_content()
+            .unwrap_or_else(|_| stream.content.clone());
+        crate::print::content::operations(&content)
+            .iter()
+            .any(|op| {
+                let numbers = op
+                    .operands
+                    .split(u8::is_ascii_whitespace)
+                    .filter(|t| !t.is_empty());
+                matches!(op.operator, b"rg" | b"RG")
+                    || (matches!(op.operator, b"sc" | b"scn" | b"SC" | b"SCN")
+                        && numbers.count() == 3)
+            })
+    })
 }
 
 /// The RGB and device-independent colour spaces named anywhere in the document:
@@ -86,6 +123,18 @@ mod tests {
         assert!(found[1].message.contains("ICCBased colour"));
         // PDF/X-3 allows ICC colour, not transparency; PDF/X-4 both, at 1.6.
         assert_eq!(check_standard(&doc, PdfxStandard::X3).len(), 1);
+        // An RGB colour left in a form's content (a space retired, a colour not).
+        let mut form = Document::with_version("1.4");
+        let content = b"q /C0 cs 0.1 0.2 0.3 scn 0 0 5 5 re f Q".to_vec();
+        form.add_object(lopdf::Stream::new(
+            dictionary! { "Subtype" => "Form" },
+            content,
+        ));
+        let found = check_standard(&form, PdfxStandard::X1a);
+        assert!(
+            found.len() == 1 && found[0].message.contains("RGB-painting content"),
+            "{found:?}"
+        );
         let x4 = check_standard(&doc, PdfxStandard::X4);
         assert!(x4.len() == 1 && x4[0].message.contains("version 1.4"));
     }

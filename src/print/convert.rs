@@ -36,6 +36,8 @@ pub(super) fn convert_objects(
                 None => convert_image(doc, id, press)?,
             };
             converted.most_ink = converted.most_ink.max(ink);
+        } else if super::grey::is_tagged_grey_image(doc, id) {
+            super::grey::convert_grey_image(doc, id)?;
         } else if is_rgb_shading(doc, id) {
             convert_shading(doc, id, press, &mut functions);
         }
@@ -109,6 +111,23 @@ fn convert_image(doc: &mut Document, id: ObjectId, press: &Converter) -> Result<
     let cmyk = Object::Name(b"DeviceCMYK".to_vec());
     stream.dict.set("ColorSpace", cmyk);
     Ok(image.most_ink)
+}
+
+/// Converts only the flattened art of `doc` (PDF/X-3 in RGB).
+pub(super) fn convert_art_only(
+    doc: &mut Document,
+    press: &Converter,
+    (brand, art): (&[BrandInk], &[FlatArt]),
+) -> Result<(), String> {
+    let ids: Vec<ObjectId> = doc.objects.keys().copied().collect();
+    for id in ids {
+        if is_rgb_image(doc, id)
+            && let Some((rgb, art)) = flat_art(doc, id, art)
+        {
+            convert_art(doc, id, (&rgb, art), press, brand)?;
+        }
+    }
+    Ok(())
 }
 
 /// The pixels of an image that is one of the flattened `art`, and which it is.

@@ -189,7 +189,7 @@ pub fn load_output_intent(
     if !is_icc || &profile[16..20] != b"CMYK" {
         return Err(
             Diagnostic::error(format!("{} is not a CMYK ICC profile", path.display()))
-                .with_hint("PDF/X-4 needs a CMYK output profile, e.g. ISO Coated v2 (FOGRA39)"),
+                .with_hint("PDF/X needs a CMYK output profile, e.g. ISO Coated v2 (FOGRA39)"),
         );
     }
     let identifier = path

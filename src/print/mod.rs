@@ -6,6 +6,7 @@
 pub(crate) mod content;
 pub(crate) mod convert;
 pub(crate) mod geometry;
+mod grey;
 pub(crate) mod ink;
 mod intent;
 pub(crate) mod manage;
@@ -59,6 +60,9 @@ pub struct PrintSettings {
     /// For a CMYK-only PDF (`[print] colour = "cmyk"`): every RGB colour and image
     /// converted to the output intent's CMYK; `None` leaves them to the output intent.
     pub convert: Option<std::sync::Arc<manage::Converter>>,
+    /// For PDF/X-3 in RGB: a converter for the flattened art alone, which must meet the
+    /// CMYK brand colours and K-only greys around it.
+    pub art_press: Option<std::sync::Arc<manage::Converter>>,
     /// Whether 100 % black text, lines and shapes overprint.
     pub overprint_black: bool,
     /// The document's flattened images (PDF/X-1a, X-3), converted as what they show.
@@ -82,21 +86,7 @@ pub fn finish(pdf: &[u8], settings: &PrintSettings) -> Result<Finished, String> 
         Document::load_mem(pdf).map_err(|e| format!("cannot read the exported PDF ({e})"))?;
     let pages: Vec<ObjectId> = doc.get_pages().into_values().collect();
     recolour::fix_colours(&mut doc, &pages, settings)?;
-    let mut warnings = vec![];
-    if let Some(press) = &settings.convert {
-        let inks = (&settings.brand_inks[..], &settings.flat_art[..]);
-        let converted = convert::convert_objects(&mut doc, press, inks)?;
-        if settings.pdfx.is_some() && settings.standard.cmyk_only() {
-            recolour::retire_rgb_spaces(&mut doc);
-        }
-        if converted.most_ink > press.max_ink_percent() + 0.5 {
-            warnings.push(format!(
-                "a photo carried up to {:.0} % ink in CMYK; its shadows were held to {:.0} % ([print] max_ink)",
-                converted.most_ink,
-                press.max_ink_percent()
-            ));
-        }
-    }
+    let warnings = convert_colours(&mut doc, settings)?;
     for page in pages {
         finish_page(&mut doc, page, settings)?;
     }
@@ -111,6 +101,34 @@ pub fn finish(pdf: &[u8], settings: &PrintSettings) -> Result<Finished, String> 
         doc,
         warnings,
     })
+}
+
+/// Converts the document's RGB to CMYK where the settings ask for it (all of it, or
+/// the flattened art alone); returns warnings for the report.
+fn convert_colours(doc: &mut Document, settings: &PrintSettings) -> Result<Vec<String>, String> {
+    let mut warnings = vec![];
+    let inks = (&settings.brand_inks[..], &settings.flat_art[..]);
+    if let Some(press) = settings
+        .art_press
+        .as_ref()
+        .filter(|_| settings.convert.is_none())
+    {
+        convert::convert_art_only(doc, press, inks)?;
+    }
+    if let Some(press) = &settings.convert {
+        let converted = convert::convert_objects(doc, press, inks)?;
+        if settings.pdfx.is_some() && settings.standard.cmyk_only() {
+            recolour::retire_rgb_spaces(doc);
+        }
+        if converted.most_ink > press.max_ink_percent() + 0.5 {
+            warnings.push(format!(
+                "a photo carried up to {:.0} % ink in CMYK; its shadows were held to {:.0} % ([print] max_ink)",
+                converted.most_ink,
+                press.max_ink_percent()
+            ));
+        }
+    }
+    Ok(warnings)
 }
 
 /// Makes the document the PDF/X `standard` with `intent`: without transparency groups

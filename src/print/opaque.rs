@@ -3,7 +3,7 @@
 //! around opaque content, which change nothing without transparency and are dropped
 //! here. What is left, preflight reports ([`transparency_left`]).
 
-use lopdf::{Document, Object};
+use lopdf::{Dictionary, Document, Object};
 
 /// Removes the `/Group` of every page and form XObject whose group is a transparency
 /// group. Only right for a document without transparency: preflight checks that.
@@ -33,31 +33,42 @@ pub(crate) fn drop_transparency_groups(doc: &mut Document) {
 pub(crate) fn transparency_left(doc: &Document) -> Vec<String> {
     let mut found = Vec::new();
     for object in doc.objects.values() {
-        let dict = match object {
-            Object::Dictionary(dict) => dict,
-            Object::Stream(stream) => &stream.dict,
-            _ => continue,
-        };
-        if dict.get(b"SMask").is_ok_and(|m| m.as_name().is_err()) {
-            found.push("soft mask".to_string());
-        }
-        for key in [b"ca".as_slice(), b"CA"] {
-            let alpha = dict.get(key).ok().and_then(super::objects::number);
-            if let Some(alpha) = alpha.filter(|a| *a < 1.0) {
-                found.push(format!("constant alpha {alpha}"));
-            }
-        }
-        let blend = dict.get(b"BM").ok().and_then(|b| b.as_name().ok());
-        if let Some(mode) = blend.filter(|m| *m != b"Normal" && *m != b"Compatible") {
-            found.push(format!("blend mode {}", String::from_utf8_lossy(mode)));
-        }
-        if dict.get(b"Group").is_ok() {
-            found.push("transparency group".to_string());
+        match object {
+            Object::Dictionary(dict) => dict_transparency(dict, 0, &mut found),
+            Object::Stream(stream) => dict_transparency(&stream.dict, 0, &mut found),
+            _ => {}
         }
     }
     found.sort();
     found.dedup();
     found
+}
+
+/// The transparency a dictionary and the dictionaries written inside it carry.
+fn dict_transparency(dict: &Dictionary, depth: usize, found: &mut Vec<String>) {
+    if dict.get(b"SMask").is_ok_and(|m| m.as_name().is_err()) {
+        found.push("soft mask".to_string());
+    }
+    for key in [b"ca".as_slice(), b"CA"] {
+        let alpha = dict.get(key).ok().and_then(super::objects::number);
+        if let Some(alpha) = alpha.filter(|a| *a < 1.0) {
+            found.push(format!("constant alpha {alpha}"));
+        }
+    }
+    let blend = dict.get(b"BM").ok().and_then(|b| b.as_name().ok());
+    if let Some(mode) = blend.filter(|m| *m != b"Normal" && *m != b"Compatible") {
+        found.push(format!("blend mode {}", String::from_utf8_lossy(mode)));
+    }
+    if dict.get(b"Group").is_ok() {
+        found.push("transparency group".to_string());
+    }
+    if depth < 4 {
+        for (_, value) in dict.iter() {
+            if let Object::Dictionary(inner) = value {
+                dict_transparency(inner, depth + 1, found);
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -68,7 +79,8 @@ mod tests {
     #[test]
     fn finds_each_kind_of_transparency_and_drops_only_groups() {
         let mut doc = Document::with_version("1.4");
-        doc.add_object(dictionary! { "Type" => "ExtGState", "ca" => 0.5 });
+        let inline = dictionary! { "g0" => dictionary! { "ca" => 0.5 } };
+        doc.add_object(dictionary! { "Resources" => dictionary! { "ExtGState" => inline } });
         doc.add_object(dictionary! { "Type" => "ExtGState", "CA" => 1, "BM" => "Multiply" });
         doc.add_object(dictionary! { "Type" => "ExtGState", "SMask" => "None", "BM" => "Normal" });
         let group = dictionary! { "S" => "Transparency" };

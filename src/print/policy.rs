@@ -20,6 +20,7 @@ pub fn print_settings(
         name: project.mousepad.cut_contour.clone(),
         radius_mm: project.mousepad.corner_radius.mm,
     });
+    let converter = intent.as_ref().and_then(|i| i.converter.clone());
     Some(PrintSettings {
         crop_marks: project.print.crop_marks,
         pdfx: intent.clone().filter(|_| project.print.pdfx),
@@ -27,7 +28,8 @@ pub fn print_settings(
         cut_contour,
         exact_cmyk: theme_cmyk(theme),
         brand_inks: brand_inks(theme),
-        convert: intent.as_ref().and_then(|i| i.converter.clone()),
+        convert: converter.clone().filter(|_| project.print.cmyk_only()),
+        art_press: converter.filter(|_| !project.print.cmyk_only()),
         overprint_black: project.print.overprint_black,
         flat_art: Vec::new(),
     })

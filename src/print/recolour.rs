@@ -8,7 +8,7 @@ use lopdf::{Dictionary, Document, Object, ObjectId};
 
 use super::{PrintSettings, add_resource, ink, overprint_state, set_deflated_content};
 
-/// Rewrites the colours of every page and form; forms that are soft masks keep
+/// Rewrites the colours of every page, form and tiling pattern; forms that are soft masks keep
 /// theirs (their greys are opacity, not ink).
 pub(super) fn fix_colours(
     doc: &mut Document,
@@ -22,7 +22,7 @@ pub(super) fn fix_colours(
     let forms: Vec<ObjectId> = doc
         .objects
         .iter()
-        .filter(|(id, o)| is_form(o) && !masks.contains(id))
+        .filter(|(id, o)| (is_form(o) || is_tiling(o)) && !masks.contains(id))
         .map(|(id, _)| *id)
         .collect();
     for id in forms {
@@ -89,6 +89,7 @@ fn space_dicts(doc: &Document) -> Vec<(ObjectId, Vec<&'static [u8]>)> {
     found
 }
 
+/// The dictionary of a dictionary or stream object.
 fn object_dict(object: &Object) -> Option<&Dictionary> {
     match object {
         Object::Dictionary(dict) => Some(dict),
@@ -97,6 +98,7 @@ fn object_dict(object: &Object) -> Option<&Dictionary> {
     }
 }
 
+/// The dictionary reached from `owner` through the keys of `path`.
 fn dict_at<'a>(doc: &'a Document, owner: ObjectId, path: &[&[u8]]) -> Option<&'a Dictionary> {
     let mut dict = object_dict(doc.get_object(owner).ok()?)?;
     for key in path {
@@ -105,6 +107,7 @@ fn dict_at<'a>(doc: &'a Document, owner: ObjectId, path: &[&[u8]]) -> Option<&'a
     Some(dict)
 }
 
+/// [`dict_at`], to change.
 fn dict_at_mut<'a>(
     doc: &'a mut Document,
     owner: ObjectId,
@@ -184,7 +187,14 @@ fn is_form(object: &Object) -> bool {
     })
 }
 
-/// The grey and RGB colour spaces of a form's resources.
+/// A tiling pattern: content of its own (an SVG `<pattern>`, a Typst `tiling`).
+fn is_tiling(object: &Object) -> bool {
+    object
+        .as_stream()
+        .is_ok_and(|s| s.dict.get(b"PatternType").and_then(Object::as_i64).ok() == Some(1))
+}
+
+/// The grey and RGB colour spaces of a form's or a tiling pattern's resources.
 fn form_spaces(doc: &Document, form: ObjectId) -> Vec<(Vec<u8>, u8)> {
     let Ok(stream) = doc.get_object(form).and_then(Object::as_stream) else {
         return vec![];

@@ -18,7 +18,7 @@ pub(crate) type BrandInk = ([u8; 3], [f32; 4]);
 const SOLID_BLACK_BELOW: f64 = 0.25;
 
 /// Black ink at k % prints lighter than sRGB grey at 1 − k: the templates' factor.
-const K_TINT_FACTOR: f64 = 0.83;
+pub(super) const K_TINT_FACTOR: f64 = 0.83;
 
 /// Channels that differ by less than this are a neutral grey.
 const NEUTRAL_SPREAD: f64 = 0.03;

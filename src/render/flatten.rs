@@ -127,6 +127,7 @@ fn svg_is_transparent(tree: &usvg::Tree) -> bool {
         || group_is_transparent(tree.root())
 }
 
+/// Whether an SVG group or anything in it is transparent.
 fn group_is_transparent(group: &usvg::Group) -> bool {
     let own = group.opacity().get() < 1.0
         || group.mask().is_some()
@@ -135,6 +136,7 @@ fn group_is_transparent(group: &usvg::Group) -> bool {
     own || group.children().iter().any(node_is_transparent)
 }
 
+/// Whether an SVG node is transparent: a path's paint, an embedded image, text.
 fn node_is_transparent(node: &usvg::Node) -> bool {
     match node {
         usvg::Node::Group(group) => group_is_transparent(group),
@@ -207,17 +209,16 @@ fn shown_within(page: &Page, found: &Found, itself: bool) -> Result<((u32, u32),
         render_bleed: false,
     };
     let pixmap = typst_render::render(&region, &options);
-    let rgb = pixmap
-        .data()
-        .chunks_exact(4)
-        .flat_map(|p| [p[0], p[1], p[2]]);
+    // Premultiplied pixels over paper white (opaque already unless the page's fill is none).
+    let over_white = |p: &[u8]| [0, 1, 2].map(|c| p[c].saturating_add(255 - p[3]));
+    let rgb = pixmap.data().chunks_exact(4).flat_map(over_white);
     Ok(((pixmap.width(), pixmap.height()), rgb.collect()))
 }
 
 /// A copy of `frame` with only what is painted before the item at `path`, and the
 /// item too when `itself`.
 fn painted_through(frame: &Frame, path: &[usize], itself: bool) -> Frame {
-    let mut kept = Frame::hard(frame.size());
+    let mut kept = Frame::new(frame.size(), frame.kind());
     let Some((&last, rest)) = path.split_first() else {
         return kept;
     };
@@ -256,4 +257,105 @@ fn replace_image(frame: &mut Frame, path: &[usize], image: Image) {
         index += 1;
         true
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use typst::layout::{Abs, Ratio};
+    use typst::syntax::Span;
+    use typst::visualize::{Color, Geometry};
+
+    /// A page of 100 × 100 pt: a red square under the left half, then (in a group
+    /// moved by 20 pt and scaled 2×) a 20 × 20 pt image, half transparent on its left,
+    /// opaque blue on its right, then a black square over everything.
+    fn page() -> Page {
+        let pt = Abs::pt;
+        let pixels: Vec<u8> = (0..4 * 4)
+            .flat_map(|i| {
+                if i % 4 < 2 {
+                    [0, 0, 0, 0]
+                } else {
+                    [0, 0, 255, 255]
+                }
+            })
+            .collect();
+        let format = PixelFormat {
+            encoding: PixelEncoding::Rgba8,
+            width: 4,
+            height: 4,
+        };
+        let raster = RasterImage::new(Bytes::new(pixels), format, Smart::Auto).unwrap();
+        let image = Image::new(raster, None, Smart::Auto);
+        let mut inner = Frame::soft(Size::new(pt(20.0), pt(20.0)));
+        inner.push(
+            Point::zero(),
+            FrameItem::Image(image, Size::splat(pt(20.0)), Span::detached()),
+        );
+        let mut group = GroupItem::new(inner);
+        group.transform = Transform::scale(Ratio::new(2.0), Ratio::new(2.0));
+        let square = |colour: Color, side: f64| {
+            let shape = Geometry::Rect(Size::splat(pt(side))).filled(colour);
+            FrameItem::Shape(shape, Span::detached())
+        };
+        let mut frame = Frame::hard(Size::splat(pt(100.0)));
+        frame.push(Point::zero(), square(Color::from_u8(255, 0, 0, 255), 50.0));
+        frame.push(Point::splat(pt(20.0)), FrameItem::Group(group));
+        frame.push(Point::splat(pt(90.0)), square(Color::BLACK, 10.0));
+        Page {
+            frame,
+            bleed: Sides::splat(Abs::zero()),
+            fill: Smart::Auto,
+            numbering: None,
+            supplement: Content::empty(),
+            number: 1,
+        }
+    }
+
+    #[test]
+    fn a_transparent_image_becomes_what_the_page_shows_in_its_place() {
+        let document = PagedDocument::new([page()].into_iter().collect(), Default::default());
+        let flat = flattened(&document)
+            .unwrap()
+            .expect("one image is transparent");
+        assert_eq!(flat.notes.len(), 1);
+        assert!(
+            flat.notes[0].contains("photo with transparency"),
+            "{}",
+            flat.notes[0]
+        );
+        // Its place: 20 pt from the corner, 40 pt wide, so 167 px at 300 ppi.
+        let frame = &flat.document.pages()[0].frame;
+        let FrameItem::Group(group) = &frame.items().nth(1).unwrap().1 else {
+            panic!("the group stays");
+        };
+        let (_, FrameItem::Image(image, size, _)) = group.frame.items().next().unwrap() else {
+            panic!("an image stays in the group");
+        };
+        assert_eq!(
+            *size,
+            Size::splat(Abs::pt(20.0)),
+            "the same size in the group"
+        );
+        let ImageKind::Raster(raster) = image.kind() else {
+            panic!("a raster")
+        };
+        assert!(!raster.dynamic().color().has_alpha());
+        assert_eq!((raster.width(), raster.height()), (167, 167));
+        let pixel = |x, y| raster.dynamic().to_rgb8().get_pixel(x, y).0;
+        // Left: red (under the square) and white paper through the transparent half;
+        // right: the image's own blue. The black square painted later is not in it.
+        assert_eq!(pixel(10, 10), [255, 0, 0]);
+        assert_eq!(pixel(10, 150), [255, 255, 255]);
+        assert_eq!(pixel(150, 10), [0, 0, 255]);
+        assert_eq!(pixel(160, 160), [0, 0, 255]);
+        // Print finishing knows the right half as photo, the left as what lay behind.
+        let art = &flat.art[0];
+        assert_eq!(art.photo.len(), 167 * 167);
+        assert!(art.photo[10 * 167 + 150] && !art.photo[10 * 167 + 10]);
+        assert!(
+            flattened(&flat.document).unwrap().is_none(),
+            "nothing is left to flatten"
+        );
+    }
 }

@@ -126,6 +126,19 @@ impl Default for Print {
     }
 }
 
+impl Print {
+    /// Whether the print PDFs are CMYK only: `colour = "cmyk"`, or PDF/X-1a.
+    pub fn cmyk_only(&self) -> bool {
+        self.colour == Some(PrintColour::Cmyk) || self.standard.cmyk_only()
+    }
+
+    /// Whether a converter to the output intent's CMYK is needed: for a CMYK-only
+    /// PDF, and for the flattened art of PDF/X-3, which must meet the CMYK around it.
+    pub fn converts(&self) -> bool {
+        self.cmyk_only() || (self.pdfx && !self.standard.allows_transparency())
+    }
+}
+
 /// The colours a print PDF carries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]

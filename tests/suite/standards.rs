@@ -7,7 +7,7 @@ use crate::common::*;
 use lopdf::{Document, Object};
 use pdf_oxide::compliance::PdfXLevel;
 
-/// A project with a JPEG photo, a PNG photo with a transparent background, an SVG
+/// A project with a JPEG photo, a grey JPEG, a PNG photo with a transparent background, an SVG
 /// portrait with opacity and gradients, and a theme whose SVG logo has a half-
 /// transparent mark and live text; rendered as poster-a3 and mousepad with `print`
 /// as its `[print]` table.
@@ -26,6 +26,8 @@ fn render_standard(print: &str) -> (tempfile::TempDir, std::path::PathBuf, std::
         })
     });
     disc.save(photos.join("cutout.png")).unwrap();
+    let grey = image::GrayImage::from_fn(400, 500, |x, _| image::Luma([(x / 2) as u8]));
+    grey.save(photos.join("grey.jpg")).unwrap();
     std::fs::copy(
         repo().join("examples/photos/peter.svg"),
         photos.join("peter.svg"),
@@ -35,6 +37,7 @@ fn render_standard(print: &str) -> (tempfile::TempDir, std::path::PathBuf, std::
         ("jpeg", "red.jpg"),
         ("png", "cutout.png"),
         ("svg", "peter.svg"),
+        ("grey", "grey.jpg"),
     ] {
         let persona = format!(
             "name = \"Mo {id}\"\nphoto = \"../photos/{photo}\"\nquote = \"Print it right.\"\n\
@@ -73,7 +76,7 @@ fn documents(out: &std::path::Path) -> Vec<(std::path::PathBuf, serde_json::Valu
         .iter()
         .map(|e| (out.join(e["file"].as_str().unwrap()), e.clone()))
         .collect();
-    assert_eq!(documents.len(), 6, "three personas in two formats");
+    assert_eq!(documents.len(), 8, "four personas in two formats");
     documents
 }
 
@@ -241,7 +244,7 @@ fn pdfx_1a_is_pdf_1_4_cmyk_only_without_transparency() {
 fn pdfx_3_keeps_icc_tagged_rgb_but_no_transparency() {
     let (_temp, out, result) = render_standard("standard = \"PDF/X-3\"\n");
     assert!(result.status.success(), "{}", stderr(&result));
-    for (file, _) in documents(&out) {
+    for (file, entry) in documents(&out) {
         let name = file.display().to_string();
         assert!(
             std::fs::read(&file).unwrap().starts_with(b"%PDF-1.4"),
@@ -251,6 +254,19 @@ fn pdfx_3_keeps_icc_tagged_rgb_but_no_transparency() {
         assert_eq!(transparency(&doc), Vec::<String>::new(), "{name}");
         let spaces = non_cmyk_spaces(&doc);
         assert!(spaces.iter().all(|s| s == "ICCBased"), "{name}: {spaces:?}");
+        // Flattened art is CMYK, to meet the CMYK brand colours round it; the
+        // opaque JPEG photo stays ICC-tagged RGB.
+        let images = image_spaces(&doc);
+        let cmyk = images
+            .iter()
+            .filter(|(s, _)| s.contains("DeviceCMYK"))
+            .count();
+        let flattened = entry["warnings"]
+            .to_string()
+            .matches("was flattened")
+            .count();
+        assert_eq!(cmyk, flattened, "{name}: {images:?}");
+        assert_eq!(info_string(&doc, b"GTS_PDFXConformance"), "PDF/X-3:2003");
         assert_eq!(info_string(&doc, b"GTS_PDFXVersion"), "PDF/X-3:2003");
         assert_eq!(
             validator_errors(&file, PdfXLevel::X32003),
