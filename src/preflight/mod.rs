@@ -11,6 +11,7 @@ use typst::visualize::{Color, ImageKind, Paint, ProcessColor};
 use typst_layout::PagedDocument;
 
 mod standard;
+mod svg;
 
 use crate::diag::Diagnostic;
 use crate::spec::format::PpiLimits;
@@ -37,6 +38,7 @@ pub(crate) fn check_layout(document: &PagedDocument, limits: PpiLimits) -> Vec<D
             &mut |item, scale| match item {
                 FrameItem::Image(image, size, _) => {
                     findings.extend(image_finding(image, *size, scale, limits));
+                    findings.extend(svg::svg_text_findings(image));
                 }
                 FrameItem::Text(text) => {
                     let size = text.size.to_pt() * scale;
@@ -51,6 +53,8 @@ pub(crate) fn check_layout(document: &PagedDocument, limits: PpiLimits) -> Vec<D
     }
     findings.extend(smallest_text.and_then(small_text_finding));
     findings.extend(rich_black.map(rich_black_finding));
+    let mut seen = std::collections::HashSet::new();
+    findings.retain(|f| seen.insert(f.message.clone()));
     findings
 }
 

@@ -518,3 +518,32 @@ fn a_project_preset_is_used_and_print_keys_win_over_it() {
         "{printed}"
     );
 }
+
+#[test]
+fn svg_text_in_a_missing_font_or_past_the_edge_gets_a_warning() {
+    let (_temp, out, result) = render_standard("");
+    assert!(result.status.success(), "{}", stderr(&result));
+    let clean = entry(&report(&out), "jpeg", "poster-a3")["warnings"].to_string();
+    assert!(
+        !clean.contains("SVG text"),
+        "the logo's Inter is there: {clean}"
+    );
+    // The same logo with a font the project lacks and a name too long for it.
+    let project = out.parent().unwrap();
+    write(
+        &project.join("themes/logo.svg"),
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 200 80\" width=\"200\" height=\"80\">\
+         <text x=\"10\" y=\"52\" font-family=\"Nonexistent Sans\" font-size=\"38\">Mo&amp;Co Holding</text></svg>",
+    );
+    let result = personapress(&["render", project.to_str().unwrap(), "-f", "poster-a3"]);
+    assert!(result.status.success(), "{}", stderr(&result));
+    let warnings = entry(&report(&out), "jpeg", "poster-a3")["warnings"].to_string();
+    assert!(
+        warnings.contains("asks for the font Nonexistent Sans"),
+        "{warnings}"
+    );
+    assert!(
+        warnings.contains("“Mo&Co Holding” runs past the SVG's edge"),
+        "{warnings}"
+    );
+}
