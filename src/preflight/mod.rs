@@ -10,6 +10,7 @@ use typst::layout::{Frame, FrameItem, Transform};
 use typst::visualize::{Color, ImageKind, Paint, ProcessColor};
 use typst_layout::PagedDocument;
 
+mod bleed;
 mod standard;
 mod svg;
 
@@ -31,7 +32,8 @@ pub(crate) fn check_layout(document: &PagedDocument, limits: PpiLimits) -> Vec<D
     let mut findings = Vec::new();
     let mut smallest_text: Option<f64> = None;
     let mut rich_black = None;
-    for page in document.pages() {
+    for (index, page) in document.pages().iter().enumerate() {
+        findings.extend(bleed::bleed_findings(page, index + 1));
         walk(
             &page.frame,
             Transform::identity(),

@@ -547,3 +547,41 @@ fn svg_text_in_a_missing_font_or_past_the_edge_gets_a_warning() {
         "{warnings}"
     );
 }
+
+#[test]
+fn art_that_ends_on_the_trim_without_bleed_gets_a_warning() {
+    let (_temp, project) = fixture("minimal");
+    let config = "title = \"Bleed\"\nformats = [\"card\"]\n[format.card]\nsize = \"85x55mm\"\n";
+    write(&project.join("personapress.toml"), config);
+    // A band placed in the page's body from the top-left trim corner to the right
+    // trim edge: it touches the trim on three sides and bleeds on none.
+    let card = |band: &str| {
+        format!(
+            "#import \"lib.typ\": *\n#show: setup\n\
+             #set page(width: fmt.width * 1mm, height: fmt.height * 1mm, bleed: fmt.bleed * 1mm, margin: 8mm{band})\n\
+             #text(size: 9pt, p.name)\n"
+        )
+    };
+    let band = ", background: place(dx: fmt.bleed * 1mm, dy: fmt.bleed * 1mm, rect(width: 85mm, height: 20mm, fill: primary))";
+    write(&project.join("templates/card.typ"), &card(band));
+    let result = personapress(&["render", project.to_str().unwrap()]);
+    assert!(result.status.success(), "{}", stderr(&result));
+    let printed = stderr(&result);
+    for edge in ["left", "top", "right"] {
+        assert!(
+            printed.contains(&format!("art ends on the {edge} trim edge without bleed")),
+            "{edge}: {printed}"
+        );
+    }
+    assert!(!printed.contains("bottom trim edge"), "{printed}");
+    // The same band from the bleed's corner, a bleed wider on each side: no warning.
+    let bled = ", background: rect(width: 85mm + 2 * fmt.bleed * 1mm, height: 20mm, fill: primary)";
+    write(&project.join("templates/card.typ"), &card(bled));
+    let result = personapress(&["render", project.to_str().unwrap()]);
+    assert!(result.status.success(), "{}", stderr(&result));
+    assert!(
+        !stderr(&result).contains("without bleed"),
+        "{}",
+        stderr(&result)
+    );
+}
