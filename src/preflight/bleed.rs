@@ -50,13 +50,16 @@ pub(crate) fn bleed_findings(page: &Page, number: usize) -> Vec<Diagnostic> {
     edges
         .iter()
         .filter(|(_, short)| *short)
-        .map(|(edge, _)| {
-            Diagnostic::warning(format!(
-                "page {number}: art ends on the {edge} trim edge without bleed: a white sliver may show after cutting"
-            ))
-            .with_hint("let backgrounds, bands and photos that touch the trim run on past it by the bleed (in a template: place them in `page(background: …)`, which starts at the bleed's corner)")
-        })
+        .map(|(edge, _)| short_of_bleed(number, edge))
         .collect()
+}
+
+/// The warning for art that ends on the `edge` trim edge of page `number`.
+fn short_of_bleed(number: usize, edge: &str) -> Diagnostic {
+    Diagnostic::warning(format!(
+        "page {number}: art ends on the {edge} trim edge without bleed: a white sliver may show after cutting"
+    ))
+    .with_hint("let backgrounds, bands and photos that touch the trim run on past it by the bleed (in a template: place them in `page(background: …)`, which starts at the bleed's corner)")
 }
 
 /// Whether an edge at `reach` (measured outwards: −x for the left edge) lies on the
