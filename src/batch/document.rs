@@ -10,6 +10,7 @@ use typst::foundations::Bytes;
 use crate::diag::Diagnostic;
 use crate::digest::sha256_hex;
 use crate::preflight;
+use crate::print;
 use crate::render::output::{Remover, write_replacing};
 use crate::render::{self, Job};
 use crate::spec::format::Format;
@@ -128,7 +129,9 @@ impl Context<'_> {
         };
         match &self.options.mode {
             Mode::Export(dir) => self.export(dir, job, &laid, outcome),
-            Mode::Preview { dpi, path } => self.preview(job, &laid, *dpi, path.as_deref(), outcome),
+            Mode::Preview { dpi, path, proof } => {
+                self.preview(job, &laid, (*dpi, *proof), path.as_deref(), outcome)
+            }
             Mode::Check => drop(self.finished_pdf(&laid.document, job, outcome)),
             Mode::Render { png, .. } => self.render(job, &laid, *png, outcome),
         }
@@ -158,15 +161,55 @@ impl Context<'_> {
         &self,
         job: &Job,
         laid: &render::Laid,
-        dpi: f64,
+        (dpi, proof): (f64, bool),
         path: Option<&Path>,
         outcome: &mut Outcome,
     ) {
         let beside_pdf =
             || output_path(self.ws, job.persona, job.theme, job.format).with_extension("png");
         let path = path.map_or_else(beside_pdf, Path::to_path_buf);
-        if write_png(&laid.document, dpi, &path, &self.remover, outcome) {
+        let written = match proof {
+            true => self.write_soft_proof(&laid.document, dpi, &path, outcome),
+            false => write_png(&laid.document, dpi, &path, &self.remover, outcome),
+        };
+        if written {
             outcome.path = Some(path);
+        }
+    }
+
+    /// Writes the first page as it will print, through the output intent's profile
+    /// (FOGRA39 where the project has none), and notes how much is out of gamut.
+    fn write_soft_proof(
+        &self,
+        document: &typst_layout::PagedDocument,
+        dpi: f64,
+        path: &Path,
+        outcome: &mut Outcome,
+    ) -> bool {
+        let fogra39 = print::OutputIntent::fogra39();
+        let intent = self.options.output_intent.as_ref().unwrap_or(&fogra39);
+        let written =
+            print::soft_proof::SoftProof::new(intent.profile.as_slice()).and_then(|proof| {
+                let (width, mut rgb) = render::render_rgb(document, dpi)?;
+                let out = proof.proofed(&mut rgb, width as usize);
+                let png = render::rgb_png(width, &rgb)?;
+                write_replacing(path, &png, &self.remover).map_err(|e| e.to_string())?;
+                Ok(out)
+            });
+        match written {
+            Ok(out) => {
+                outcome.note = Some(format!(
+                    "soft proof for {}: {:.1} % of the page is beyond the press's colours (striped green)",
+                    intent.identifier,
+                    out * 100.0
+                ));
+                true
+            }
+            Err(err) => {
+                let message = format!("cannot write the soft proof {} ({err})", path.display());
+                outcome.errors.push(Diagnostic::error(message));
+                false
+            }
         }
     }
 

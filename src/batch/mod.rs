@@ -62,7 +62,12 @@ pub enum Mode {
     Export(PathBuf),
     /// Write only a PNG of each document at `dpi`, to `path` or beside where the PDF
     /// goes (`preview`).
-    Preview { dpi: f64, path: Option<PathBuf> },
+    /// With `proof`, the page as it will print (a soft proof through the output intent).
+    Preview {
+        dpi: f64,
+        path: Option<PathBuf>,
+        proof: bool,
+    },
 }
 
 impl Mode {

@@ -68,6 +68,11 @@ pub struct PreviewArgs {
     /// Resolution in dots per inch.
     #[arg(long, default_value_t = 72.0)]
     pub dpi: f64,
+
+    /// Show the page as it will print: its colours through the output intent's CMYK
+    /// and back, the ones the press cannot reach striped green.
+    #[arg(long)]
+    pub proof: bool,
 }
 
 /// The `templates` subcommands.

@@ -27,6 +27,7 @@ pub(crate) fn run(args: &PreviewArgs) -> Status {
     let mode = Mode::Preview {
         dpi: args.dpi,
         path: args.out.clone(),
+        proof: args.proof,
     };
     let outcomes = run_batch(&prepared, &project, mode);
     print_findings(&outcomes, false);

@@ -15,6 +15,7 @@ pub(crate) mod opaque;
 mod policy;
 pub use policy::print_settings;
 mod recolour;
+pub(crate) mod soft_proof;
 mod to_cmyk;
 pub(crate) mod xmp;
 

@@ -345,6 +345,41 @@ fn convert_one(world: &JobWorld, source: &SourceDiagnostic) -> Diagnostic {
 }
 
 /// Renders the first page's trim area (no bleed, no marks) to PNG at `dpi`.
+/// The first page's trim area at `dpi` as RGB pixels over white, with its width.
+pub(crate) fn render_rgb(
+    document: &PagedDocument,
+    dpi: f64,
+) -> Result<(u32, Vec<[u8; 3]>), String> {
+    let page = document
+        .pages()
+        .first()
+        .ok_or("the document has no pages")?;
+    let options = typst_render::RenderOptions {
+        pixel_per_pt: typst::utils::Scalar::new(dpi / 72.0),
+        render_bleed: false,
+    };
+    let pixmap = typst_render::render(page, &options);
+    let over_white = |p: &[u8]| [0, 1, 2].map(|c| p[c].saturating_add(255 - p[3]));
+    let rgb = pixmap.data().chunks_exact(4).map(over_white).collect();
+    Ok((pixmap.width(), rgb))
+}
+
+/// RGB pixels, rows of `width`, as a PNG.
+pub(crate) fn rgb_png(width: u32, rgb: &[[u8; 3]]) -> Result<Vec<u8>, String> {
+    use image::ImageEncoder;
+    let height = rgb.len() as u32 / width.max(1);
+    let mut png = Vec::new();
+    image::codecs::png::PngEncoder::new(&mut png)
+        .write_image(
+            rgb.as_flattened(),
+            width,
+            height,
+            image::ExtendedColorType::Rgb8,
+        )
+        .map_err(|e| format!("cannot encode the preview ({e})"))?;
+    Ok(png)
+}
+
 pub fn render_png(document: &PagedDocument, dpi: f64) -> Result<Vec<u8>, String> {
     let page = document
         .pages()

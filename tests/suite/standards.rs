@@ -585,3 +585,52 @@ fn art_that_ends_on_the_trim_without_bleed_gets_a_warning() {
         stderr(&result)
     );
 }
+
+#[test]
+fn a_soft_proof_shows_what_the_press_cannot_print() {
+    let (_temp, project) = fixture("minimal");
+    write(
+        &project.join("personapress.toml"),
+        "title = \"Proof\"\ntheme = \"themes/vivid.toml\"\n",
+    );
+    write(
+        &project.join("themes/vivid.toml"),
+        "name = \"Vivid\"\n[colors]\nprimary = \"#00FF40\"\n",
+    );
+    let png = project.join("proof.png");
+    let args = [
+        "preview",
+        "mo",
+        "-C",
+        project.to_str().unwrap(),
+        "-f",
+        "poster-a3",
+        "--dpi",
+        "20",
+    ];
+    let result = personapress(&[&args[..], &["--proof", "-o", png.to_str().unwrap()]].concat());
+    assert!(result.status.success(), "{}", stderr(&result));
+    let printed = stderr(&result);
+    let share: f64 = printed
+        .split("soft proof for FOGRA39: ")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next()?.parse().ok())
+        .unwrap_or_else(|| panic!("{printed}"));
+    assert!(
+        share > 5.0,
+        "the vivid green band is beyond offset inks: {printed}"
+    );
+    let pixels = image::open(&png).unwrap().to_rgb8();
+    let striped = pixels.pixels().filter(|p| p.0 == [0, 200, 0]).count();
+    assert!(
+        striped * 100 > pixels.len() / 3 * 2,
+        "{striped} striped of {}",
+        pixels.len() / 3
+    );
+    // Without --proof: the page as designed, no stripes, no note.
+    let plain = project.join("plain.png");
+    let result = personapress(&[&args[..], &["-o", plain.to_str().unwrap()]].concat());
+    assert!(!stderr(&result).contains("soft proof"));
+    let pixels = image::open(&plain).unwrap().to_rgb8();
+    assert!(!pixels.pixels().any(|p| p.0 == [0, 200, 0]));
+}
