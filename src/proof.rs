@@ -39,8 +39,14 @@ pub(crate) fn page(report: &Report, ws: &Workspace, date: &str) -> String {
     for entry in &report.documents {
         html += &card(entry, &ws.format_table, out);
     }
-    html += "</main>\n<footer>Made by personapress. Thumbnails show the trim area; \
-             the PDFs carry bleed and crop marks.</footer>\n</body></html>\n";
+    let profile = project.print.output_intent.as_deref().unwrap_or("FOGRA39");
+    let _ = write!(
+        html,
+        "</main>\n<footer>Made by personapress. Thumbnails show the trim area; \
+         the PDFs carry bleed and crop marks. The print formats are shown as they will \
+         print ({}): a soft proof through the output profile.</footer>\n</body></html>\n",
+        escape(profile)
+    );
     html
 }
 

@@ -177,6 +177,17 @@ impl Context<'_> {
         }
     }
 
+    /// The run's soft proof through the output intent (FOGRA39 where the project has
+    /// none), made on first use; `None` when the profile cannot be used for one.
+    fn soft_proof(&self) -> Option<&print::soft_proof::SoftProof> {
+        let made = self.soft_proof.get_or_init(|| {
+            let fogra39 = print::OutputIntent::fogra39();
+            let intent = self.options.output_intent.as_ref().unwrap_or(&fogra39);
+            print::soft_proof::SoftProof::new(intent.profile.as_slice()).ok()
+        });
+        made.as_ref()
+    }
+
     /// Writes the first page as it will print, through the output intent's profile
     /// (FOGRA39 where the project has none), and notes how much is out of gamut.
     fn write_soft_proof(
@@ -191,7 +202,7 @@ impl Context<'_> {
         let written =
             print::soft_proof::SoftProof::new(intent.profile.as_slice()).and_then(|proof| {
                 let (width, mut rgb) = render::render_rgb(document, dpi)?;
-                let out = proof.proofed(&mut rgb, width as usize);
+                let out = proof.proofed(&mut rgb, width as usize, true);
                 let png = render::rgb_png(width, &rgb)?;
                 write_replacing(path, &png, &self.remover).map_err(|e| e.to_string())?;
                 Ok(out)
@@ -247,7 +258,12 @@ impl Context<'_> {
     ) {
         let dpi = thumbnail_dpi(format);
         let path = thumbnail_path(&self.ws.out, pdf);
-        let written = render::thumbnail::thumbnail(document, dpi, &self.stand_ins)
+        let proof = self.soft_proof().filter(|_| format.print);
+        let finish = |rgb: &mut [[u8; 3]], width: usize| {
+            proof.map(|p| p.proofed(rgb, width, false));
+        };
+        let finish: Option<render::thumbnail::Finish> = proof.map(|_| &finish as _);
+        let written = render::thumbnail::thumbnail(document, dpi, &self.stand_ins, finish)
             .and_then(|png| write_replacing(&path, &png, &self.remover).map_err(|e| e.to_string()));
         if let Err(err) = written {
             let message = format!("cannot write the thumbnail {} ({err})", path.display());

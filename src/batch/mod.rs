@@ -112,6 +112,8 @@ struct Context<'a> {
     stand_ins: StandIns,
     /// Photos resampled for print, made once for a persona's documents.
     resamples: Resamples,
+    /// The soft proof the print formats' thumbnails are drawn through, made once.
+    soft_proof: std::sync::OnceLock<Option<crate::print::soft_proof::SoftProof>>,
 }
 
 /// Loads every persona, renders every job and returns one outcome per document
@@ -158,6 +160,7 @@ impl<'a> Context<'a> {
             remover: Remover::new(),
             stand_ins: StandIns::default(),
             resamples: Resamples::default(),
+            soft_proof: std::sync::OnceLock::new(),
         }
     }
 

@@ -60,9 +60,9 @@ impl SoftProof {
         })
     }
 
-    /// `rgb` (rows of `width` pixels) as it will print, out-of-gamut colours striped;
-    /// returns the share of pixels out of gamut.
-    pub fn proofed(&self, rgb: &mut [[u8; 3]], width: usize) -> f64 {
+    /// `rgb` (rows of `width` pixels) as it will print, out-of-gamut colours striped
+    /// where `stripes`; returns the share of pixels out of gamut.
+    pub fn proofed(&self, rgb: &mut [[u8; 3]], width: usize, stripes: bool) -> f64 {
         let mut printed = vec![[0u8; 3]; rgb.len()];
         let mut flagged = vec![[0u8; 3]; rgb.len()];
         self.proof.transform_pixels(rgb, &mut printed);
@@ -72,7 +72,7 @@ impl SoftProof {
             let outside = flagged[i] != printed[i];
             out += usize::from(outside);
             let (x, y) = (i % width.max(1), i / width.max(1));
-            *pixel = match outside && (x + y) / 4 % 2 == 0 {
+            *pixel = match stripes && outside && (x + y) / 4 % 2 == 0 {
                 true => ALARM_STRIPE,
                 false => printed[i],
             };
@@ -89,11 +89,11 @@ mod tests {
     fn vivid_rgb_is_out_of_fogra39_and_paper_and_grey_are_in() {
         let proof = SoftProof::new(crate::print::FOGRA39_ICC).unwrap();
         let mut pixels = vec![[0, 255, 0]; 64];
-        let share = proof.proofed(&mut pixels, 8);
+        let share = proof.proofed(&mut pixels, 8, true);
         assert!(share > 0.99, "sRGB green is beyond offset inks: {share}");
         assert!(pixels.contains(&ALARM_STRIPE), "striped");
         let mut calm = vec![[255, 255, 255], [128, 128, 128], [200, 180, 160]];
-        assert_eq!(proof.proofed(&mut calm, 3), 0.0);
+        assert_eq!(proof.proofed(&mut calm, 3, true), 0.0);
         assert!(
             calm[0].iter().all(|v| *v > 240),
             "paper stays white: {:?}",

@@ -25,11 +25,17 @@ impl Default for StandIns {
     }
 }
 
-/// A PNG of the first page's trim area at `dpi`, photos drawn through `stand_ins`.
+/// Changes a rendered page's RGB pixels (rows of the given width) before they are
+/// written: a soft proof, say.
+pub(crate) type Finish<'a> = &'a dyn Fn(&mut [[u8; 3]], usize);
+
+/// A PNG of the first page's trim area at `dpi`, photos drawn through `stand_ins`,
+/// its pixels changed by `finish` where given.
 pub(crate) fn thumbnail(
     document: &PagedDocument,
     dpi: f64,
     stand_ins: &StandIns,
+    finish: Option<Finish>,
 ) -> Result<Vec<u8>, String> {
     let mut page = document
         .pages()
@@ -43,8 +49,17 @@ pub(crate) fn thumbnail(
         render_bleed: false,
     };
     let pixmap = typst_render::render(&page, &options);
-    fast_png(pixmap.width(), pixmap.height(), &pixmap.take_demultiplied())
-        .map_err(|e| format!("cannot encode the thumbnail ({e})"))
+    let (width, height) = (pixmap.width(), pixmap.height());
+    let encoded = match finish {
+        None => fast_png(width, height, &pixmap.take_demultiplied(), false),
+        Some(finish) => {
+            let over_white = |p: &[u8]| [0, 1, 2].map(|c| p[c].saturating_add(255 - p[3]));
+            let mut rgb: Vec<[u8; 3]> = pixmap.data().chunks_exact(4).map(over_white).collect();
+            finish(&mut rgb, width as usize);
+            fast_png(width, height, rgb.as_flattened(), true)
+        }
+    };
+    encoded.map_err(|e| format!("cannot encode the thumbnail ({e})"))
 }
 
 /// Replaces every raster image in `frame` and its groups by a stand-in of the size in
@@ -222,12 +237,21 @@ fn sample<const N: usize>(w: u32, h: u32, pixel_at: impl Fn(u32, u32) -> [u8; N]
 }
 
 /// RGBA pixels as a PNG compressed for speed, not size: thumbnails are small.
-fn fast_png(width: u32, height: u32, rgba: &[u8]) -> Result<Vec<u8>, image::ImageError> {
+fn fast_png(
+    width: u32,
+    height: u32,
+    pixels: &[u8],
+    rgb: bool,
+) -> Result<Vec<u8>, image::ImageError> {
     use image::ImageEncoder;
     use image::codecs::png::{CompressionType, FilterType, PngEncoder};
     let mut png = Vec::new();
     let encoder = PngEncoder::new_with_quality(&mut png, CompressionType::Fast, FilterType::Sub);
-    encoder.write_image(rgba, width, height, image::ExtendedColorType::Rgba8)?;
+    let colour = match rgb {
+        true => image::ExtendedColorType::Rgb8,
+        false => image::ExtendedColorType::Rgba8,
+    };
+    encoder.write_image(pixels, width, height, colour)?;
     Ok(png)
 }
 

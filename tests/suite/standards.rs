@@ -627,6 +627,36 @@ fn a_soft_proof_shows_what_the_press_cannot_print() {
         "{striped} striped of {}",
         pixels.len() / 3
     );
+    // The proof page's thumbnails of print formats are soft proofs, without stripes:
+    // the vivid band as the press prints it; the office briefing as designed.
+    let result = personapress(&[
+        "render",
+        project.to_str().unwrap(),
+        "-f",
+        "poster-a3,briefing",
+    ]);
+    assert!(result.status.success(), "{}", stderr(&result));
+    let thumbnail = |format: &str| {
+        let path = project.join(format!("dist/.thumbnails/mo/mo.{format}.png"));
+        image::open(&path)
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+            .to_rgb8()
+    };
+    let vivid = |p: &&image::Rgb<u8>| p.0[1] > 240 && p.0[0] < 20;
+    let poster = thumbnail("poster-a3");
+    assert_eq!(
+        poster.pixels().filter(vivid).count(),
+        0,
+        "the band is soft-proofed"
+    );
+    assert!(
+        !poster.pixels().any(|p| p.0 == [0, 200, 0]),
+        "no stripes on the proof page"
+    );
+    assert!(
+        thumbnail("briefing").pixels().filter(vivid).count() > 0,
+        "office formats as designed"
+    );
     // Without --proof: the page as designed, no stripes, no note.
     let plain = project.join("plain.png");
     let result = personapress(&[&args[..], &["-o", plain.to_str().unwrap()]].concat());
