@@ -181,7 +181,7 @@ fn cmyk_image(
     press: &Converter,
 ) -> Result<CmykImage, String> {
     let rgb = if jpeg {
-        decode_jpeg(&stream.content)?
+        super::objects::decode_jpeg(&stream.content, jpeg_decoder::PixelFormat::RGB24, "RGB")?
     } else {
         stream
             .decompressed_content()
@@ -194,30 +194,10 @@ fn cmyk_image(
     }
     let (cmyk, most_ink) = press.image(&rgb);
     let bytes = match jpeg {
-        true => cmyk_jpeg(&cmyk, width as u16, height as u16)?,
+        true => super::objects::jpeg(&cmyk, (width, height), jpeg_encoder::ColorType::Cmyk)?,
         false => super::deflate(&cmyk, flate2::Compression::default()),
     };
     Ok(CmykImage { bytes, most_ink })
-}
-
-fn decode_jpeg(bytes: &[u8]) -> Result<Vec<u8>, String> {
-    let mut decoder = jpeg_decoder::Decoder::new(bytes);
-    let pixels = decoder
-        .decode()
-        .map_err(|e| format!("a JPEG image could not be decoded for CMYK ({e})"))?;
-    match decoder.info().map(|i| i.pixel_format) {
-        Some(jpeg_decoder::PixelFormat::RGB24) => Ok(pixels),
-        _ => Err("a JPEG image in an RGB colour space is not RGB inside".into()),
-    }
-}
-
-/// CMYK pixels as an Adobe CMYK JPEG (inverted samples, which `/Decode` undoes).
-fn cmyk_jpeg(cmyk: &[u8], width: u16, height: u16) -> Result<Vec<u8>, String> {
-    let mut bytes = Vec::new();
-    jpeg_encoder::Encoder::new(&mut bytes, 92)
-        .encode(cmyk, width, height, jpeg_encoder::ColorType::Cmyk)
-        .map_err(|e| format!("a CMYK JPEG could not be written ({e})"))?;
-    Ok(bytes)
 }
 
 fn is_rgb_shading(doc: &Document, id: ObjectId) -> bool {

@@ -32,7 +32,9 @@ pub(super) fn convert_grey_image(doc: &mut Document, id: ObjectId) -> Result<(),
     let number = |key: &[u8]| stream.dict.get(key).and_then(Object::as_i64).unwrap_or(0);
     let (width, height) = (number(b"Width"), number(b"Height"));
     let mut grey = match jpeg {
-        true => decode_grey_jpeg(&stream.content)?,
+        true => {
+            super::objects::decode_jpeg(&stream.content, jpeg_decoder::PixelFormat::L8, "grey")?
+        }
         false => stream
             .decompressed_content()
             .map_err(|e| format!("a grey image could not be read ({e})"))?,
@@ -44,7 +46,7 @@ pub(super) fn convert_grey_image(doc: &mut Document, id: ObjectId) -> Result<(),
     }
     grey.iter_mut().for_each(|g| *g = black_ink_tone(*g));
     let bytes = match jpeg {
-        true => grey_jpeg(&grey, width as u16, height as u16)?,
+        true => super::objects::jpeg(&grey, (width, height), jpeg_encoder::ColorType::Luma)?,
         false => {
             stream.dict.remove(b"DecodeParms");
             stream
@@ -64,25 +66,6 @@ pub(super) fn convert_grey_image(doc: &mut Document, id: ObjectId) -> Result<(),
 fn black_ink_tone(g: u8) -> u8 {
     let k = ((1.0 - f64::from(g) / 255.0) / K_TINT_FACTOR).min(1.0);
     ((1.0 - k) * 255.0).round() as u8
-}
-
-fn decode_grey_jpeg(bytes: &[u8]) -> Result<Vec<u8>, String> {
-    let mut decoder = jpeg_decoder::Decoder::new(bytes);
-    let pixels = decoder
-        .decode()
-        .map_err(|e| format!("a grey JPEG could not be decoded ({e})"))?;
-    match decoder.info().map(|i| i.pixel_format) {
-        Some(jpeg_decoder::PixelFormat::L8) => Ok(pixels),
-        _ => Err("a JPEG image in a grey colour space is not grey inside".into()),
-    }
-}
-
-fn grey_jpeg(grey: &[u8], width: u16, height: u16) -> Result<Vec<u8>, String> {
-    let mut bytes = Vec::new();
-    jpeg_encoder::Encoder::new(&mut bytes, 92)
-        .encode(grey, width, height, jpeg_encoder::ColorType::Luma)
-        .map_err(|e| format!("a grey JPEG could not be written ({e})"))?;
-    Ok(bytes)
 }
 
 #[cfg(test)]

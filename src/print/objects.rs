@@ -154,3 +154,39 @@ pub(super) fn set_deflated_content(stream: &mut Stream, plain: &[u8]) {
         .set("Filter", Object::Name(b"FlateDecode".to_vec()));
     stream.allows_compression = false;
 }
+
+/// The pixels of a JPEG whose colour space is `space` (named so in the error), which
+/// must decode to `format`.
+pub(super) fn decode_jpeg(
+    bytes: &[u8],
+    format: jpeg_decoder::PixelFormat,
+    space: &str,
+) -> Result<Vec<u8>, String> {
+    let mut decoder = jpeg_decoder::Decoder::new(bytes);
+    let pixels = decoder
+        .decode()
+        .map_err(|e| format!("a JPEG image could not be decoded ({e})"))?;
+    match decoder.info().map(|i| i.pixel_format) {
+        Some(found) if found == format => Ok(pixels),
+        _ => Err(format!(
+            "a JPEG image in an {space} colour space is not {space} inside"
+        )),
+    }
+}
+
+/// Pixels as a JPEG of quality 92 (CMYK ones Adobe-style, inverted, which the
+/// image's `/Decode` undoes).
+pub(super) fn jpeg(
+    pixels: &[u8],
+    (width, height): (i64, i64),
+    colour: jpeg_encoder::ColorType,
+) -> Result<Vec<u8>, String> {
+    let size = |n: i64| {
+        u16::try_from(n).map_err(|_| format!("an image {n} pixels across is too large for a JPEG"))
+    };
+    let mut bytes = Vec::new();
+    jpeg_encoder::Encoder::new(&mut bytes, 92)
+        .encode(pixels, size(width)?, size(height)?, colour)
+        .map_err(|e| format!("a JPEG could not be written ({e})"))?;
+    Ok(bytes)
+}

@@ -344,12 +344,8 @@ fn convert_one(world: &JobWorld, source: &SourceDiagnostic) -> Diagnostic {
     diag
 }
 
-/// Renders the first page's trim area (no bleed, no marks) to PNG at `dpi`.
-/// The first page's trim area at `dpi` as RGB pixels over white, with its width.
-pub(crate) fn render_rgb(
-    document: &PagedDocument,
-    dpi: f64,
-) -> Result<(u32, Vec<[u8; 3]>), String> {
+/// The first page's trim area (no bleed, no marks) rendered at `dpi`.
+fn first_page_pixmap(document: &PagedDocument, dpi: f64) -> Result<tiny_skia::Pixmap, String> {
     let page = document
         .pages()
         .first()
@@ -358,7 +354,15 @@ pub(crate) fn render_rgb(
         pixel_per_pt: typst::utils::Scalar::new(dpi / 72.0),
         render_bleed: false,
     };
-    let pixmap = typst_render::render(page, &options);
+    Ok(typst_render::render(page, &options))
+}
+
+/// The first page's trim area at `dpi` as RGB pixels over white, with its width.
+pub(crate) fn render_rgb(
+    document: &PagedDocument,
+    dpi: f64,
+) -> Result<(u32, Vec<[u8; 3]>), String> {
+    let pixmap = first_page_pixmap(document, dpi)?;
     let over_white = |p: &[u8]| [0, 1, 2].map(|c| p[c].saturating_add(255 - p[3]));
     let rgb = pixmap.data().chunks_exact(4).map(over_white).collect();
     Ok((pixmap.width(), rgb))
@@ -380,16 +384,9 @@ pub(crate) fn rgb_png(width: u32, rgb: &[[u8; 3]]) -> Result<Vec<u8>, String> {
     Ok(png)
 }
 
+/// The first page's trim area at `dpi` as a PNG.
 pub fn render_png(document: &PagedDocument, dpi: f64) -> Result<Vec<u8>, String> {
-    let page = document
-        .pages()
-        .first()
-        .ok_or("the document has no pages")?;
-    let options = typst_render::RenderOptions {
-        pixel_per_pt: typst::utils::Scalar::new(dpi / 72.0),
-        render_bleed: false,
-    };
-    typst_render::render(page, &options)
+    first_page_pixmap(document, dpi)?
         .encode_png()
         .map_err(|e| format!("cannot encode the preview ({e})"))
 }

@@ -168,3 +168,20 @@ pub fn plain_text(path: &Path) -> String {
 pub fn squeezed(text: &str) -> String {
     text.chars().filter(|c| !c.is_whitespace()).collect()
 }
+
+/// The errors pdf_oxide's PDF/X validator reports for a file at `level`.
+pub fn pdfx_validator_errors(path: &Path, level: pdf_oxide::compliance::PdfXLevel) -> Vec<String> {
+    let mut document = pdf_oxide::PdfDocument::open(path).unwrap();
+    let result = pdf_oxide::compliance::PdfXValidator::new(level)
+        .validate(&mut document)
+        .unwrap();
+    let mut errors: Vec<String> = result
+        .errors
+        .iter()
+        .map(|e| format!("{:?}: {}", e.code, e.message))
+        .collect();
+    if !result.is_compliant && errors.is_empty() {
+        errors.push("not compliant".into());
+    }
+    errors
+}

@@ -322,20 +322,7 @@ fn an_independent_pdfx_4_validator_finds_no_errors() {
 
 /// The errors pdf_oxide's PDF/X-4 validator reports for a file.
 fn pdfx_errors(path: &std::path::Path) -> Vec<String> {
-    use pdf_oxide::compliance::{PdfXLevel, PdfXValidator};
-    let mut document = pdf_oxide::PdfDocument::open(path).unwrap();
-    let result = PdfXValidator::new(PdfXLevel::X4)
-        .validate(&mut document)
-        .unwrap();
-    let mut errors: Vec<String> = result
-        .errors
-        .iter()
-        .map(|e| format!("{:?}: {}", e.code, e.message))
-        .collect();
-    if !result.is_compliant && errors.is_empty() {
-        errors.push("not compliant".into());
-    }
-    errors
+    pdfx_validator_errors(path, pdf_oxide::compliance::PdfXLevel::X4)
 }
 
 #[test]

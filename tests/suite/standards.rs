@@ -165,23 +165,6 @@ fn info_string(doc: &Document, key: &[u8]) -> String {
         .unwrap_or_default()
 }
 
-/// The errors pdf_oxide's PDF/X validator reports for a file at `level`.
-fn validator_errors(path: &std::path::Path, level: PdfXLevel) -> Vec<String> {
-    let mut document = pdf_oxide::PdfDocument::open(path).unwrap();
-    let result = pdf_oxide::compliance::PdfXValidator::new(level)
-        .validate(&mut document)
-        .unwrap();
-    let mut errors: Vec<String> = result
-        .errors
-        .iter()
-        .map(|e| format!("{:?}: {}", e.code, e.message))
-        .collect();
-    if !result.is_compliant && errors.is_empty() {
-        errors.push("not compliant".into());
-    }
-    errors
-}
-
 #[test]
 fn pdfx_1a_is_pdf_1_4_cmyk_only_without_transparency() {
     let (_temp, out, result) = render_standard("standard = \"PDF/X-1a\"\n");
@@ -213,7 +196,7 @@ fn pdfx_1a_is_pdf_1_4_cmyk_only_without_transparency() {
         assert_eq!(info_string(&doc, b"GTS_PDFXVersion"), "PDF/X-1:2003");
         assert_eq!(info_string(&doc, b"GTS_PDFXConformance"), "PDF/X-1a:2003");
         assert_eq!(
-            validator_errors(&file, PdfXLevel::X1a2003),
+            pdfx_validator_errors(&file, PdfXLevel::X1a2003),
             Vec::<String>::new(),
             "{name}"
         );
@@ -237,7 +220,9 @@ fn pdfx_1a_is_pdf_1_4_cmyk_only_without_transparency() {
     assert!(result.status.success(), "{}", stderr(&result));
     let doc = pdf(&x4.join("svg/svg.poster-a3.pdf"));
     assert!(!transparency(&doc).is_empty() && !non_cmyk_spaces(&doc).is_empty());
-    assert!(!validator_errors(&x4.join("png/png.mousepad.pdf"), PdfXLevel::X1a2003).is_empty());
+    assert!(
+        !pdfx_validator_errors(&x4.join("png/png.mousepad.pdf"), PdfXLevel::X1a2003).is_empty()
+    );
 }
 
 #[test]
@@ -269,7 +254,7 @@ fn pdfx_3_keeps_icc_tagged_rgb_but_no_transparency() {
         assert_eq!(info_string(&doc, b"GTS_PDFXConformance"), "PDF/X-3:2003");
         assert_eq!(info_string(&doc, b"GTS_PDFXVersion"), "PDF/X-3:2003");
         assert_eq!(
-            validator_errors(&file, PdfXLevel::X32003),
+            pdfx_validator_errors(&file, PdfXLevel::X32003),
             Vec::<String>::new(),
             "{name}"
         );
