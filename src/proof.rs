@@ -39,15 +39,24 @@ pub(crate) fn page(report: &Report, ws: &Workspace, date: &str) -> String {
     for entry in &report.documents {
         html += &card(entry, &ws.format_table, out);
     }
-    let profile = project.print.output_intent.as_deref().unwrap_or("FOGRA39");
-    let _ = write!(
-        html,
-        "</main>\n<footer>Made by personapress. Thumbnails show the trim area; \
-         the PDFs carry bleed and crop marks. The print formats are shown as they will \
-         print ({}): a soft proof through the output profile.</footer>\n</body></html>\n",
-        escape(profile)
-    );
+    html += &footer(project);
     html
+}
+
+/// The page's footer: what the thumbnails show.
+fn footer(project: &crate::spec::project::Project) -> String {
+    let profile = project.print.output_intent.as_deref().unwrap_or("FOGRA39");
+    let soft = match project.print.soft_proof {
+        true => format!(
+            " The print formats are shown as they will print ({}): a soft proof through the output profile.",
+            escape(profile)
+        ),
+        false => String::new(),
+    };
+    format!(
+        "</main>\n<footer>Made by personapress. Thumbnails show the trim area; \
+         the PDFs carry bleed and crop marks.{soft}</footer>\n</body></html>\n"
+    )
 }
 
 /// One document's card.

@@ -183,7 +183,7 @@ impl Context<'_> {
         let made = self.soft_proof.get_or_init(|| {
             let fogra39 = print::OutputIntent::fogra39();
             let intent = self.options.output_intent.as_ref().unwrap_or(&fogra39);
-            print::soft_proof::SoftProof::new(intent.profile.as_slice()).ok()
+            print::soft_proof::SoftProof::new(intent.profile.as_slice(), false).ok()
         });
         made.as_ref()
     }
@@ -200,9 +200,9 @@ impl Context<'_> {
         let fogra39 = print::OutputIntent::fogra39();
         let intent = self.options.output_intent.as_ref().unwrap_or(&fogra39);
         let written =
-            print::soft_proof::SoftProof::new(intent.profile.as_slice()).and_then(|proof| {
+            print::soft_proof::SoftProof::new(intent.profile.as_slice(), true).and_then(|proof| {
                 let (width, mut rgb) = render::render_rgb(document, dpi)?;
-                let out = proof.proofed(&mut rgb, width as usize, true);
+                let out = proof.proofed(&mut rgb, width as usize);
                 let png = render::rgb_png(width, &rgb)?;
                 write_replacing(path, &png, &self.remover).map_err(|e| e.to_string())?;
                 Ok(out)
@@ -258,9 +258,10 @@ impl Context<'_> {
     ) {
         let dpi = thumbnail_dpi(format);
         let path = thumbnail_path(&self.ws.out, pdf);
-        let proof = self.soft_proof().filter(|_| format.print);
+        let soft = format.print && self.ws.project.print.soft_proof;
+        let proof = soft.then(|| self.soft_proof()).flatten();
         let finish = |rgb: &mut [[u8; 3]], width: usize| {
-            proof.map(|p| p.proofed(rgb, width, false));
+            proof.map(|p| p.proofed(rgb, width));
         };
         let finish: Option<render::thumbnail::Finish> = proof.map(|_| &finish as _);
         let written = render::thumbnail::thumbnail(document, dpi, &self.stand_ins, finish)

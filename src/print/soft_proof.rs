@@ -15,7 +15,9 @@ const ALARM_STRIPE: [u8; 3] = [0, 200, 0];
 /// sRGB to sRGB through one CMYK profile, plainly and with Little CMS's gamut alarm.
 pub struct SoftProof {
     proof: Proofing,
-    alarm: Proofing,
+    /// Made with the alarm only where stripes are asked for: a gamut check costs
+    /// building a second transform.
+    alarm: Option<Proofing>,
     /// Little CMS's context, kept for the transforms made in it.
     _context: Mutex<ThreadContext>,
 }
@@ -27,8 +29,9 @@ impl std::fmt::Debug for SoftProof {
 }
 
 impl SoftProof {
-    /// A soft proof of printing with the CMYK output `profile`.
-    pub fn new(profile: &[u8]) -> Result<Self, String> {
+    /// A soft proof of printing with the CMYK output `profile`; with `stripes`, able to
+    /// stripe the colours beyond it.
+    pub fn new(profile: &[u8], stripes: bool) -> Result<Self, String> {
         let mut context = ThreadContext::new();
         // An alarm no transform gives otherwise: where the two differ, a colour is out.
         let mut codes = [0u16; 16];
@@ -52,7 +55,10 @@ impl SoftProof {
             .map_err(|e| format!("no soft proof with this profile ({e})"))
         };
         let proof = made(Flags::default())?;
-        let alarm = made(Flags::GAMUT_CHECK)?;
+        let alarm = match stripes {
+            true => Some(made(Flags::GAMUT_CHECK)?),
+            false => None,
+        };
         Ok(SoftProof {
             proof,
             alarm,
@@ -61,18 +67,23 @@ impl SoftProof {
     }
 
     /// `rgb` (rows of `width` pixels) as it will print, out-of-gamut colours striped
-    /// where `stripes`; returns the share of pixels out of gamut.
-    pub fn proofed(&self, rgb: &mut [[u8; 3]], width: usize, stripes: bool) -> f64 {
+    /// where the proof was made with stripes; returns the share of pixels out of gamut
+    /// (0 without stripes: not looked for).
+    pub fn proofed(&self, rgb: &mut [[u8; 3]], width: usize) -> f64 {
         let mut printed = vec![[0u8; 3]; rgb.len()];
-        let mut flagged = vec![[0u8; 3]; rgb.len()];
         self.proof.transform_pixels(rgb, &mut printed);
-        self.alarm.transform_pixels(rgb, &mut flagged);
+        let Some(alarm) = &self.alarm else {
+            rgb.copy_from_slice(&printed);
+            return 0.0;
+        };
+        let mut flagged = vec![[0u8; 3]; rgb.len()];
+        alarm.transform_pixels(rgb, &mut flagged);
         let mut out = 0usize;
         for (i, pixel) in rgb.iter_mut().enumerate() {
             let outside = flagged[i] != printed[i];
             out += usize::from(outside);
             let (x, y) = (i % width.max(1), i / width.max(1));
-            *pixel = match stripes && outside && (x + y) / 4 % 2 == 0 {
+            *pixel = match outside && (x + y) / 4 % 2 == 0 {
                 true => ALARM_STRIPE,
                 false => printed[i],
             };
@@ -87,13 +98,13 @@ mod tests {
 
     #[test]
     fn vivid_rgb_is_out_of_fogra39_and_paper_and_grey_are_in() {
-        let proof = SoftProof::new(crate::print::FOGRA39_ICC).unwrap();
+        let proof = SoftProof::new(crate::print::FOGRA39_ICC, true).unwrap();
         let mut pixels = vec![[0, 255, 0]; 64];
-        let share = proof.proofed(&mut pixels, 8, true);
+        let share = proof.proofed(&mut pixels, 8);
         assert!(share > 0.99, "sRGB green is beyond offset inks: {share}");
         assert!(pixels.contains(&ALARM_STRIPE), "striped");
         let mut calm = vec![[255, 255, 255], [128, 128, 128], [200, 180, 160]];
-        assert_eq!(proof.proofed(&mut calm, 3, true), 0.0);
+        assert_eq!(proof.proofed(&mut calm, 3), 0.0);
         assert!(
             calm[0].iter().all(|v| *v > 240),
             "paper stays white: {:?}",

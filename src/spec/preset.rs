@@ -206,6 +206,26 @@ mod tests {
     }
 
     #[test]
+    fn cmyk_only_pdfs_resample_above_450_ppi_unless_told_otherwise() {
+        assert_eq!(Print::default().effective_max_ppi(), None);
+        let cmyk = Print {
+            colour: Some(PrintColour::Cmyk),
+            ..Print::default()
+        };
+        assert_eq!(cmyk.effective_max_ppi(), Some(450));
+        let x1a = Print {
+            standard: PdfxStandard::X1a,
+            ..Print::default()
+        };
+        assert_eq!(x1a.effective_max_ppi(), Some(450));
+        let own = Print {
+            max_ppi: Some(600),
+            ..x1a
+        };
+        assert_eq!(own.effective_max_ppi(), Some(600));
+    }
+
+    #[test]
     fn written_keys_are_read_from_the_print_table_only() {
         let text = "title = \"x\"\n[print]\ncrop_marks = false\npreset = \"online\"\n[mousepad]\nbleed = \"2mm\"\n";
         let mut keys = written_print_keys(text);

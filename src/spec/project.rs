@@ -84,7 +84,8 @@ pub struct Print {
     pub min_ppi: Option<u32>,
     /// Photos printed above this resolution are resampled to 300 ppi for the print
     /// formats (JPEG stays JPEG, at quality 92; others are stored lossless), and
-    /// report.json lists each. At least 300. Default: none (photos are kept as given).
+    /// report.json lists each. At least 300. Default: 450 for CMYK-only PDFs
+    /// (`colour = "cmyk"`, PDF/X-1a), none otherwise (photos are kept as given).
     pub max_ppi: Option<u32>,
     /// `"rgb"` leaves photos and RGB colours to the output intent (PDF/X-4 allows
     /// them); `"cmyk"` converts every one to the output intent's CMYK with Little CMS,
@@ -103,6 +104,9 @@ pub struct Print {
     /// Whether 100 % black text, lines and shapes overprint (no white gap round
     /// them when the plates shift). Default: true.
     pub overprint_black: bool,
+    /// Whether the proof page shows the print formats as they will print: its
+    /// thumbnails soft-proofed through the output profile. Default: false.
+    pub soft_proof: bool,
 }
 
 impl Default for Print {
@@ -122,14 +126,24 @@ impl Default for Print {
             image_intent: None,
             vector_intent: None,
             overprint_black: true,
+            soft_proof: false,
         }
     }
 }
+
+/// The `max_ppi` of a CMYK-only project that sets none.
+pub const CMYK_MAX_PPI: u32 = 450;
 
 impl Print {
     /// Whether the print PDFs are CMYK only: `colour = "cmyk"`, or PDF/X-1a.
     pub fn cmyk_only(&self) -> bool {
         self.colour == Some(PrintColour::Cmyk) || self.standard.cmyk_only()
+    }
+
+    /// `max_ppi`, or 450 for a CMYK-only PDF: converting a photo to CMYK costs more
+    /// than resampling it first saves (measured even), and the files are smaller.
+    pub fn effective_max_ppi(&self) -> Option<u32> {
+        self.max_ppi.or(self.cmyk_only().then_some(CMYK_MAX_PPI))
     }
 
     /// Whether a converter to the output intent's CMYK is needed: for a CMYK-only

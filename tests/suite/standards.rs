@@ -576,7 +576,7 @@ fn a_soft_proof_shows_what_the_press_cannot_print() {
     let (_temp, project) = fixture("minimal");
     write(
         &project.join("personapress.toml"),
-        "title = \"Proof\"\ntheme = \"themes/vivid.toml\"\n",
+        "title = \"Proof\"\ntheme = \"themes/vivid.toml\"\n[print]\nsoft_proof = true\n",
     );
     write(
         &project.join("themes/vivid.toml"),
@@ -612,7 +612,8 @@ fn a_soft_proof_shows_what_the_press_cannot_print() {
         "{striped} striped of {}",
         pixels.len() / 3
     );
-    // The proof page's thumbnails of print formats are soft proofs, without stripes:
+    // With `soft_proof`, the proof page's thumbnails of print formats are soft proofs,
+    // without stripes:
     // the vivid band as the press prints it; the office briefing as designed.
     let result = personapress(&[
         "render",

@@ -250,7 +250,7 @@ fn configured(row: &FormatSpec, project: &Project) -> FormatSpec {
     spec.ppi = PpiLimits {
         warn: project.print.warn_ppi.unwrap_or(row.ppi.warn),
         min: project.print.min_ppi.unwrap_or(row.ppi.min),
-        max: project.print.max_ppi.filter(|_| spec.print),
+        max: project.print.effective_max_ppi().filter(|_| spec.print),
     };
     spec
 }
