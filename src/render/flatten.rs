@@ -47,6 +47,12 @@ pub(crate) fn flattened(document: &PagedDocument) -> Result<Option<Flattening>, 
         let mut page = page.clone();
         while let Some(found) = first_transparent(&page.frame, Transform::identity(), &mut vec![]) {
             let (image, flat, note) = flat_image(&page, &found)?;
+            notes.extend(spots_behind(&page, &found).into_iter().map(|spot| {
+                format!(
+                    "the spot colour {spot} behind the flattened {} prints in its CMYK there",
+                    found.what
+                )
+            }));
             replace_image(&mut page.frame, &found.path, image);
             notes.push(note);
             art.push(flat);
@@ -215,6 +221,67 @@ fn shown_within(page: &Page, found: &Found, itself: bool) -> Result<((u32, u32),
     Ok(((pixmap.width(), pixmap.height()), rgb.collect()))
 }
 
+/// The spot colours of the shapes painted before `found` that reach into its box: in
+/// the flattened image they are their CMYK alternates.
+fn spots_behind(page: &Page, found: &Found) -> Vec<String> {
+    let ts = found.transform;
+    let (x0, y0) = (ts.tx.to_pt(), ts.ty.to_pt());
+    let (x1, y1) = (
+        x0 + found.size.x.to_pt() * ts.sx.get(),
+        y0 + found.size.y.to_pt() * ts.sy.get(),
+    );
+    let behind = painted_through(&page.frame, &found.path, false);
+    let mut spots = Vec::new();
+    let mut visit = |shape: &typst::visualize::Shape, at: Transform| {
+        let Some(typst::visualize::Paint::Solid(typst::visualize::Color::Spot(spot))) = &shape.fill
+        else {
+            return;
+        };
+        let bbox = shape.bbox(false);
+        let (sx, sy) = (at.sx.get(), at.sy.get());
+        let (left, top) = (
+            at.tx.to_pt() + bbox.min.x.to_pt() * sx,
+            at.ty.to_pt() + bbox.min.y.to_pt() * sy,
+        );
+        let (right, bottom) = (
+            at.tx.to_pt() + bbox.max.x.to_pt() * sx,
+            at.ty.to_pt() + bbox.max.y.to_pt() * sy,
+        );
+        let overlaps = left.min(right) < x1
+            && left.max(right) > x0
+            && top.min(bottom) < y1
+            && top.max(bottom) > y0;
+        if let (true, Some(typst::visualize::SpotColorantName::Custom(name))) =
+            (overlaps, &spot.colorant.name)
+        {
+            spots.push(name.to_string());
+        }
+    };
+    each_shape(&behind, Transform::identity(), &mut visit);
+    spots.sort();
+    spots.dedup();
+    spots
+}
+
+/// Calls `visit` with every shape in `frame` and how the page places it (translation
+/// and scale; art under a turned group is not flattened).
+fn each_shape(
+    frame: &Frame,
+    ts: Transform,
+    visit: &mut dyn FnMut(&typst::visualize::Shape, Transform),
+) {
+    for (pos, item) in frame.items() {
+        let at = ts.pre_concat(Transform::translate(pos.x, pos.y));
+        match item {
+            FrameItem::Group(group) => {
+                each_shape(&group.frame, at.pre_concat(group.transform), visit)
+            }
+            FrameItem::Shape(shape, _) => visit(shape, at),
+            _ => {}
+        }
+    }
+}
+
 /// A copy of `frame` with only what is painted before the item at `path`, and the
 /// item too when `itself`.
 fn painted_through(frame: &Frame, path: &[usize], itself: bool) -> Frame {
@@ -356,6 +423,50 @@ mod tests {
         assert!(
             flattened(&flat.document).unwrap().is_none(),
             "nothing is left to flatten"
+        );
+    }
+
+    #[test]
+    fn a_spot_colour_behind_flattened_art_is_named() {
+        use std::sync::Arc;
+        use typst::visualize::{Cmyk, ProcessColor, SpotColor, SpotColorant, SpotColorantName};
+        let mut page = page();
+        let colorant = SpotColorant {
+            name: Some(SpotColorantName::Custom("PANTONE 485 C".into())),
+            fallback: ProcessColor::Cmyk(Cmyk {
+                c: 0.0,
+                m: 1.0,
+                y: 1.0,
+                k: 0.0,
+            }),
+        };
+        let spot = Color::Spot(SpotColor::new(Arc::new(colorant), Ratio::one()));
+        let shape = Geometry::Rect(Size::splat(Abs::pt(30.0))).filled(spot);
+        let mut frame = Frame::hard(page.frame.size());
+        frame.push(Point::zero(), FrameItem::Shape(shape, Span::detached()));
+        page.frame
+            .items()
+            .for_each(|(pos, item)| frame.push(*pos, item.clone()));
+        page.frame = frame;
+        let document = PagedDocument::new([page].into_iter().collect(), Default::default());
+        let flat = flattened(&document).unwrap().unwrap();
+        let notes = flat.notes.join("\n");
+        assert!(
+            notes.contains("the spot colour PANTONE 485 C behind the flattened photo"),
+            "{notes}"
+        );
+        // Without it, no spot colour is named.
+        let plain = PagedDocument::new(
+            [super::tests::page()].into_iter().collect(),
+            Default::default(),
+        );
+        assert!(
+            !flattened(&plain)
+                .unwrap()
+                .unwrap()
+                .notes
+                .join(" ")
+                .contains("spot")
         );
     }
 }
