@@ -13,6 +13,9 @@ use typst_layout::{Page, PagedDocument};
 /// The resolution flattened art is rendered at.
 pub(crate) const FLATTEN_PPI: f64 = 300.0;
 
+/// The most images one document may have flattened: each is a render of its own.
+const MAX_FLATTENED: usize = 200;
+
 /// Where an image sits in a page's frame tree: item indices from the page down.
 type Path = Vec<usize>;
 
@@ -46,6 +49,11 @@ pub(crate) fn flattened(document: &PagedDocument) -> Result<Option<Flattening>, 
     for page in document.pages() {
         let mut page = page.clone();
         while let Some(found) = first_transparent(&page.frame, Transform::identity(), &mut vec![]) {
+            if art.len() >= MAX_FLATTENED {
+                return Err(format!(
+                    "more than {MAX_FLATTENED} transparent images to flatten: use opaque art for PDF/X-1a and X-3"
+                ));
+            }
             let (image, flat, note) = flat_image(&page, &found)?;
             notes.extend(spots_behind(&page, &found).into_iter().map(|spot| {
                 format!(
