@@ -181,11 +181,17 @@ impl Context<'_> {
     /// none), made on first use; `None` when the profile cannot be used for one.
     fn soft_proof(&self) -> Option<&print::soft_proof::SoftProof> {
         let made = self.soft_proof.get_or_init(|| {
-            let fogra39 = print::OutputIntent::fogra39();
-            let intent = self.options.output_intent.as_ref().unwrap_or(&fogra39);
-            print::soft_proof::SoftProof::new(intent.profile.as_slice(), false).ok()
+            print::soft_proof::SoftProof::new(self.press_intent().profile.as_slice(), false).ok()
         });
         made.as_ref()
+    }
+
+    /// The output intent a soft proof prints through: the project's, else FOGRA39.
+    fn press_intent(&self) -> std::borrow::Cow<'_, print::OutputIntent> {
+        match &self.options.output_intent {
+            Some(intent) => std::borrow::Cow::Borrowed(intent),
+            None => std::borrow::Cow::Owned(print::OutputIntent::fogra39()),
+        }
     }
 
     /// Writes the first page as it will print, through the output intent's profile
@@ -197,8 +203,7 @@ impl Context<'_> {
         path: &Path,
         outcome: &mut Outcome,
     ) -> bool {
-        let fogra39 = print::OutputIntent::fogra39();
-        let intent = self.options.output_intent.as_ref().unwrap_or(&fogra39);
+        let intent = self.press_intent();
         let written =
             print::soft_proof::SoftProof::new(intent.profile.as_slice(), true).and_then(|proof| {
                 let (width, mut rgb) = render::render_rgb(document, dpi)?;
@@ -261,7 +266,9 @@ impl Context<'_> {
         let soft = format.print && self.ws.project.print.soft_proof;
         let proof = soft.then(|| self.soft_proof()).flatten();
         let finish = |rgb: &mut [[u8; 3]], width: usize| {
-            proof.map(|p| p.proofed(rgb, width));
+            if let Some(proof) = proof {
+                proof.proofed(rgb, width);
+            }
         };
         let finish: Option<render::thumbnail::Finish> = proof.map(|_| &finish as _);
         let written = render::thumbnail::thumbnail(document, dpi, &self.stand_ins, finish)

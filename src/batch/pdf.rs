@@ -33,7 +33,7 @@ impl Context<'_> {
         );
         let pdfx = settings
             .as_ref()
-            .and_then(|s| s.pdfx.as_ref().map(|_| s.standard));
+            .and_then(print::PrintSettings::pdfx_standard);
         let (prepared, art) = self.prepared(document, job, pdfx, outcome).ok()?;
         if let Some(settings) = &mut settings {
             settings.flat_art = art;
@@ -107,9 +107,12 @@ fn print_finished(
     outcome: &mut Outcome,
 ) -> Result<Vec<u8>, Vec<Diagnostic>> {
     let finished = print::finish(pdf, settings).map_err(|e| vec![Diagnostic::error(e)])?;
-    let pdfx = settings.pdfx.as_ref().map(|_| settings.standard);
     let cmyk_only = settings.convert.is_some();
-    outcome.add(preflight::check_pdf(&finished.doc, pdfx, cmyk_only));
+    outcome.add(preflight::check_pdf(
+        &finished.doc,
+        settings.pdfx_standard(),
+        cmyk_only,
+    ));
     let warnings = finished.warnings.into_iter().map(Diagnostic::warning);
     outcome.warnings.extend(warnings);
     Ok(finished.pdf)

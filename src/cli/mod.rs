@@ -175,7 +175,7 @@ fn output_intent(ws: &Workspace) -> Result<OutputIntent, Diagnostic> {
         .map_err(|diag| ws.project_file.at_key("output_intent", diag))?;
     let standard = ws.project.print.standard;
     let version = intent.profile.as_slice().get(8).copied().unwrap_or(0);
-    if standard.pdf_version() == "1.4" && version >= 4 {
+    if standard.is_pdf_1_4() && version >= 4 {
         let message = format!(
             "the output profile is ICC version {version}, but {standard} (PDF 1.4) reads version 2 profiles only"
         );

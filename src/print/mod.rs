@@ -70,6 +70,13 @@ pub struct PrintSettings {
     pub flat_art: Vec<crate::render::flatten::FlatArt>,
 }
 
+impl PrintSettings {
+    /// The PDF/X standard the document is made to, if it is PDF/X at all.
+    pub fn pdfx_standard(&self) -> Option<PdfxStandard> {
+        self.pdfx.as_ref().map(|_| self.standard)
+    }
+}
+
 /// A finished print PDF and what finishing it found.
 pub struct Finished {
     /// The PDF's bytes.
@@ -109,16 +116,15 @@ pub fn finish(pdf: &[u8], settings: &PrintSettings) -> Result<Finished, String> 
 fn convert_colours(doc: &mut Document, settings: &PrintSettings) -> Result<Vec<String>, String> {
     let mut warnings = vec![];
     let inks = (&settings.brand_inks[..], &settings.flat_art[..]);
-    if let Some(press) = settings
-        .art_press
-        .as_ref()
-        .filter(|_| settings.convert.is_none())
-    {
+    if let Some(press) = &settings.art_press {
         convert::convert_art_only(doc, press, inks)?;
     }
     if let Some(press) = &settings.convert {
         let converted = convert::convert_objects(doc, press, inks)?;
-        if settings.pdfx.is_some() && settings.standard.cmyk_only() {
+        if settings
+            .pdfx_standard()
+            .is_some_and(PdfxStandard::cmyk_only)
+        {
             recolour::retire_rgb_spaces(doc);
         }
         if converted.most_ink > press.max_ink_percent() + 0.5 {

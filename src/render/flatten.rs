@@ -224,9 +224,11 @@ fn shown_within(page: &Page, found: &Found, itself: bool) -> Result<((u32, u32),
     };
     let pixmap = typst_render::render(&region, &options);
     // Premultiplied pixels over paper white (opaque already unless the page's fill is none).
-    let over_white = |p: &[u8]| [0, 1, 2].map(|c| p[c].saturating_add(255 - p[3]));
-    let rgb = pixmap.data().chunks_exact(4).flat_map(over_white);
-    Ok(((pixmap.width(), pixmap.height()), rgb.collect()))
+    let rgb = super::images::rgb_over_white(&pixmap);
+    Ok((
+        (pixmap.width(), pixmap.height()),
+        rgb.as_flattened().to_vec(),
+    ))
 }
 
 /// The spot colours of the shapes painted before `found` that reach into its box: in

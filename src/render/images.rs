@@ -49,6 +49,12 @@ impl ImageCache {
     }
 }
 
+/// A rendered pixmap's pixels as RGB over paper white (its pixels are premultiplied).
+pub(crate) fn rgb_over_white(pixmap: &tiny_skia::Pixmap) -> Vec<[u8; 3]> {
+    let over_white = |p: &[u8]| [0, 1, 2].map(|c| p[c].saturating_add(255 - p[3]));
+    pixmap.data().chunks_exact(4).map(over_white).collect()
+}
+
 /// How much `transform` stretches lengths along x (rotation aside).
 pub(crate) fn x_scale(transform: &Transform) -> f64 {
     transform.sx.get().hypot(transform.ky.get())

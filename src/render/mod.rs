@@ -363,8 +363,7 @@ pub(crate) fn render_rgb(
     dpi: f64,
 ) -> Result<(u32, Vec<[u8; 3]>), String> {
     let pixmap = first_page_pixmap(document, dpi)?;
-    let over_white = |p: &[u8]| [0, 1, 2].map(|c| p[c].saturating_add(255 - p[3]));
-    let rgb = pixmap.data().chunks_exact(4).map(over_white).collect();
+    let rgb = images::rgb_over_white(&pixmap);
     Ok((pixmap.width(), rgb))
 }
 

@@ -18,7 +18,7 @@ pub fn export_pdf(
     ident: &str,
     date: Datetime,
 ) -> Result<Vec<u8>, Vec<Diagnostic>> {
-    let pdf14 = pdfx.is_some_and(|s| s.pdf_version() == "1.4");
+    let pdf14 = pdfx.is_some_and(PdfxStandard::is_pdf_1_4);
     let standards = match (format.pdf_ua, pdf14) {
         (true, _) => PdfStandards::new(&[PdfStandard::Ua_1]).expect("PDF/UA-1 alone is valid"),
         (false, true) => PdfStandards::new(&[PdfStandard::V_1_4]).expect("PDF 1.4 alone is valid"),

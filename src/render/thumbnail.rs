@@ -53,8 +53,7 @@ pub(crate) fn thumbnail(
     let encoded = match finish {
         None => fast_png(width, height, &pixmap.take_demultiplied(), false),
         Some(finish) => {
-            let over_white = |p: &[u8]| [0, 1, 2].map(|c| p[c].saturating_add(255 - p[3]));
-            let mut rgb: Vec<[u8; 3]> = pixmap.data().chunks_exact(4).map(over_white).collect();
+            let mut rgb = super::images::rgb_over_white(&pixmap);
             finish(&mut rgb, width as usize);
             fast_png(width, height, rgb.as_flattened(), true)
         }

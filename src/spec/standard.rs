@@ -37,6 +37,11 @@ impl PdfxStandard {
         }
     }
 
+    /// Whether the standard builds on PDF 1.4, which reads ICC profiles of version 2 only.
+    pub fn is_pdf_1_4(self) -> bool {
+        self.pdf_version() == "1.4"
+    }
+
     /// The Info dictionary's `GTS_PDFXVersion`.
     pub fn version_key(self) -> &'static str {
         match self {
