@@ -112,6 +112,7 @@ fn print_finished(
         &finished.doc,
         settings.pdfx_standard(),
         cmyk_only,
+        &settings.exact_cmyk,
     ));
     let warnings = finished.warnings.into_iter().map(Diagnostic::warning);
     outcome.warnings.extend(warnings);

@@ -11,6 +11,7 @@ use typst::visualize::{Color, ImageKind, Paint, ProcessColor};
 use typst_layout::PagedDocument;
 
 mod bleed;
+mod inks;
 mod standard;
 mod svg;
 
@@ -174,14 +175,17 @@ pub(crate) fn check_theme_ink(theme: &Theme) -> Vec<Diagnostic> {
 
 /// Checks a finished print PDF: boxes present and nested, fonts embedded, PDF/X keys.
 /// `pdfx` is the standard the file claims, if any; beyond PDF/X-4's, PDF/X-1a and X-3
-/// forbid transparency and (X-1a) RGB: see [`standard::check_standard`].
+/// forbid transparency and (X-1a) RGB: see [`standard::check_standard`]. White
+/// overprint and theme colours (`theme_cmyk`, 0..1) not written exactly: [`inks`].
 pub(crate) fn check_pdf(
     doc: &Document,
     pdfx: Option<PdfxStandard>,
     cmyk_only: bool,
+    theme_cmyk: &[[f32; 4]],
 ) -> Vec<Diagnostic> {
     let mut findings = check_boxes(doc);
     findings.extend(check_fonts_embedded(doc));
+    findings.extend(inks::check_inks(doc, theme_cmyk));
     if let Some(standard) = pdfx {
         findings.extend(check_pdfx_keys(doc, standard));
         findings.extend(check_no_device_rgb(doc, standard));
