@@ -91,6 +91,7 @@ fn filter_of(dict: &Dictionary) -> Option<Vec<u8>> {
 /// stored losslessly; returns the most ink of a pixel before the limit. The same photo
 /// on a persona's other print formats is converted once ([`Converter::recent`]).
 fn convert_image(doc: &mut Document, id: ObjectId, press: &Converter) -> Result<f64, String> {
+    let profile = own_profile(doc, id);
     let Ok(Object::Stream(stream)) = doc.get_object_mut(id) else {
         return Ok(0.0);
     };
@@ -98,7 +99,8 @@ fn convert_image(doc: &mut Document, id: ObjectId, press: &Converter) -> Result<
     let size = (number(b"Width"), number(b"Height"));
     let jpeg = filter_of(&stream.dict).as_deref() == Some(b"DCTDecode".as_slice());
     let key = crate::digest::sha256_hex(&stream.content);
-    let image = press.recent(&key, || cmyk_image(stream, size, jpeg, press))?;
+    let source = (stream as &Stream, profile.as_deref());
+    let image = press.recent(&key, || cmyk_image(source, size, jpeg, press))?;
     if jpeg {
         let inverted = [1, 0, 1, 0, 1, 0, 1, 0].map(Object::Integer).to_vec();
         stream.dict.set("Decode", Object::Array(inverted));
@@ -173,9 +175,29 @@ fn convert_art(
     Ok(most_ink)
 }
 
-/// The image's pixels in CMYK, encoded as the stream will hold them.
+/// The ICC profile an image's pixels are in: the one embedded in its JPEG (the export
+/// may have tagged it sRGB instead: it drops profiles it cannot embed, such as version 4
+/// ones at PDF 1.4), else its `ICCBased` colour space's.
+fn own_profile(doc: &Document, id: ObjectId) -> Option<Vec<u8>> {
+    let stream = doc.get_object(id).ok()?.as_stream().ok()?;
+    let in_space = || {
+        let (_, space) = doc.dereference(stream.dict.get(b"ColorSpace").ok()?).ok()?;
+        let parts = space.as_array().ok()?;
+        (parts.first()?.as_name().ok()? == b"ICCBased").then_some(())?;
+        let (_, profile) = doc.dereference(parts.get(1)?).ok()?;
+        profile.as_stream().ok()?.decompressed_content().ok()
+    };
+    let in_jpeg = || {
+        let jpeg = filter_of(&stream.dict).as_deref() == Some(b"DCTDecode".as_slice());
+        let mut decoder = jpeg_decoder::Decoder::new(stream.content.as_slice());
+        (jpeg && decoder.read_info().is_ok()).then(|| decoder.icc_profile())?
+    };
+    in_jpeg().or_else(in_space)
+}
+
+/// The image's pixels (in `profile`, else sRGB) in CMYK, encoded as the stream will hold them.
 fn cmyk_image(
-    stream: &Stream,
+    (stream, profile): (&Stream, Option<&[u8]>),
     (width, height): (i64, i64),
     jpeg: bool,
     press: &Converter,
@@ -192,7 +214,8 @@ fn cmyk_image(
             format!("an RGB image of {width} × {height} pixels could not be read for CMYK");
         return Err(message);
     }
-    let (cmyk, most_ink) = press.image(&rgb);
+    let own = profile.and_then(|profile| press.image_from(profile, &rgb));
+    let (cmyk, most_ink) = own.unwrap_or_else(|| press.image(&rgb));
     let bytes = match jpeg {
         true => super::objects::jpeg(&cmyk, (width, height), jpeg_encoder::ColorType::Cmyk)?,
         false => super::deflate(&cmyk, flate2::Compression::default()),

@@ -62,6 +62,8 @@ pub struct Converter {
     image: Shared<[u8; 3], [u8; 4]>,
     /// The limit of converted images' total ink, in 255ths of one ink (300 % = 765).
     max_ink: u32,
+    /// The output profile and the images' intent, for a photo in a profile of its own.
+    output: (Arc<[u8]>, Intent),
     /// The images converted last, by the digest of their source stream: a persona's
     /// photo is converted once for all its print formats.
     recent: std::sync::Mutex<std::collections::VecDeque<(String, Arc<CmykImage>)>>,
@@ -112,6 +114,7 @@ impl Converter {
             vector,
             image,
             max_ink,
+            output: (profile.into(), lcms_intent(conversion.images)),
             recent: Default::default(),
             _context: std::sync::Mutex::new(context),
         })
@@ -163,12 +166,53 @@ impl Converter {
         let pixels: Vec<[u8; 3]> = rgb.chunks_exact(3).map(|p| [p[0], p[1], p[2]]).collect();
         let mut cmyk = vec![[0u8; 4]; pixels.len()];
         self.image.transform_pixels(&pixels, &mut cmyk);
+        self.limited(cmyk)
+    }
+
+    /// RGB pixels in the ICC profile `source` (a photo's own: Adobe RGB, Display P3) as
+    /// CMYK pixels, as [`Converter::image`] does for sRGB; `None` when `source` is not
+    /// an RGB profile Little CMS can read, or is sRGB (then use [`Converter::image`]).
+    pub fn image_from(&self, source: &[u8], rgb: &[u8]) -> Option<(Vec<u8>, f64)> {
+        let transform = own_profile_transform(source, &self.output)?;
+        let pixels: Vec<[u8; 3]> = rgb.chunks_exact(3).map(|p| [p[0], p[1], p[2]]).collect();
+        let mut cmyk = vec![[0u8; 4]; pixels.len()];
+        transform.transform_pixels(&pixels, &mut cmyk);
+        Some(self.limited(cmyk))
+    }
+
+    /// CMYK pixels held to the ink limit, flattened, with the most ink before it.
+    fn limited(&self, mut cmyk: Vec<[u8; 4]>) -> (Vec<u8>, f64) {
         let mut most = 0;
         for pixel in &mut cmyk {
             most = most.max(limit_ink(pixel, self.max_ink));
         }
         (cmyk.concat(), f64::from(most) / 2.55)
     }
+}
+
+/// A transform from the RGB profile `source` to `output` (profile and intent), unless
+/// `source` is unreadable, not RGB, or sRGB (whose built-in transform is shared).
+fn own_profile_transform(
+    source: &[u8],
+    (output, intent): &(Arc<[u8]>, Intent),
+) -> Option<Transform<[u8; 3], [u8; 4]>> {
+    let source = Profile::new_icc(source).ok()?;
+    let description = source.info(lcms2::InfoType::Description, lcms2::Locale::none());
+    let rgb = source.color_space() == lcms2::ColorSpaceSignature::RgbData;
+    if !rgb || description.is_some_and(|d| d.contains("sRGB")) {
+        return None;
+    }
+    let cmyk = Profile::new_icc(output).ok()?;
+    let flags = Flags::BLACKPOINT_COMPENSATION;
+    Transform::new_flags(
+        &source,
+        PixelFormat::RGB_8,
+        &cmyk,
+        PixelFormat::CMYK_8,
+        *intent,
+        flags,
+    )
+    .ok()
 }
 
 /// Holds a CMYK pixel to `limit` (in 255ths) by taking C, M and Y back in proportion,

@@ -14,6 +14,7 @@ mod export;
 mod journey;
 mod on_the_page;
 mod overview;
+mod photo_profiles;
 mod print;
 pub(crate) mod print_tools;
 mod random_personas;
