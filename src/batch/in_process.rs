@@ -32,8 +32,12 @@ pub struct LaidOut {
 pub fn lay_out_all(ws: &Workspace, base: &Base) -> Result<Vec<LaidOut>, Diagnostic> {
     let mut laid = Vec::new();
     let logos: Vec<_> = ws.themes.iter().map(read_logo).collect::<Result<_, _>>()?;
-    for path in &ws.persona_files {
-        let source = ws.load_persona(path)?;
+    let sources = ws
+        .persona_files
+        .iter()
+        .flat_map(|path| ws.load_sources(path));
+    for source in sources {
+        let source = source?;
         let photo = read_photo(&source)?;
         for (theme, logo) in ws.themes.iter().zip(&logos) {
             let logo = logo.clone();
@@ -66,7 +70,7 @@ pub fn lay_out_overviews(
     let sources: Vec<_> = ws
         .persona_files
         .iter()
-        .map(|path| ws.load_persona(path))
+        .flat_map(|path| ws.load_sources(path))
         .collect::<Result<_, _>>()?;
     let (photos, assets) = full_size_photos(&sources)?;
     let cards: Vec<_> = sources.iter().zip(photos).collect();

@@ -50,26 +50,46 @@ impl Ready {
 /// one fails its persona once; an unchanged one is only read when a document needs it.
 pub(super) fn load_personas(ws: &Workspace, digests: &Digests) -> (Vec<Ready>, Vec<Outcome>) {
     use rayon::prelude::*;
-    let loaded: Vec<Result<Ready, Diagnostic>> = ws
+    let loaded: Vec<Vec<Result<Ready, Diagnostic>>> = ws
         .persona_files
         .par_iter()
-        .map(|path| load_persona(ws, path, digests))
+        .map(|path| load_sources(ws, path, digests))
         .collect();
     let mut ready: Vec<Ready> = Vec::new();
     let mut failed = Vec::new();
     for (path, loaded) in ws.persona_files.iter().zip(loaded) {
-        let loaded = loaded.and_then(
-            |r| match ready.iter().find(|o| o.source.id == r.source.id) {
-                Some(other) => Err(duplicate_id(&r.source, &other.source.path)),
-                None => Ok(r),
-            },
-        );
-        match loaded {
-            Ok(r) => ready.push(r),
-            Err(diag) => failed.push(Outcome::failed_persona(path, diag)),
+        for loaded in loaded {
+            let loaded =
+                loaded.and_then(
+                    |r| match ready.iter().find(|o| o.source.id == r.source.id) {
+                        Some(other) => Err(duplicate_id(&r.source, &other.source.path)),
+                        None => Ok(r),
+                    },
+                );
+            match loaded {
+                Ok(r) => ready.push(r),
+                Err(diag) => failed.push(Outcome::failed_persona(path, diag)),
+            }
         }
     }
     (ready, failed)
+}
+
+/// Each persona of one source (a file, or a spreadsheet's rows), fingerprinted with its photo.
+fn load_sources(ws: &Workspace, path: &Path, digests: &Digests) -> Vec<Result<Ready, Diagnostic>> {
+    let ready = |source: PersonaSource| {
+        let photo = photo_digest(&source, digests)?;
+        let fingerprint = persona_fingerprint(&source, &photo);
+        Ok(Ready {
+            source,
+            fingerprint,
+            photo: Mutex::new(None),
+        })
+    };
+    ws.load_sources(path)
+        .into_iter()
+        .map(|source| source.and_then(ready))
+        .collect()
 }
 
 /// The error for a persona file whose id an earlier one already has.
@@ -78,22 +98,6 @@ pub(super) fn duplicate_id(source: &PersonaSource, other: &Path) -> Diagnostic {
     source
         .error_at_key("id", message)
         .with_hint("give each persona its own `id`")
-}
-
-/// Loads one persona file and fingerprints it with its photo.
-pub(super) fn load_persona(
-    ws: &Workspace,
-    path: &Path,
-    digests: &Digests,
-) -> Result<Ready, Diagnostic> {
-    let source = ws.load_persona(path)?;
-    let photo = photo_digest(&source, digests)?;
-    let fingerprint = persona_fingerprint(&source, &photo);
-    Ok(Ready {
-        source,
-        fingerprint,
-        photo: Mutex::new(None),
-    })
 }
 
 /// The SHA-256 of the persona's photo: remembered from the last run when the file is

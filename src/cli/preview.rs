@@ -70,7 +70,7 @@ fn find_persona(ws: &Workspace, wanted: &str) -> Result<PathBuf, Diagnostic> {
     let by_id = ws
         .persona_files
         .iter()
-        .find(|p| ws.load_persona(p).is_ok_and(|s| s.id == wanted));
+        .find(|p| ws.load_sources(p).iter().flatten().any(|s| s.id == wanted));
     if let Some(found) = by_id {
         return Ok(found.clone());
     }

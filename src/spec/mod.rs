@@ -6,6 +6,7 @@ pub mod language;
 pub mod persona;
 pub mod preset;
 pub mod project;
+pub mod sheet;
 pub mod standard;
 pub mod theme;
 pub mod typography;
@@ -31,6 +32,9 @@ pub struct Loaded<T> {
     pub path: PathBuf,
     /// The file's text.
     pub text: Arc<str>,
+    /// For a persona read from a spreadsheet (`text` is then the TOML made of its row):
+    /// the cell behind each line.
+    pub cells: Option<Arc<sheet::Cells>>,
 }
 
 impl<T> Loaded<T> {
@@ -49,6 +53,7 @@ impl<T> Loaded<T> {
         SpecFile {
             path: self.path.clone(),
             text: self.text.clone(),
+            cells: self.cells.clone(),
         }
     }
 }
@@ -61,11 +66,18 @@ pub struct SpecFile {
     pub path: PathBuf,
     /// Its text when it was read.
     pub text: Arc<str>,
+    /// For a spreadsheet's persona: the cell behind each line of `text`.
+    pub cells: Option<Arc<sheet::Cells>>,
 }
 
 impl SpecFile {
-    /// An error pointing at the first occurrence of `key = ` in this file, or at the file.
+    /// An error pointing at the first occurrence of `key = ` in this file, or at the file;
+    /// for a spreadsheet's persona, at the key's cell.
     pub fn error_at_key(&self, key: &str, message: impl Into<String>) -> Diagnostic {
+        if let Some(cells) = &self.cells {
+            let place = cells.place_of_key(&self.text, key);
+            return Diagnostic::error(format!("{place}: {}", message.into())).in_file(&self.path);
+        }
         let span = find_key(&self.text, key);
         Diagnostic::error(message).at(&self.path, self.text.clone(), span)
     }
@@ -95,7 +107,20 @@ pub fn parse_toml<T: DeserializeOwned>(
         value,
         path: path.to_path_buf(),
         text,
+        cells: None,
     })
+}
+
+/// Parses the TOML made of a spreadsheet's persona row (see [`sheet`]): errors name the
+/// spreadsheet `path` and the cell.
+pub fn parse_sheet_toml<T: DeserializeOwned>(
+    path: &Path,
+    row: &sheet::SheetPersona,
+) -> Result<Loaded<T>, Diagnostic> {
+    let mut loaded = parse_toml(path, row.text.clone())
+        .map_err(|diag| row.cells.relocate(path, sheet::spreadsheet_words(diag)))?;
+    loaded.cells = Some(row.cells.clone());
+    Ok(loaded)
 }
 
 /// Reads a spec file as UTF-8 text, refusing files that are too large.

@@ -236,7 +236,7 @@ fn glob_in(root: &Path, pattern: &str) -> Result<Vec<PathBuf>, String> {
         .map_err(|err| format!("`{pattern}` is not a valid glob ({err})"))?;
     let mut files: Vec<PathBuf> = paths
         .filter_map(Result::ok)
-        .filter(|p| p.is_file())
+        .filter(|p| p.is_file() && !super::sheet::is_table_csv(p))
         .collect();
     files.sort();
     Ok(files)
@@ -330,14 +330,10 @@ impl PersonaSource {
     }
 }
 
-/// The persona's `id`, else its file name; an error when it cannot be part of a file name.
-fn persona_id(loaded: &Loaded<Persona>, path: &Path) -> Result<String, Diagnostic> {
-    let stem = path
-        .file_stem()
-        .unwrap_or_default()
-        .to_string_lossy()
-        .into_owned();
-    let id = loaded.value.id.clone().unwrap_or(stem);
+/// The persona's `id`, else `default` (its file name, a row's name); an error when it
+/// cannot be part of a file name.
+fn persona_id(loaded: &Loaded<Persona>, default: String) -> Result<String, Diagnostic> {
+    let id = loaded.value.id.clone().unwrap_or(default);
     let valid = !id.is_empty()
         && id.chars().all(|c| c.is_alphanumeric() || "-_.".contains(c))
         && !id.starts_with('.');
@@ -350,11 +346,43 @@ fn persona_id(loaded: &Loaded<Persona>, path: &Path) -> Result<String, Diagnosti
 }
 
 impl Workspace {
+    /// The personas of one persona source: a TOML file's one, or each row of a
+    /// spreadsheet (a bad row an error of its own, the others unharmed).
+    pub fn load_sources(&self, path: &Path) -> Vec<Result<PersonaSource, Diagnostic>> {
+        if !super::sheet::is_sheet(path) {
+            return vec![self.load_persona(path)];
+        }
+        match super::sheet::read_personas(path) {
+            Err(diag) => vec![Err(diag)],
+            Ok(rows) => rows
+                .into_iter()
+                .map(|row| {
+                    let loaded = super::parse_sheet_toml(path, &row?)?;
+                    self.source_of(loaded, path)
+                })
+                .collect(),
+        }
+    }
+
     /// Loads one persona file and checks what the TOML parser cannot.
     pub fn load_persona(&self, path: &Path) -> Result<PersonaSource, Diagnostic> {
-        let loaded: Loaded<Persona> = load_toml(path)?;
+        self.source_of(load_toml(path)?, path)
+    }
+
+    /// A parsed persona checked, with its id (by default its file's stem, or the id its
+    /// spreadsheet row was given), language and photo resolved.
+    fn source_of(&self, loaded: Loaded<Persona>, path: &Path) -> Result<PersonaSource, Diagnostic> {
         check_persona(&loaded)?;
-        let id = persona_id(&loaded, path)?;
+        let stem = path
+            .file_stem()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
+        let default = loaded
+            .cells
+            .as_ref()
+            .map_or(stem, |cells| cells.id().to_string());
+        let id = persona_id(&loaded, default)?;
         let photo =
             match &loaded.value.photo {
                 Some(photo) => Some(resolve_inside(loaded.dir(), photo, &self.root).map_err(

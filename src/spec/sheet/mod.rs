@@ -1,0 +1,141 @@
+//! Personas from spreadsheets: a workbook's `personas` sheet (else its first) holds a
+//! header row of the spec's keys and one persona per row; the repeated tables come
+//! from sheets named after them. Each row becomes the TOML a persona file would hold,
+//! parsed by the same code, so the same checks apply; every line of it remembers its
+//! cell, so that an error names the file, sheet and cell.
+
+mod grid;
+mod rows;
+
+use std::path::Path;
+use std::sync::Arc;
+
+use crate::diag::Diagnostic;
+
+pub(crate) use grid::is_table_csv;
+
+/// The file extensions read as spreadsheets of personas.
+pub const SHEET_EXTENSIONS: [&str; 5] = ["xlsx", "xlsm", "xls", "ods", "csv"];
+
+/// Whether `path` is a spreadsheet of personas (not a CSV's table file).
+pub fn is_sheet(path: &Path) -> bool {
+    let extension = path.extension().map(|e| e.to_string_lossy().to_lowercase());
+    extension.is_some_and(|e| SHEET_EXTENSIONS.contains(&e.as_str())) && !is_table_csv(path)
+}
+
+/// Where one line of a persona's generated TOML came from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CellRef {
+    /// The sheet's name (a CSV file's name).
+    pub sheet: String,
+    /// The cell, as `E3`.
+    pub cell: String,
+    /// The header of its column.
+    pub key: String,
+}
+
+/// The cells behind a persona read from a spreadsheet, one per line of its TOML.
+#[derive(Debug, Clone, Default)]
+pub struct Cells {
+    /// The cell of each line (`None` for a line no cell wrote).
+    lines: Vec<Option<CellRef>>,
+    /// The persona's row, for an error no single cell caused: `sheet personas, row 3`.
+    row: String,
+    /// The row's `id`, else one made from its name: the persona's id when it names none.
+    id: String,
+}
+
+impl Cells {
+    /// The id of the row's persona when its `id` cell is empty (made from its name).
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// Where `key` (as a TOML line `key = …` of `text`) came from, or the row.
+    pub fn place_of_key(&self, text: &str, key: &str) -> String {
+        let line = super::find_key(text, key).map(|span| crate::diag::line_col(text, span.start).0);
+        self.place_of_line(line)
+    }
+
+    /// `sheet personas, cell E3 (age)` for line `line` (1-based), else the row.
+    fn place_of_line(&self, line: Option<usize>) -> String {
+        let cell = line.and_then(|l| self.lines.get(l.checked_sub(1)?)?.as_ref());
+        match cell {
+            Some(c) => format!("sheet {}, cell {} ({})", c.sheet, c.cell, c.key),
+            None => self.row.clone(),
+        }
+    }
+
+    /// `diag` (made on the generated TOML) pointed at the spreadsheet `path` and its cell.
+    pub fn relocate(&self, path: &Path, diag: Diagnostic) -> Diagnostic {
+        let location = diag.location.as_ref();
+        let line = location
+            .and_then(|l| Some(crate::diag::line_col(l.text.as_ref()?, l.span.as_ref()?.start).0));
+        let whole_row = diag.message.starts_with("missing field");
+        let place = self.place_of_line(line.filter(|_| !whole_row));
+        Diagnostic {
+            message: format!("{place}: {}", diag.message),
+            ..diag
+        }
+        .in_file(path)
+    }
+}
+
+/// One persona row: its TOML, the cells behind it, and its id when it names none.
+#[derive(Debug, Clone)]
+pub struct SheetPersona {
+    /// The TOML a persona file with this row's values would hold.
+    pub text: Arc<str>,
+    /// The cell of each line of `text`, and the row's id.
+    pub cells: Arc<Cells>,
+}
+
+/// The personas of a spreadsheet, each row on its own (a bad row is an error for that
+/// row, a table row naming no persona an error of its own); an error for a file that
+/// cannot be read at all.
+pub fn read_personas(path: &Path) -> Result<Vec<Result<SheetPersona, Diagnostic>>, Diagnostic> {
+    let book = grid::read_book(path).map_err(|message| {
+        let (message, hint) = super::split_hint(&message);
+        let diag = Diagnostic::error(format!("{}: {message}", path.display())).in_file(path);
+        match hint {
+            Some(hint) => diag.with_hint(hint),
+            None => diag,
+        }
+    })?;
+    Ok(rows::personas(&book)
+        .into_iter()
+        .map(|row| {
+            row.map_err(|(place, message, hint)| {
+                let diag = Diagnostic::error(format!("{place}: {message}")).in_file(path);
+                hint.into_iter().fold(diag, Diagnostic::with_hint)
+            })
+        })
+        .collect())
+}
+
+/// A TOML error's words as a spreadsheet user reads them: `expected a whole number,
+/// found "veertig"` for serde's `invalid type: string "veertig", expected u32`; a
+/// hint to add a key to the file becomes one to fill in its column.
+pub fn spreadsheet_words(mut diag: Diagnostic) -> Diagnostic {
+    let invalid = diag.message.strip_prefix("invalid type: ");
+    if let Some((found, expected)) = invalid.and_then(|rest| rest.rsplit_once(", expected ")) {
+        let expected = match expected.trim() {
+            "u8" | "u16" | "u32" | "u64" | "i8" | "i16" | "i32" | "i64" | "an integer" => {
+                "a whole number"
+            }
+            "f32" | "f64" => "a number",
+            other => other,
+        };
+        let found = found.strip_prefix("string ").unwrap_or(found);
+        diag.message = format!("expected {expected}, found {found}");
+    }
+    for hint in &mut diag.hints {
+        if let Some(field) = hint
+            .strip_prefix("add `")
+            .and_then(|h| h.split(" = ").next())
+        {
+            *hint = format!("fill in the column `{field}`; it is required");
+        }
+    }
+    diag
+}

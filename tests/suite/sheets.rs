@@ -1,0 +1,238 @@
+//! Personas from spreadsheets: a workbook (made here with rust_xlsxwriter), a CSV with
+//! its table files, and an ODS render the same documents as the same personas written
+//! as TOML; bad cells are errors naming the file, sheet and cell.
+
+use std::path::{Path, PathBuf};
+
+use crate::common::*;
+use rust_xlsxwriter::{Format, Workbook};
+
+/// The three personas as TOML files: lists, tables, a photo, media, traits, a journey.
+const PERSONAS: [(&str, &str); 3] = [
+    (
+        "peter",
+        "name = \"Peter de Vries\"\nid = \"peter\"\nage = 42\noccupation = \"Installateur\"\n\
+         photo = \"../photos/peter.jpg\"\nquote = \"Als ik bel, wil ik meteen iemand.\"\n\
+         goals = [\"Klussen op tijd af\", \"Minder papierwerk\"]\nfrustrations = [\"Wachten aan de telefoon\"]\n\
+         [communication]\nstyle = \"Direct en zakelijk\"\nchannels = [\"telefoon\", \"WhatsApp\"]\n\
+         [[media]]\nchannel = \"WhatsApp\"\nshare = 40\n[[media]]\nchannel = \"E-mail\"\nshare = 25\n\
+         [[journey]]\nphase = \"acquisition\"\nstage = \"Oriëntatie\"\ntouchpoints = [\"Google\", \"website\"]\nfeeling = 20\n\
+         [[journey]]\nphase = \"loyalty\"\nstage = \"Herhaling\"\nfeeling = -30\n",
+    ),
+    (
+        "anouk",
+        "name = \"Anouk Bakker\"\nid = \"anouk\"\nage = 35\ntagline = \"Plant alles vooruit\"\n\
+         goals = [\"Overzicht\", \"Rust\", \"Een vaste contactpersoon\"]\n\
+         [brief]\nobjective = \"Vertrouwen winnen\"\n\
+         [[traits]]\nfrom = \"Spontaan\"\nto = \"Planner\"\nvalue = 80\n",
+    ),
+    (
+        "lars-jansen",
+        "name = \"Lars Jansen\"\nquote = \"Gewoon doen.\"\n",
+    ),
+];
+
+/// A spreadsheet's file name under `data/` and what writes it there.
+type Sheet<'a> = (&'a str, &'a dyn Fn(&Path));
+
+/// A project with `formats`, and either the TOML personas or the spreadsheet `sheet`
+/// (a file name under `data/`, written by `write_sheet`).
+fn project(sheet: Option<Sheet>) -> (tempfile::TempDir, PathBuf) {
+    let (temp, project) = fixture("minimal");
+    std::fs::remove_file(project.join("personas/mo.toml")).unwrap();
+    std::fs::create_dir_all(project.join("photos")).unwrap();
+    let photo = image::RgbImage::from_fn(300, 400, |x, y| {
+        image::Rgb([(x % 256) as u8, (y % 256) as u8, 90])
+    });
+    photo.save(project.join("photos/peter.jpg")).unwrap();
+    let personas = match sheet {
+        None => {
+            for (id, text) in PERSONAS {
+                write(&project.join(format!("personas/{id}.toml")), text);
+            }
+            "personas/*.toml".to_string()
+        }
+        Some((name, write_sheet)) => {
+            std::fs::create_dir_all(project.join("data")).unwrap();
+            write_sheet(&project.join("data").join(name));
+            format!("data/{name}")
+        }
+    };
+    let config = format!(
+        "title = \"Sheets\"\nformats = [\"poster-a3\", \"journey-a3\"]\npersonas = [\"{personas}\"]\n\
+         [print]\nwarn_ppi = 10\nmin_ppi = 5\n"
+    );
+    write(&project.join("personapress.toml"), &config);
+    (temp, project)
+}
+
+/// The three personas as a workbook: a `personas` sheet with dotted and list columns,
+/// `media` (shares formatted as percentages), `traits` and `journey` sheets.
+fn write_xlsx(path: &Path) {
+    let mut book = Workbook::new();
+    let header = [
+        "id",
+        "name",
+        "age",
+        "occupation",
+        "tagline",
+        "photo",
+        "quote",
+        "goals",
+        "frustrations",
+        "communication.style",
+        "communication.channels",
+        "brief.objective",
+    ];
+    let rows: [[&str; 12]; 3] = [
+        [
+            "peter",
+            "Peter de Vries",
+            "42",
+            "Installateur",
+            "",
+            "../photos/peter.jpg",
+            "Als ik bel, wil ik meteen iemand.",
+            "Klussen op tijd af\nMinder papierwerk",
+            "Wachten aan de telefoon",
+            "Direct en zakelijk",
+            "telefoon\nWhatsApp",
+            "",
+        ],
+        [
+            "anouk",
+            "Anouk Bakker",
+            "35",
+            "",
+            "Plant alles vooruit",
+            "",
+            "",
+            "Overzicht\nRust\nEen vaste contactpersoon",
+            "",
+            "",
+            "",
+            "Vertrouwen winnen",
+        ],
+        [
+            "",
+            "Lars Jansen",
+            "",
+            "",
+            "",
+            "",
+            "Gewoon doen.",
+            "",
+            "",
+            "",
+            "",
+            "",
+        ],
+    ];
+    let sheet = book.add_worksheet().set_name("personas").unwrap();
+    for (c, h) in header.iter().enumerate() {
+        sheet.write_string(0, c as u16, *h).unwrap();
+    }
+    for (r, row) in rows.iter().enumerate() {
+        for (c, value) in row.iter().enumerate().filter(|(_, v)| !v.is_empty()) {
+            let (r, c) = (r as u32 + 1, c as u16);
+            match value.parse::<f64>() {
+                Ok(n) => sheet.write_number(r, c, n).unwrap(),
+                Err(_) => sheet.write_string(r, c, *value).unwrap(),
+            };
+        }
+    }
+    let percent = Format::new().set_num_format("0%");
+    let media = book.add_worksheet().set_name("media").unwrap();
+    media
+        .write_row(0, 0, ["persona", "channel", "share"])
+        .unwrap();
+    for (r, (channel, share)) in [("WhatsApp", 0.4), ("E-mail", 0.25)].iter().enumerate() {
+        media
+            .write_row(r as u32 + 1, 0, ["peter", channel])
+            .unwrap();
+        media
+            .write_number_with_format(r as u32 + 1, 2, *share, &percent)
+            .unwrap();
+    }
+    let traits = book.add_worksheet().set_name("traits").unwrap();
+    traits
+        .write_row(0, 0, ["persona", "from", "to", "value"])
+        .unwrap();
+    traits
+        .write_row(1, 0, ["anouk", "Spontaan", "Planner"])
+        .unwrap();
+    traits.write_number(1, 3, 80).unwrap();
+    let journey = book.add_worksheet().set_name("journey").unwrap();
+    journey
+        .write_row(
+            0,
+            0,
+            ["persona", "phase", "stage", "touchpoints", "feeling"],
+        )
+        .unwrap();
+    journey
+        .write_row(
+            1,
+            0,
+            ["peter", "acquisition", "Oriëntatie", "Google\nwebsite"],
+        )
+        .unwrap();
+    journey.write_number(1, 4, 20).unwrap();
+    journey
+        .write_row(2, 0, ["peter", "loyalty", "Herhaling", ""])
+        .unwrap();
+    journey.write_number(2, 4, -30).unwrap();
+    book.save(path).unwrap();
+}
+
+/// Every PDF of a render, by its path under `dist/`, with its text; never empty.
+fn texts(project: &Path) -> Vec<(String, String)> {
+    let dist = project.join("dist");
+    let mut found = Vec::new();
+    for dir in std::fs::read_dir(&dist)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+    {
+        for file in std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()) {
+            if file.extension().is_some_and(|e| e == "pdf") {
+                let name = file
+                    .strip_prefix(&dist)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
+                found.push((name, plain_text(&file)));
+            }
+        }
+    }
+    found.sort();
+    assert!(!found.is_empty(), "no PDFs under {}", dist.display());
+    found
+}
+
+fn render(project: &Path) -> std::process::Output {
+    personapress(&["render", project.to_str().unwrap()])
+}
+
+#[test]
+fn a_workbook_renders_the_same_documents_as_its_personas_in_toml() {
+    let (_t1, toml) = project(None);
+    let (_t2, xlsx) = project(Some(("leden.xlsx", &write_xlsx)));
+    for project in [&toml, &xlsx] {
+        let result = render(project);
+        assert!(result.status.success(), "{}", stderr(&result));
+    }
+    let (from_toml, from_sheet) = (texts(&toml), texts(&xlsx));
+    let names = |t: &[(String, String)]| t.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>();
+    assert_eq!(names(&from_sheet), names(&from_toml));
+    assert_eq!(from_toml.len(), 4, "three posters and Peter's journey map");
+    for ((name, sheet), (_, toml)) in from_sheet.iter().zip(&from_toml) {
+        assert_eq!(squeezed(sheet), squeezed(toml), "{name}");
+    }
+    let poster = &from_sheet
+        .iter()
+        .find(|(n, _)| n == "peter/peter.poster-a3.pdf")
+        .unwrap()
+        .1;
+    assert!(squeezed(poster).contains("WhatsApp40%"), "{poster}");
+}
