@@ -185,6 +185,36 @@ fn write_xlsx(path: &Path) {
     book.save(path).unwrap();
 }
 
+/// The three personas as `leden.csv` with `leden.media.csv`, `.traits.csv` and
+/// `.journey.csv` beside it (semicolons, as a Dutch Excel saves CSV; "40 %" as text).
+fn write_csv(path: &Path) {
+    let personas = "id;name;age;occupation;tagline;photo;quote;goals;frustrations;communication.style;communication.channels;brief.objective\n\
+        peter;Peter de Vries;42;Installateur;;../photos/peter.jpg;Als ik bel, wil ik meteen iemand.;\"Klussen op tijd af\nMinder papierwerk\";Wachten aan de telefoon;Direct en zakelijk;\"telefoon\nWhatsApp\";\n\
+        anouk;Anouk Bakker;35;;Plant alles vooruit;;;\"Overzicht\nRust\nEen vaste contactpersoon\";;;;Vertrouwen winnen\n\
+        ;Lars Jansen;;;;;Gewoon doen.;;;;;\n";
+    std::fs::write(path, personas).unwrap();
+    let sibling = |table: &str, text: &str| {
+        std::fs::write(path.with_file_name(format!("leden.{table}.csv")), text).unwrap()
+    };
+    sibling(
+        "media",
+        "persona;channel;share\npeter;WhatsApp;40 %\npeter;E-mail;25%\n",
+    );
+    sibling(
+        "traits",
+        "persona;from;to;value\nanouk;Spontaan;Planner;80\n",
+    );
+    sibling(
+        "journey",
+        "persona;phase;stage;touchpoints;feeling\npeter;acquisition;Oriëntatie;\"Google\nwebsite\";20\npeter;loyalty;Herhaling;;-30\n",
+    );
+}
+
+/// The three personas as an OpenDocument spreadsheet (tests/fixtures/sheets/make_ods.py).
+fn copy_ods(path: &Path) {
+    std::fs::copy(repo().join("tests/fixtures/sheets/leden.ods"), path).unwrap();
+}
+
 /// Every PDF of a render, by its path under `dist/`, with its text; never empty.
 fn texts(project: &Path) -> Vec<(String, String)> {
     let dist = project.join("dist");
@@ -215,24 +245,41 @@ fn render(project: &Path) -> std::process::Output {
 }
 
 #[test]
-fn a_workbook_renders_the_same_documents_as_its_personas_in_toml() {
-    let (_t1, toml) = project(None);
-    let (_t2, xlsx) = project(Some(("leden.xlsx", &write_xlsx)));
-    for project in [&toml, &xlsx] {
-        let result = render(project);
-        assert!(result.status.success(), "{}", stderr(&result));
-    }
-    let (from_toml, from_sheet) = (texts(&toml), texts(&xlsx));
-    let names = |t: &[(String, String)]| t.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>();
-    assert_eq!(names(&from_sheet), names(&from_toml));
+fn a_workbook_a_csv_and_an_ods_render_the_same_documents_as_their_personas_in_toml() {
+    let (_t, toml) = project(None);
+    let result = render(&toml);
+    assert!(result.status.success(), "{}", stderr(&result));
+    let from_toml = texts(&toml);
     assert_eq!(from_toml.len(), 4, "three posters and Peter's journey map");
-    for ((name, sheet), (_, toml)) in from_sheet.iter().zip(&from_toml) {
-        assert_eq!(squeezed(sheet), squeezed(toml), "{name}");
+    let sheets: [Sheet; 3] = [
+        ("leden.xlsx", &write_xlsx),
+        ("leden.csv", &write_csv),
+        ("leden.ods", &copy_ods),
+    ];
+    for sheet in sheets {
+        let (_t, project) = project(Some(sheet));
+        let result = render(&project);
+        assert!(result.status.success(), "{}: {}", sheet.0, stderr(&result));
+        let from_sheet = texts(&project);
+        let names = |t: &[(String, String)]| t.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>();
+        assert_eq!(names(&from_sheet), names(&from_toml), "{}", sheet.0);
+        for ((name, sheet_text), (_, toml_text)) in from_sheet.iter().zip(&from_toml) {
+            assert_eq!(
+                squeezed(sheet_text),
+                squeezed(toml_text),
+                "{}: {name}",
+                sheet.0
+            );
+        }
+        let poster = &from_sheet
+            .iter()
+            .find(|(n, _)| n == "peter/peter.poster-a3.pdf")
+            .unwrap()
+            .1;
+        assert!(
+            squeezed(poster).contains("WhatsApp40%"),
+            "{}: {poster}",
+            sheet.0
+        );
     }
-    let poster = &from_sheet
-        .iter()
-        .find(|(n, _)| n == "peter/peter.poster-a3.pdf")
-        .unwrap()
-        .1;
-    assert!(squeezed(poster).contains("WhatsApp40%"), "{poster}");
 }

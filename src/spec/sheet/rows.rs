@@ -14,6 +14,9 @@ pub(super) type RowError = (String, String, Option<String>);
 enum Kind {
     Text,
     Whole,
+    /// A whole percentage: a cell of 0.4 (40 % in a sheet that does not say it is
+    /// formatted so, as ODS) is 40.
+    Percent,
     Number,
     Date,
     /// One item per line of the cell.
@@ -39,7 +42,7 @@ fn kind_of(table: &str, key: &str) -> Kind {
         | ("sources", "research")
         | ("journey", "touchpoints") => Kind::List(Scalar::Text),
         ("sources", "updated") => Kind::Date,
-        ("journey", "feeling") | ("media", "share") | ("traits", "value") => Kind::Whole,
+        ("journey", "feeling") | ("media", "share") | ("traits", "value") => Kind::Percent,
         ("metrics", "value" | "target") => Kind::Number,
         _ => Kind::Text,
     }
@@ -317,6 +320,13 @@ fn toml_value(kind: Kind, cell: &Cell) -> String {
     match kind {
         Kind::Text => quoted(&plain_text(&cell.value)),
         Kind::Whole | Kind::Number => number(cell),
+        Kind::Percent => match cell.value {
+            Value::Number(n) if n.abs() < 1.0 && n.fract() != 0.0 => number(&Cell {
+                percent: true,
+                ..cell.clone()
+            }),
+            _ => number(cell),
+        },
         Kind::Date => match &cell.value {
             Value::Date(d) => d.clone(),
             Value::Text(t) if is_date(t.trim()) => t.trim().to_string(),
@@ -456,6 +466,12 @@ mod tests {
             percent: true,
         };
         assert_eq!(toml_value(Kind::Whole, &cell), "40");
+        let unformatted = Cell {
+            value: Value::Number(0.25),
+            percent: false,
+        };
+        assert_eq!(toml_value(Kind::Percent, &unformatted), "25");
+        assert_eq!(toml_value(Kind::Whole, &unformatted), "0.25");
         assert_eq!(toml_value(Kind::Whole, &text("35 %")), "35");
         assert_eq!(
             toml_value(
