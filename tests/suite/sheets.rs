@@ -283,3 +283,29 @@ fn a_workbook_a_csv_and_an_ods_render_the_same_documents_as_their_personas_in_to
         );
     }
 }
+
+#[test]
+fn a_bad_row_fails_alone_and_its_error_names_the_cell() {
+    let temp = tempfile::tempdir().unwrap();
+    let project = temp.path().join("project");
+    copy_dir(&repo().join("tests/bad/sheet-xlsx-wrong-type"), &project);
+    std::fs::remove_file(project.join("expected.txt")).ok();
+    let result = render(&project);
+    assert_eq!(result.status.code(), Some(1), "{}", stderr(&result));
+    assert!(
+        project.join("dist/peter/peter.mousepad.pdf").is_file(),
+        "the good row is rendered"
+    );
+    let report = report(&project.join("dist"));
+    let documents = report["documents"].as_array().unwrap();
+    let failed: Vec<&serde_json::Value> = documents
+        .iter()
+        .filter(|d| d["errors"] != serde_json::json!([]))
+        .collect();
+    assert_eq!(failed.len(), 1, "{report:#}");
+    let text = failed[0].to_string();
+    assert!(
+        text.contains("leden.xlsx: sheet personas, cell E3 (age): expected a whole number, found \\\"veertig\\\""),
+        "{text}"
+    );
+}

@@ -30,6 +30,7 @@ pub(crate) struct Cell {
 /// zero-based (row, column) of its top-left cell in the sheet.
 #[derive(Debug, Clone)]
 pub(crate) struct Grid {
+    /// What a message calls it: `sheet personas`, or a CSV file's name.
     pub name: String,
     pub origin: (u32, u32),
     pub rows: Vec<Vec<Cell>>,
@@ -127,7 +128,7 @@ fn read_sheet(
         })
         .collect();
     Ok(Grid {
-        name: name.to_string(),
+        name: format!("sheet {name}"),
         origin,
         rows,
     })

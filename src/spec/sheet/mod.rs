@@ -26,10 +26,12 @@ pub fn is_sheet(path: &Path) -> bool {
 /// Where one line of a persona's generated TOML came from.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CellRef {
-    /// The sheet's name (a CSV file's name).
+    /// The sheet, as `sheet personas`, or a CSV file's name.
     pub sheet: String,
     /// The cell, as `E3`.
     pub cell: String,
+    /// Its column's header cell, as `E1`.
+    pub header: String,
     /// The header of its column.
     pub key: String,
 }
@@ -54,14 +56,16 @@ impl Cells {
     /// Where `key` (as a TOML line `key = …` of `text`) came from, or the row.
     pub fn place_of_key(&self, text: &str, key: &str) -> String {
         let line = super::find_key(text, key).map(|span| crate::diag::line_col(text, span.start).0);
-        self.place_of_line(line)
+        self.place_of_line(line, false)
     }
 
-    /// `sheet personas, cell E3 (age)` for line `line` (1-based), else the row.
-    fn place_of_line(&self, line: Option<usize>) -> String {
+    /// `sheet personas, cell E3 (age)` for line `line` (1-based), else the row; the
+    /// column's header cell when it is the `header` that is wrong.
+    fn place_of_line(&self, line: Option<usize>, header: bool) -> String {
         let cell = line.and_then(|l| self.lines.get(l.checked_sub(1)?)?.as_ref());
         match cell {
-            Some(c) => format!("sheet {}, cell {} ({})", c.sheet, c.cell, c.key),
+            Some(c) if header => format!("{}, cell {} (the header `{}`)", c.sheet, c.header, c.key),
+            Some(c) => format!("{}, cell {} ({})", c.sheet, c.cell, c.key),
             None => self.row.clone(),
         }
     }
@@ -72,7 +76,8 @@ impl Cells {
         let line = location
             .and_then(|l| Some(crate::diag::line_col(l.text.as_ref()?, l.span.as_ref()?.start).0));
         let whole_row = diag.message.starts_with("missing field");
-        let place = self.place_of_line(line.filter(|_| !whole_row));
+        let header = diag.message.starts_with("unknown field");
+        let place = self.place_of_line(line.filter(|_| !whole_row), header);
         Diagnostic {
             message: format!("{place}: {}", diag.message),
             ..diag

@@ -154,11 +154,7 @@ fn persona(book: &Book, columns: &[(String, String)], row: usize, id: &str) -> S
         text: Arc::from(out.text),
         cells: Arc::new(Cells {
             lines: out.lines,
-            row: format!(
-                "sheet {}, row {}",
-                grid.name,
-                row as u32 + grid.origin.0 + 1
-            ),
+            row: format!("{}, row {}", grid.name, row as u32 + grid.origin.0 + 1),
             id: id.to_string(),
         }),
     }
@@ -236,7 +232,7 @@ fn orphan_rows(book: &Book, ids: &[String]) -> Vec<RowError> {
         let Some(persona) = persona_column(&columns) else {
             let message = "the sheet has no column `persona` naming each row's persona".to_string();
             let hint = Some("add a column `persona` with the persona's id".to_string());
-            errors.push((format!("sheet {}", sheet.name), message, hint));
+            errors.push((sheet.name.clone(), message, hint));
             continue;
         };
         for row in (1..sheet.rows.len()).filter(|r| !empty_row(&sheet.rows[*r])) {
@@ -254,7 +250,7 @@ fn orphan_rows(book: &Book, ids: &[String]) -> Vec<RowError> {
                 None => format!("the personas' ids: {}", names.join(", ")),
             };
             let place = format!(
-                "sheet {}, cell {} (persona)",
+                "{}, cell {} (persona)",
                 sheet.name,
                 sheet.cell_name(row, persona)
             );
@@ -277,6 +273,7 @@ fn cell_ref(grid: &Grid, columns: &[(String, String)], row: usize, column: usize
     CellRef {
         sheet: grid.name.clone(),
         cell: grid.cell_name(row, column),
+        header: grid.cell_name(0, column),
         key,
     }
 }
@@ -402,7 +399,7 @@ mod tests {
 
     fn grid(name: &str, rows: &[&[&str]]) -> Grid {
         Grid {
-            name: name.into(),
+            name: format!("sheet {name}"),
             origin: (0, 0),
             rows: rows
                 .iter()
