@@ -26,6 +26,10 @@ pub enum Command {
     Watch(RenderArgs),
     /// Start a new project that renders at once: two personas, a theme, a README.
     Init(InitArgs),
+    /// Write a spreadsheet's personas (XLSX, ODS, CSV) as one TOML file each.
+    Import(ImportArgs),
+    /// Write a project's personas as a workbook (XLSX) in the layout personapress reads.
+    Sheet(SheetArgs),
     /// Render one persona in one format to PNG, fast.
     Preview(PreviewArgs),
     /// Work with the templates: `eject` copies the built-in ones out to start from.
@@ -45,6 +49,37 @@ pub struct InitArgs {
     /// The folder to create the project in; it must be empty or not exist yet.
     #[arg(default_value = ".")]
     pub dir: PathBuf,
+
+    /// Keep the example personas in a workbook (`data/personas.xlsx`) instead of TOML files.
+    #[arg(long)]
+    pub sheet: bool,
+}
+
+/// Options of `import`.
+#[derive(Debug, Clone, Args)]
+pub struct ImportArgs {
+    /// The spreadsheet: `.xlsx`, `.xlsm`, `.xls`, `.ods` or `.csv`.
+    pub file: PathBuf,
+
+    /// The folder to write the persona files to.
+    #[arg(short, long, default_value = "personas")]
+    pub out: PathBuf,
+
+    /// Replace persona files that already exist.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// Options of `sheet`.
+#[derive(Debug, Clone, Args)]
+pub struct SheetArgs {
+    /// A folder holding personapress.toml, or that file itself.
+    #[arg(default_value = ".")]
+    pub project: PathBuf,
+
+    /// The workbook to write (`.xlsx`).
+    #[arg(short, long)]
+    pub out: PathBuf,
 }
 
 /// Options of `preview`.

@@ -4,10 +4,12 @@ pub mod args;
 pub(crate) mod check;
 pub(crate) mod completions;
 pub(crate) mod export;
+pub(crate) mod import;
 pub(crate) mod init;
 pub(crate) mod preview;
 pub(crate) mod render;
 pub(crate) mod schema;
+pub(crate) mod sheet;
 pub(crate) mod templates;
 pub(crate) mod watch;
 
@@ -84,6 +86,8 @@ fn command_status(command: Command) -> Status {
         Command::Export(args) => export::run(&args),
         Command::Watch(args) => watch::run(&args),
         Command::Init(args) => init::run(&args),
+        Command::Import(args) => import::run(&args),
+        Command::Sheet(args) => sheet::run(&args),
         Command::Preview(args) => preview::run(&args),
         Command::Templates(command) => templates::run(&command),
         Command::Schema(args) => schema::run(&args),

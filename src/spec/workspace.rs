@@ -330,14 +330,18 @@ impl PersonaSource {
     }
 }
 
+/// Whether `id` can be part of a file name: letters, digits, `-`, `_` and `.`, not first.
+pub fn is_valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.chars().all(|c| c.is_alphanumeric() || "-_.".contains(c))
+        && !id.starts_with('.')
+}
+
 /// The persona's `id`, else `default` (its file name, a row's name); an error when it
 /// cannot be part of a file name.
 fn persona_id(loaded: &Loaded<Persona>, default: String) -> Result<String, Diagnostic> {
     let id = loaded.value.id.clone().unwrap_or(default);
-    let valid = !id.is_empty()
-        && id.chars().all(|c| c.is_alphanumeric() || "-_.".contains(c))
-        && !id.starts_with('.');
-    match valid {
+    match is_valid_id(&id) {
         true => Ok(id),
         false => Err(loaded
             .error_at_key("id", format!("the id `{id}` cannot be used in a file name"))

@@ -309,3 +309,79 @@ fn a_bad_row_fails_alone_and_its_error_names_the_cell() {
         "{text}"
     );
 }
+
+/// The examples project copied to a new folder (its `dist` left out).
+fn examples_copy() -> (tempfile::TempDir, PathBuf) {
+    let temp = tempfile::tempdir().unwrap();
+    let project = temp.path().join("examples");
+    copy_dir(&repo().join("examples"), &project);
+    std::fs::remove_dir_all(project.join("dist")).ok();
+    (temp, project)
+}
+
+fn run_in(dir: &Path, args: &[&str]) {
+    let result = std::process::Command::new(env!("CARGO_BIN_EXE_personapress"))
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(result.status.success(), "{args:?}: {}", stderr(&result));
+}
+
+fn render_formats(project: &Path) -> Vec<(String, String)> {
+    let result = personapress(&[
+        "render",
+        project.to_str().unwrap(),
+        "-f",
+        "poster-a3,briefing,journey-a3",
+    ]);
+    assert!(result.status.success(), "{}", stderr(&result));
+    texts(project)
+}
+
+#[test]
+fn the_examples_round_trip_through_a_workbook_and_import() {
+    let (_t1, original) = examples_copy();
+    run_in(&original, &["sheet", ".", "-o", "data/personas.xlsx"]);
+    let workbook = original.join("data/personas.xlsx");
+    let (_t2, from_sheet) = examples_copy();
+    std::fs::create_dir_all(from_sheet.join("data")).unwrap();
+    std::fs::copy(&workbook, from_sheet.join("data/personas.xlsx")).unwrap();
+    let config = std::fs::read_to_string(from_sheet.join("personapress.toml")).unwrap();
+    let config = config.replace("personas/*.toml", "data/personas.xlsx");
+    write(&from_sheet.join("personapress.toml"), &config);
+    std::fs::remove_dir_all(from_sheet.join("personas")).unwrap();
+    let (_t3, imported) = examples_copy();
+    std::fs::remove_dir_all(imported.join("personas")).unwrap();
+    std::fs::create_dir_all(imported.join("data")).unwrap();
+    std::fs::copy(&workbook, imported.join("data/personas.xlsx")).unwrap();
+    run_in(
+        &imported,
+        &["import", "data/personas.xlsx", "-o", "personas"],
+    );
+    let peter = std::fs::read_to_string(imported.join("personas/peter.toml")).unwrap();
+    assert!(
+        peter.starts_with("#:schema ../.personapress/schema/persona.json\n"),
+        "{peter}"
+    );
+    assert!(
+        peter.contains("story = \"\"\"\n"),
+        "a story is written as a multi-line string"
+    );
+    assert!(imported.join(".personapress/schema/persona.json").is_file());
+    let expected = render_formats(&original);
+    assert!(expected.len() >= 16, "{} documents", expected.len());
+    for project in [&from_sheet, &imported] {
+        let actual = render_formats(project);
+        let names = |t: &[(String, String)]| t.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>();
+        assert_eq!(names(&actual), names(&expected));
+        for ((name, got), (_, want)) in actual.iter().zip(&expected) {
+            assert_eq!(
+                squeezed(got),
+                squeezed(want),
+                "{}: {name}",
+                project.display()
+            );
+        }
+    }
+}

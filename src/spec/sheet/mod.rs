@@ -6,6 +6,7 @@
 
 mod grid;
 mod rows;
+mod write;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -13,6 +14,7 @@ use std::sync::Arc;
 use crate::diag::Diagnostic;
 
 pub(crate) use grid::is_table_csv;
+pub use write::{SheetRow, write_workbook};
 
 /// The file extensions read as spreadsheets of personas.
 pub const SHEET_EXTENSIONS: [&str; 5] = ["xlsx", "xlsm", "xls", "ods", "csv"];
@@ -143,4 +145,100 @@ pub fn spreadsheet_words(mut diag: Diagnostic) -> Diagnostic {
         }
     }
     diag
+}
+
+/// The path of `target` as written from a file in `from_dir` (both absolute, or both
+/// relative to the same folder), with `/` separators: `../photos/peter.jpg`.
+pub fn relative_path(from_dir: &Path, target: &Path) -> String {
+    let from: Vec<_> = from_dir.components().collect();
+    let to: Vec<_> = target.components().collect();
+    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    let up = std::iter::repeat_n("..".to_string(), from.len() - common);
+    let down = to[common..]
+        .iter()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned());
+    up.chain(down).collect::<Vec<_>>().join("/")
+}
+
+/// A persona row's TOML for a file in `to_dir`, its photo path rewritten from the
+/// spreadsheet's folder `from_dir` (both absolute) so that it names the same file.
+pub fn toml_for_folder(row: &SheetPersona, from_dir: &Path, to_dir: &Path) -> String {
+    row.text
+        .lines()
+        .map(|line| {
+            let photo = line
+                .strip_prefix("photo = ")
+                .and_then(|v| serde_json::from_str::<String>(v).ok());
+            match photo {
+                Some(photo) if !Path::new(&photo).is_absolute() => {
+                    let target = normalised(&from_dir.join(&photo));
+                    format!(
+                        "photo = {}",
+                        serde_json::to_string(&relative_path(to_dir, &target)).unwrap_or_default()
+                    )
+                }
+                _ => multi_line(line).unwrap_or_else(|| line.to_string()),
+            }
+        })
+        .map(|line| line + "\n")
+        .collect()
+}
+
+/// `key = "a\nb"` as a TOML multi-line string, as one writes a story by hand.
+fn multi_line(line: &str) -> Option<String> {
+    let (key, value) = line.split_once(" = ")?;
+    let text: String = serde_json::from_str(value).ok()?;
+    let plain = text.chars().all(|c| c == '\n' || !c.is_control());
+    (text.contains('\n') && plain).then(|| {
+        let escaped = text.replace('\\', "\\\\").replace("\"\"\"", "\\\"\\\"\\\"");
+        format!("{key} = \"\"\"\n{escaped}\"\"\"")
+    })
+}
+
+/// `path` with its `.` and `..` parts resolved without touching the disk.
+fn normalised(path: &Path) -> std::path::PathBuf {
+    let mut out = std::path::PathBuf::new();
+    for part in path.components() {
+        match part {
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_photo_path_is_rewritten_for_the_folder_of_the_new_file() {
+        assert_eq!(
+            relative_path(Path::new("/p/personas"), Path::new("/p/photos/a.jpg")),
+            "../photos/a.jpg"
+        );
+        assert_eq!(
+            relative_path(Path::new("/p"), Path::new("/p/photos/a.jpg")),
+            "photos/a.jpg"
+        );
+        let row = SheetPersona {
+            text: Arc::from("name = \"A\"\nphoto = \"../photos/a.jpg\"\n"),
+            cells: Arc::new(Cells::default()),
+        };
+        let toml = toml_for_folder(&row, Path::new("/p/data/sheets"), Path::new("/p/personas"));
+        assert_eq!(toml, "name = \"A\"\nphoto = \"../data/photos/a.jpg\"\n");
+        let story = multi_line(r#"story = "Een.\n\nTwee \\ \"\"\"drie\"\"\".\n""#).unwrap();
+        assert_eq!(
+            story,
+            "story = \"\"\"\nEen.\n\nTwee \\\\ \\\"\\\"\\\"drie\\\"\\\"\\\".\n\"\"\""
+        );
+        let parsed: toml::Table = toml::from_str(&story).unwrap();
+        assert_eq!(
+            parsed["story"].as_str(),
+            Some("Een.\n\nTwee \\ \"\"\"drie\"\"\".\n")
+        );
+    }
 }

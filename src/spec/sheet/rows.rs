@@ -141,6 +141,7 @@ fn persona(book: &Book, columns: &[(String, String)], row: usize, id: &str) -> S
         let Some(first) = columns.iter().enumerate().position(filled) else {
             continue;
         };
+        out.line("", None);
         out.line(
             &format!("[{table}]"),
             Some(cell_ref(grid, columns, row, first)),
@@ -194,6 +195,7 @@ fn write_table_rows(out: &mut Writer, table: &str, sheet: &Grid, id: &str) {
         if named.as_deref().map(str::trim) != Some(id) {
             continue;
         }
+        out.line("", None);
         out.line(
             &format!("[[{table}]]"),
             Some(cell_ref(sheet, &columns, row, persona)),
@@ -438,7 +440,7 @@ mod tests {
         assert_eq!(
             &*peter.text,
             "name = \"Peter de Vries\"\nage = 42\ngoals = [\"Rust\", \"Tijd\"]\nphoto_focus = [50, 30]\n\
-             [communication]\nstyle = \"Direct\"\n[[journey]]\nstage = \"Oriëntatie\"\n"
+             \n[communication]\nstyle = \"Direct\"\n\n[[journey]]\nstage = \"Oriëntatie\"\n"
         );
         assert_eq!(
             peter.cells.place_of_key(&peter.text, "style"),
