@@ -69,7 +69,11 @@ fn touches_inputs(event: &notify::Result<notify::Event>, out: Option<&Path>) -> 
     event.paths.iter().any(|path| {
         let hidden = path.file_name().is_some_and(|n| {
             let n = n.to_string_lossy();
-            n.starts_with('.') || n.ends_with('~') || n.ends_with(".swp") || n.ends_with(".tmp")
+            let lock = n.starts_with("~$");
+            lock || n.starts_with('.')
+                || n.ends_with('~')
+                || n.ends_with(".swp")
+                || n.ends_with(".tmp")
         });
         let in_out = out.is_some_and(|out| path.starts_with(out));
         !hidden && !in_out

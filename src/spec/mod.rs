@@ -7,6 +7,7 @@ pub mod persona;
 pub mod preset;
 pub mod project;
 pub mod sheet;
+pub mod source;
 pub mod standard;
 pub mod theme;
 pub mod typography;

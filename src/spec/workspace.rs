@@ -4,8 +4,8 @@
 use std::path::{Path, PathBuf};
 
 use super::format::{Format, Formats};
-use super::persona::{Language, Persona};
 use super::project::Project;
+pub use super::source::{MAX_LIST_ITEMS, PersonaSource, check_persona, is_valid_id};
 use super::theme::Theme;
 use super::{Loaded, SpecFile, load_toml, resolve_inside};
 use crate::diag::Diagnostic;
@@ -236,7 +236,7 @@ fn glob_in(root: &Path, pattern: &str) -> Result<Vec<PathBuf>, String> {
         .map_err(|err| format!("`{pattern}` is not a valid glob ({err})"))?;
     let mut files: Vec<PathBuf> = paths
         .filter_map(Result::ok)
-        .filter(|p| p.is_file() && !super::sheet::is_table_csv(p))
+        .filter(|p| p.is_file() && !super::sheet::is_table_csv(p) && !super::sheet::is_lock_file(p))
         .collect();
     files.sort();
     Ok(files)
@@ -261,174 +261,10 @@ fn optional_folder(
     Ok(Some(dir))
 }
 
-/// The checks on a parsed persona that the TOML parser cannot make: a name,
-/// bounded lists.
-pub fn check_persona(loaded: &Loaded<Persona>) -> Result<(), Diagnostic> {
-    let persona = &loaded.value;
-    if persona.name.trim().is_empty() {
-        return Err(loaded
-            .error_at_key("name", "the persona's `name` is empty")
-            .with_hint("every persona needs a name, e.g. name = \"Peter de Vries\""));
-    }
-    if let Some(key) = oversized_list(persona) {
-        let message = format!("`{key}` has more than {MAX_LIST_ITEMS} items");
-        return Err(loaded
-            .error_at_key(&key, message)
-            .with_hint("a persona is read from a wall: keep lists short"));
-    }
-    Ok(())
-}
-
-/// The most items any list in a persona may have.
-pub const MAX_LIST_ITEMS: usize = 1000;
-
-/// The key of the first list in the persona with more than [`MAX_LIST_ITEMS`] items.
-fn oversized_list(persona: &Persona) -> Option<String> {
-    fn walk(key: &str, value: &serde_json::Value) -> Option<String> {
-        match value {
-            serde_json::Value::Array(items) if items.len() > MAX_LIST_ITEMS => {
-                Some(key.to_string())
-            }
-            serde_json::Value::Array(items) => items.iter().find_map(|v| walk(key, v)),
-            serde_json::Value::Object(map) => map.iter().find_map(|(k, v)| walk(k, v)),
-            _ => None,
-        }
-    }
-    walk("", &serde_json::to_value(persona).ok()?)
-}
-
-impl Workspace {
-    /// Whether the project overrides the built-in labels with its own `labels.typ`.
-    fn has_own_labels(&self) -> bool {
-        self.templates
-            .as_ref()
-            .is_some_and(|dir| dir.join("labels.typ").is_file())
-    }
-}
-
-/// A persona file loaded and checked, with its id, language and photo resolved.
-#[derive(Debug, Clone)]
-pub struct PersonaSource {
-    /// The persona as written.
-    pub persona: Persona,
-    /// The file it came from.
-    pub path: PathBuf,
-    /// Used in output names: `id`, else the file stem.
-    pub id: String,
-    /// Label language: the persona's, else the project's, else English.
-    pub language: Language,
-    /// The photo file, checked to lie inside the project.
-    pub photo: Option<PathBuf>,
-    /// The persona file's text.
-    pub file: SpecFile,
-}
-
-impl PersonaSource {
-    /// An error pointing at `key` in the persona's file.
-    pub fn error_at_key(&self, key: &str, message: impl Into<String>) -> Diagnostic {
-        self.file.error_at_key(key, message)
-    }
-}
-
-/// Whether `id` can be part of a file name: letters, digits, `-`, `_` and `.`, not first.
-pub fn is_valid_id(id: &str) -> bool {
-    !id.is_empty()
-        && id.chars().all(|c| c.is_alphanumeric() || "-_.".contains(c))
-        && !id.starts_with('.')
-}
-
-/// The persona's `id`, else `default` (its file name, a row's name); an error when it
-/// cannot be part of a file name.
-fn persona_id(loaded: &Loaded<Persona>, default: String) -> Result<String, Diagnostic> {
-    let id = loaded.value.id.clone().unwrap_or(default);
-    match is_valid_id(&id) {
-        true => Ok(id),
-        false => Err(loaded
-            .error_at_key("id", format!("the id `{id}` cannot be used in a file name"))
-            .with_hint("use letters, digits, `-` and `_` only, e.g. id = \"peter\"")),
-    }
-}
-
-impl Workspace {
-    /// The personas of one persona source: a TOML file's one, or each row of a
-    /// spreadsheet (a bad row an error of its own, the others unharmed).
-    pub fn load_sources(&self, path: &Path) -> Vec<Result<PersonaSource, Diagnostic>> {
-        if !super::sheet::is_sheet(path) {
-            return vec![self.load_persona(path)];
-        }
-        match super::sheet::read_personas(path) {
-            Err(diag) => vec![Err(diag)],
-            Ok(rows) => rows
-                .into_iter()
-                .map(|row| {
-                    let loaded = super::parse_sheet_toml(path, &row?)?;
-                    self.source_of(loaded, path)
-                })
-                .collect(),
-        }
-    }
-
-    /// Loads one persona file and checks what the TOML parser cannot.
-    pub fn load_persona(&self, path: &Path) -> Result<PersonaSource, Diagnostic> {
-        self.source_of(load_toml(path)?, path)
-    }
-
-    /// A parsed persona checked, with its id (by default its file's stem, or the id its
-    /// spreadsheet row was given), language and photo resolved.
-    fn source_of(&self, loaded: Loaded<Persona>, path: &Path) -> Result<PersonaSource, Diagnostic> {
-        check_persona(&loaded)?;
-        let stem = path
-            .file_stem()
-            .unwrap_or_default()
-            .to_string_lossy()
-            .into_owned();
-        let default = loaded
-            .cells
-            .as_ref()
-            .map_or(stem, |cells| cells.id().to_string());
-        let id = persona_id(&loaded, default)?;
-        let photo =
-            match &loaded.value.photo {
-                Some(photo) => Some(resolve_inside(loaded.dir(), photo, &self.root).map_err(
-                    |message| loaded.error_at_key("photo", format!("the photo {message}")),
-                )?),
-                None => None,
-            };
-        let language = self.language_of(&loaded)?;
-        Ok(PersonaSource {
-            persona: loaded.value.clone(),
-            path: path.to_path_buf(),
-            id,
-            language,
-            photo,
-            file: loaded.file(),
-        })
-    }
-
-    /// The persona's language, else the project's, else English; an error when no labels have it.
-    fn language_of(&self, loaded: &Loaded<Persona>) -> Result<Language, Diagnostic> {
-        let written = loaded.value.language;
-        let language = written.or(self.project.language).unwrap_or_default();
-        if language.is_built_in() || self.has_own_labels() {
-            return Ok(language);
-        }
-        let message = format!(
-            "no labels for the language `{}` (built in: nl, en, de, fr)",
-            language.code()
-        );
-        let diag = match written {
-            Some(_) => loaded.error_at_key("language", message),
-            None => self.project_file.error_at_key("language", message),
-        };
-        Err(diag.with_hint(
-            "to add a language, run `personapress templates eject` and add its labels to templates/labels.typ",
-        ))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::spec::persona::Language;
 
     /// A project folder with these files.
     fn project(files: &[(&str, &str)]) -> tempfile::TempDir {

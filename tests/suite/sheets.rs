@@ -385,3 +385,43 @@ fn the_examples_round_trip_through_a_workbook_and_import() {
         }
     }
 }
+
+/// A workbook of two personas, the second with `tagline`.
+fn two_personas(path: &Path, tagline: &str) {
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet().set_name("personas").unwrap();
+    sheet.write_row(0, 0, ["id", "name", "tagline"]).unwrap();
+    sheet
+        .write_row(1, 0, ["mo", "Mo", "Stays as it is"])
+        .unwrap();
+    sheet.write_row(2, 0, ["zo", "Zo", tagline]).unwrap();
+    book.save(path).unwrap();
+}
+
+#[test]
+fn watch_rerenders_only_the_persona_of_the_row_a_saved_workbook_changed() {
+    let (_temp, project) = fixture("minimal");
+    std::fs::remove_file(project.join("personas/mo.toml")).unwrap();
+    let workbook = project.join("leden.xlsx");
+    two_personas(&workbook, "Before the save");
+    write(
+        &project.join("personapress.toml"),
+        "title = \"Watch\"\npersonas = [\"*.xlsx\"]\n",
+    );
+    let watch = crate::workflow::Watching::start(&project);
+    watch.wait_for("watching");
+    let mo = project.join("dist/mo/mo.poster-a3.pdf");
+    let mo_before = std::fs::read(&mo).unwrap();
+    // Excel's lock file beside an open workbook is no persona source.
+    std::fs::write(project.join("~$leden.xlsx"), b"owner").unwrap();
+    two_personas(&workbook, "Saved in Excel");
+    let printed = watch.wait_for("wrote 1 of 2 documents");
+    assert!(printed.contains("zo.poster-a3.pdf"), "{printed}");
+    assert!(!printed.contains("error:"), "{printed}");
+    assert!(plain_text(&project.join("dist/zo/zo.poster-a3.pdf")).contains("Saved in Excel"));
+    assert_eq!(
+        std::fs::read(&mo).unwrap(),
+        mo_before,
+        "the other row's persona is untouched"
+    );
+}

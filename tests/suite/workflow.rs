@@ -467,13 +467,13 @@ fn the_proof_page_renders_in_headless_chromium() {
 }
 
 /// A running `personapress watch`, killed when dropped; its stderr arrives line by line.
-struct Watching {
+pub(crate) struct Watching {
     child: std::process::Child,
     lines: std::sync::mpsc::Receiver<String>,
 }
 
 impl Watching {
-    fn start(project: &std::path::Path) -> Self {
+    pub(crate) fn start(project: &std::path::Path) -> Self {
         use std::io::BufRead;
         let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_personapress"))
             .args(["watch", project.to_str().unwrap(), "-f", "poster-a3"])
@@ -495,7 +495,7 @@ impl Watching {
     }
 
     /// Waits for a line containing `text`; returns everything printed up to it.
-    fn wait_for(&self, text: &str) -> String {
+    pub(crate) fn wait_for(&self, text: &str) -> String {
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
         let mut seen = String::new();
         while let Some(left) = deadline.checked_duration_since(std::time::Instant::now()) {

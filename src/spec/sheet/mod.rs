@@ -19,6 +19,13 @@ pub use write::{SheetRow, write_workbook};
 /// The file extensions read as spreadsheets of personas.
 pub const SHEET_EXTENSIONS: [&str; 5] = ["xlsx", "xlsm", "xls", "ods", "csv"];
 
+/// Whether `path` is the lock file a spreadsheet program keeps beside an open workbook
+/// (`~$leden.xlsx` for Excel, `.~lock.leden.ods#` for LibreOffice): never a persona source.
+pub fn is_lock_file(path: &Path) -> bool {
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    name.starts_with("~$") || name.starts_with(".~lock.")
+}
+
 /// Whether `path` is a spreadsheet of personas (not a CSV's table file).
 pub fn is_sheet(path: &Path) -> bool {
     let extension = path.extension().map(|e| e.to_string_lossy().to_lowercase());
