@@ -86,8 +86,13 @@ fn load_sources(ws: &Workspace, path: &Path, digests: &Digests) -> Vec<Result<Re
             photo: Mutex::new(None),
         })
     };
+    let wanted = |source: &Result<PersonaSource, Diagnostic>| match (&ws.only_persona, source) {
+        (Some(only), Ok(source)) => &source.id == only,
+        _ => true,
+    };
     ws.load_sources(path)
         .into_iter()
+        .filter(wanted)
         .map(|source| source.and_then(ready))
         .collect()
 }

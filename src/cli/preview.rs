@@ -22,7 +22,9 @@ pub(crate) fn run(args: &PreviewArgs) -> Status {
         source_date_epoch: None,
     };
     let mut prepared = prepare(&project, None)?;
-    prepared.ws.persona_files = vec![find_persona(&prepared.ws, &args.persona)?];
+    let (file, only) = find_persona(&prepared.ws, &args.persona)?;
+    prepared.ws.persona_files = vec![file];
+    prepared.ws.only_persona = only;
     prepared.ws.themes.truncate(1);
     let mode = Mode::Preview {
         dpi: args.dpi,
@@ -56,23 +58,25 @@ fn project_folder(args: &PreviewArgs) -> PathBuf {
     found.map_or_else(|| PathBuf::from("."), Path::to_path_buf)
 }
 
-/// The persona file named by a path, a file stem or an id.
-fn find_persona(ws: &Workspace, wanted: &str) -> Result<PathBuf, Diagnostic> {
+/// The persona file named by a path, a file stem or an id; for a spreadsheet's row, the
+/// spreadsheet and the row's id.
+fn find_persona(ws: &Workspace, wanted: &str) -> Result<(PathBuf, Option<String>), Diagnostic> {
     let as_file = std::fs::canonicalize(wanted).ok();
     let stem = |p: &PathBuf| p.file_stem().map(|s| s.to_string_lossy().into_owned());
     let by_path_or_stem = ws.persona_files.iter().find(|p| {
         as_file.is_some() && std::fs::canonicalize(p).ok() == as_file
             || stem(p).as_deref() == Some(wanted)
     });
-    if let Some(found) = by_path_or_stem {
-        return Ok(found.clone());
+    if let Some(found) = by_path_or_stem.filter(|p| !crate::spec::sheet::is_sheet(p)) {
+        return Ok((found.clone(), None));
     }
     let by_id = ws
         .persona_files
         .iter()
         .find(|p| ws.load_sources(p).iter().flatten().any(|s| s.id == wanted));
     if let Some(found) = by_id {
-        return Ok(found.clone());
+        let only = crate::spec::sheet::is_sheet(found).then(|| wanted.to_string());
+        return Ok((found.clone(), only));
     }
     let stems: Vec<String> = ws.persona_files.iter().filter_map(stem).collect();
     let names: Vec<&str> = stems.iter().map(String::as_str).collect();

@@ -58,6 +58,8 @@ pub struct Workspace {
     pub project_file: SpecFile,
     /// The persona files, sorted, as the globs found them.
     pub persona_files: Vec<PathBuf>,
+    /// When set, only the persona of this id is rendered (`preview` of one spreadsheet row).
+    pub only_persona: Option<String>,
     /// The themes; every persona is rendered in each.
     pub themes: Vec<ThemeSource>,
     /// The formats to render.
@@ -102,6 +104,7 @@ pub fn open(path: &Path, overrides: &Overrides) -> Result<Workspace, Diagnostic>
         project,
         project_file: loaded.file(),
         persona_files,
+        only_persona: None,
         themes,
         formats,
         format_table,

@@ -425,3 +425,33 @@ fn watch_rerenders_only_the_persona_of_the_row_a_saved_workbook_changed() {
         "the other row's persona is untouched"
     );
 }
+
+#[test]
+fn preview_of_a_row_is_the_preview_of_its_persona_file() {
+    let (_t1, toml) = project(None);
+    let (_t2, xlsx) = project(Some(("leden.xlsx", &write_xlsx)));
+    let mut pngs = Vec::new();
+    for project in [&toml, &xlsx] {
+        let png = project.join("anouk.png");
+        let args = [
+            "preview",
+            "anouk",
+            "-f",
+            "poster-a3",
+            "-o",
+            png.to_str().unwrap(),
+        ];
+        let result = std::process::Command::new(env!("CARGO_BIN_EXE_personapress"))
+            .current_dir(project)
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(result.status.success(), "{}", stderr(&result));
+        pngs.push(image::open(&png).unwrap().to_rgb8());
+    }
+    assert!(pngs[0].width() > 100);
+    assert!(
+        pngs[0] == pngs[1],
+        "the same pixels from the workbook's row"
+    );
+}
