@@ -6,6 +6,8 @@ use super::args::InitArgs;
 use super::{EXIT_OK, Status};
 use crate::diag::Diagnostic;
 use crate::render::output::write_atomic;
+use crate::spec::persona::Persona;
+use crate::spec::sheet::{SheetRow, write_workbook};
 
 /// The files of a new project: path inside it, and contents.
 const FILES: &[(&str, &[u8])] = &[
@@ -45,7 +47,10 @@ pub(crate) const SCHEMA_DIR: &str = ".personapress/schema";
 
 /// Creates the project; returns the exit status.
 pub(crate) fn run(args: &InitArgs) -> Status {
-    create(&args.dir)?;
+    create(&args.dir, args.sheet)?;
+    if args.sheet {
+        eprintln!("the personas are in {}", args.dir.join(WORKBOOK).display());
+    }
     eprintln!(
         "created a project in {}\n  next: personapress render {}",
         args.dir.display(),
@@ -54,8 +59,12 @@ pub(crate) fn run(args: &InitArgs) -> Status {
     Ok(EXIT_OK)
 }
 
-/// Writes every file of a new project into `dir`, which must be empty or new.
-pub(crate) fn create(dir: &Path) -> Result<(), Diagnostic> {
+/// Where `init --sheet` puts the example personas.
+const WORKBOOK: &str = "data/personas.xlsx";
+
+/// Writes every file of a new project into `dir`, which must be empty or new; with
+/// `sheet`, its personas as a workbook instead of TOML files.
+pub(crate) fn create(dir: &Path, sheet: bool) -> Result<(), Diagnostic> {
     let occupied = std::fs::read_dir(dir).is_ok_and(|mut entries| entries.next().is_some());
     if occupied {
         return Err(Diagnostic::error(format!(
@@ -65,8 +74,23 @@ pub(crate) fn create(dir: &Path) -> Result<(), Diagnostic> {
         .with_hint("name a new folder: personapress init my-personas"));
     }
     for (path, bytes) in FILES {
-        let text = with_schema_line(path, bytes);
+        if sheet && path.starts_with("personas/") {
+            continue;
+        }
+        let mut text = with_schema_line(path, bytes);
+        if sheet && *path == "personapress.toml" {
+            text = String::from_utf8_lossy(&text)
+                .replace("personas/*.toml", WORKBOOK)
+                .replace(
+                    "every persona in\n# personas/",
+                    &format!("every persona in\n# {WORKBOOK}"),
+                )
+                .into_bytes();
+        }
         write(&dir.join(path), &text)?;
+    }
+    if sheet {
+        write_example_workbook(&dir.join(WORKBOOK))?;
     }
     for kind in super::args::SchemaKind::ALL {
         let json = super::schema::json(kind);
@@ -74,6 +98,34 @@ pub(crate) fn create(dir: &Path) -> Result<(), Diagnostic> {
         write(&path, json.as_bytes())?;
     }
     Ok(())
+}
+
+/// The example personas as a workbook (their photo paths hold from `data/` as from
+/// `personas/`).
+fn write_example_workbook(path: &Path) -> Result<(), Diagnostic> {
+    let mut personas = Vec::new();
+    for (file, bytes) in FILES.iter().filter(|(f, _)| f.starts_with("personas/")) {
+        let text = String::from_utf8_lossy(bytes);
+        let persona: Persona = toml::from_str(&text)
+            .map_err(|e| Diagnostic::error(format!("the example {file} does not parse ({e})")))?;
+        let id = Path::new(file)
+            .file_stem()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
+        personas.push((persona, id));
+    }
+    let rows: Vec<SheetRow> = personas
+        .iter()
+        .map(|(persona, id)| SheetRow {
+            persona,
+            id,
+            photo: persona.photo.clone(),
+        })
+        .collect();
+    std::fs::create_dir_all(path.parent().unwrap_or(Path::new(".")))
+        .map_err(|e| Diagnostic::error(format!("cannot write {} ({e})", path.display())))?;
+    write_workbook(&rows, path).map_err(Diagnostic::error)
 }
 
 /// TOML files get a `#:schema` first line pointing at their JSON Schema.

@@ -455,3 +455,31 @@ fn preview_of_a_row_is_the_preview_of_its_persona_file() {
         "the same pixels from the workbook's row"
     );
 }
+
+#[test]
+fn init_with_a_sheet_starts_a_project_that_renders_as_the_toml_one() {
+    let temp = tempfile::tempdir().unwrap();
+    let (files, sheet) = (temp.path().join("files"), temp.path().join("sheet"));
+    for (dir, extra) in [(&files, None), (&sheet, Some("--sheet"))] {
+        let mut args = vec!["init", dir.to_str().unwrap()];
+        args.extend(extra);
+        let result = personapress(&args);
+        assert!(result.status.success(), "{}", stderr(&result));
+    }
+    assert!(sheet.join("data/personas.xlsx").is_file());
+    assert!(
+        !sheet.join("personas").exists(),
+        "no TOML personas beside the workbook"
+    );
+    let config = std::fs::read_to_string(sheet.join("personapress.toml")).unwrap();
+    assert!(
+        config.contains("personas = [\"data/personas.xlsx\"]"),
+        "{config}"
+    );
+    let (expected, actual) = (render_formats(&files), render_formats(&sheet));
+    assert_eq!(expected.len(), actual.len());
+    assert!(expected.len() >= 4);
+    for ((name, got), (_, want)) in actual.iter().zip(&expected) {
+        assert_eq!(squeezed(got), squeezed(want), "{name}");
+    }
+}
