@@ -36,15 +36,7 @@ pub fn output_path(
 
 /// A file-name-safe lowercase form of a theme name.
 pub(super) fn slug(name: &str) -> String {
-    let slug: String = name
-        .to_lowercase()
-        .chars()
-        .map(|c| if c.is_alphanumeric() { c } else { '-' })
-        .collect();
-    slug.split('-')
-        .filter(|s| !s.is_empty())
-        .collect::<Vec<_>>()
-        .join("-")
+    crate::spec::slug(name)
 }
 
 /// Where the thumbnails live, inside the output folder.

@@ -151,6 +151,19 @@ pub fn read_text(path: &Path) -> Result<Arc<str>, Diagnostic> {
     })
 }
 
+/// A file-name-safe lowercase form of a name: `Peter de Vries` → `peter-de-vries`.
+pub fn slug(name: &str) -> String {
+    let slug: String = name
+        .to_lowercase()
+        .chars()
+        .map(|c| if c.is_alphanumeric() { c } else { '-' })
+        .collect();
+    slug.split('-')
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
 /// A message and the advice in it, written `… (hint: …)` where only text can pass
 /// (a value's parse error inside serde, a file error inside Typst): the advice goes
 /// on its own `hint:` line.

@@ -108,15 +108,7 @@ fn row_id(grid: &Grid, columns: &[(String, String)], row: usize) -> String {
     };
     value("id").unwrap_or_else(|| {
         let name = value("name").unwrap_or_else(|| format!("row-{}", row + 1));
-        let slug: String = name
-            .to_lowercase()
-            .chars()
-            .map(|c| if c.is_alphanumeric() { c } else { '-' })
-            .collect();
-        slug.split('-')
-            .filter(|s| !s.is_empty())
-            .collect::<Vec<_>>()
-            .join("-")
+        crate::spec::slug(&name)
     })
 }
 
