@@ -248,8 +248,11 @@ mod tests {
         let path = out.join(format!("p/p.{format}.pdf"));
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(&path, format!("%PDF {format} {key}")).unwrap();
-        let mut outcome =
-            Outcome::failed_persona(Path::new("personas/p.toml"), Diagnostic::error(""));
+        let mut outcome = Outcome::failed_persona(
+            "p".into(),
+            Path::new("personas/p.toml"),
+            Diagnostic::error(""),
+        );
         outcome.errors.clear();
         outcome.theme = Some("T".into());
         outcome.format = table.parse(format).ok();

@@ -10,7 +10,7 @@ use crate::assets::read_image;
 use crate::diag::Diagnostic;
 use crate::digest::sha256_hex;
 use crate::render::data::asset_path;
-use crate::spec::workspace::{PersonaSource, ThemeSource, Workspace};
+use crate::spec::workspace::{LoadError, PersonaSource, ThemeSource, Workspace};
 
 use super::Outcome;
 use super::cache::{Digests, KeyBuilder, Stamp};
@@ -50,7 +50,7 @@ impl Ready {
 /// one fails its persona once; an unchanged one is only read when a document needs it.
 pub(super) fn load_personas(ws: &Workspace, digests: &Digests) -> (Vec<Ready>, Vec<Outcome>) {
     use rayon::prelude::*;
-    let loaded: Vec<Vec<Result<Ready, Diagnostic>>> = ws
+    let loaded: Vec<Vec<Result<Ready, LoadError>>> = ws
         .persona_files
         .par_iter()
         .map(|path| load_sources(ws, path, digests))
@@ -62,13 +62,16 @@ pub(super) fn load_personas(ws: &Workspace, digests: &Digests) -> (Vec<Ready>, V
             let loaded =
                 loaded.and_then(
                     |r| match ready.iter().find(|o| o.source.id == r.source.id) {
-                        Some(other) => Err(duplicate_id(&r.source, &other.source.path)),
+                        Some(other) => Err(LoadError {
+                            label: duplicate_label(&r.source),
+                            error: Box::new(duplicate_id(&r.source, &other.source.path)),
+                        }),
                         None => Ok(r),
                     },
                 );
             match loaded {
                 Ok(r) => ready.push(r),
-                Err(diag) => failed.push(Outcome::failed_persona(path, diag)),
+                Err(e) => failed.push(Outcome::failed_persona(e.label, path, *e.error)),
             }
         }
     }
@@ -76,9 +79,14 @@ pub(super) fn load_personas(ws: &Workspace, digests: &Digests) -> (Vec<Ready>, V
 }
 
 /// Each persona of one source (a file, or a spreadsheet's rows), fingerprinted with its photo.
-fn load_sources(ws: &Workspace, path: &Path, digests: &Digests) -> Vec<Result<Ready, Diagnostic>> {
+fn load_sources(ws: &Workspace, path: &Path, digests: &Digests) -> Vec<Result<Ready, LoadError>> {
     let ready = |source: PersonaSource| {
-        let photo = photo_digest(&source, digests)?;
+        let label = source.id.clone();
+        let failed = |error| LoadError {
+            label,
+            error: Box::new(error),
+        };
+        let photo = photo_digest(&source, digests).map_err(failed)?;
         let fingerprint = persona_fingerprint(&source, &photo);
         Ok(Ready {
             source,
@@ -86,7 +94,7 @@ fn load_sources(ws: &Workspace, path: &Path, digests: &Digests) -> Vec<Result<Re
             photo: Mutex::new(None),
         })
     };
-    let wanted = |source: &Result<PersonaSource, Diagnostic>| match (&ws.only_persona, source) {
+    let wanted = |source: &Result<PersonaSource, LoadError>| match (&ws.only_persona, source) {
         (Some(only), Ok(source)) => &source.id == only,
         _ => true,
     };
@@ -95,6 +103,19 @@ fn load_sources(ws: &Workspace, path: &Path, digests: &Digests) -> Vec<Result<Re
         .filter(wanted)
         .map(|source| source.and_then(ready))
         .collect()
+}
+
+/// What a duplicate is called: its file's stem (its id is another's), or a row's id.
+fn duplicate_label(source: &PersonaSource) -> String {
+    match crate::spec::sheet::is_sheet(&source.path) {
+        true => source.id.clone(),
+        false => source
+            .path
+            .file_stem()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned(),
+    }
 }
 
 /// The error for a persona file whose id an earlier one already has.

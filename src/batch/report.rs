@@ -80,14 +80,9 @@ impl Outcome {
     }
 
     /// A persona file that could not be loaded: none of its documents were made.
-    pub fn failed_persona(path: &Path, error: Diagnostic) -> Self {
-        let stem = path
-            .file_stem()
-            .unwrap_or_default()
-            .to_string_lossy()
-            .into_owned();
+    pub fn failed_persona(label: String, path: &Path, error: Diagnostic) -> Self {
         Outcome {
-            subject: Subject::Persona(stem),
+            subject: Subject::Persona(label),
             persona_file: path.to_path_buf(),
             theme: None,
             format: None,

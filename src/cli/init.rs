@@ -78,14 +78,8 @@ pub(crate) fn create(dir: &Path, sheet: bool) -> Result<(), Diagnostic> {
             continue;
         }
         let mut text = with_schema_line(path, bytes);
-        if sheet && *path == "personapress.toml" {
-            text = String::from_utf8_lossy(&text)
-                .replace("personas/*.toml", WORKBOOK)
-                .replace(
-                    "every persona in\n# personas/",
-                    &format!("every persona in\n# {WORKBOOK}"),
-                )
-                .into_bytes();
+        if sheet {
+            text = for_workbook(path, text);
         }
         write(&dir.join(path), &text)?;
     }
@@ -98,6 +92,29 @@ pub(crate) fn create(dir: &Path, sheet: bool) -> Result<(), Diagnostic> {
         write(&path, json.as_bytes())?;
     }
     Ok(())
+}
+
+/// The project file and README of a project whose personas are in [`WORKBOOK`].
+fn for_workbook(path: &str, text: Vec<u8>) -> Vec<u8> {
+    let text = String::from_utf8_lossy(&text);
+    let replaced = match path {
+        "personapress.toml" => text.replace("personas/*.toml", WORKBOOK).replace(
+            "every persona in\n# personas/",
+            &format!("every persona in\n# {WORKBOOK}"),
+        ),
+        "README.md" => text
+            .replace("personas written as text files", "personas kept in a workbook")
+            .replace(
+                "| `personas/*.toml` | one file per persona: Peter (Dutch) and Zoë (English) show every section |",
+                "| `data/personas.xlsx` | one row per persona on the sheet `personas` (Peter, Dutch, and Zoë, English, fill every column); their journeys, media, traits, quotes and metrics on sheets of those names, a row each, naming the persona's `id` |",
+            )
+            .replace(
+                "To make a persona your own, copy `personas/zoe.toml`, change `name` and the\nrest, and render again.",
+                "To add a persona, add a row to the sheet `personas` (and rows naming its `id` on\nthe other sheets), save, and render again. A note on each header says what its\ncolumn holds; a list cell holds one item per line. `personapress import\ndata/personas.xlsx` writes the rows as TOML files, if you would rather work in text.",
+            ),
+        _ => return text.into_owned().into_bytes(),
+    };
+    replaced.into_bytes()
 }
 
 /// The example personas as a workbook (their photo paths hold from `data/` as from

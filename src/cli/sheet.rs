@@ -22,8 +22,8 @@ pub(crate) fn run(args: &SheetArgs) -> Status {
     {
         match source {
             Ok(source) => sources.push(source),
-            Err(diag) => {
-                diag.eprint();
+            Err(not_loaded) => {
+                not_loaded.error.eprint();
                 failed += 1;
             }
         }

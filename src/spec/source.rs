@@ -96,23 +96,61 @@ fn persona_id(loaded: &Loaded<Persona>, default: String) -> Result<String, Diagn
     }
 }
 
+/// A persona that could not be loaded: what to call it and why.
+#[derive(Debug, Clone)]
+pub struct LoadError {
+    /// The persona's id where its spreadsheet row gives one, else the file's stem.
+    pub label: String,
+    /// What is wrong (boxed: a result holding it stays small).
+    pub error: Box<Diagnostic>,
+}
+
+impl LoadError {
+    /// An error of the source `path` as a whole, called by its stem.
+    fn of_file(path: &Path, error: Diagnostic) -> Self {
+        let label = path.file_stem().unwrap_or_default().to_string_lossy();
+        LoadError {
+            label: label.into_owned(),
+            error: Box::new(error),
+        }
+    }
+}
+
+impl From<LoadError> for Diagnostic {
+    fn from(failed: LoadError) -> Self {
+        *failed.error
+    }
+}
+
 impl Workspace {
     /// The personas of one persona source: a TOML file's one, or each row of a
-    /// spreadsheet (a bad row an error of its own, the others unharmed).
-    pub fn load_sources(&self, path: &Path) -> Vec<Result<PersonaSource, Diagnostic>> {
+    /// spreadsheet (a bad row an error of its own, named by its id, the others unharmed).
+    pub fn load_sources(&self, path: &Path) -> Vec<Result<PersonaSource, LoadError>> {
         if !super::sheet::is_sheet(path) {
-            return vec![self.load_persona(path)];
+            return vec![
+                self.load_persona(path)
+                    .map_err(|e| LoadError::of_file(path, e)),
+            ];
         }
-        match super::sheet::read_personas(path) {
-            Err(diag) => vec![Err(diag)],
-            Ok(rows) => rows
-                .into_iter()
-                .map(|row| {
-                    let loaded = super::parse_sheet_toml(path, &row?)?;
-                    self.source_of(loaded, path)
+        let rows = match super::sheet::read_personas(path) {
+            Err(diag) => return vec![Err(LoadError::of_file(path, diag))],
+            Ok(rows) => rows,
+        };
+        let load_row = |row: super::sheet::SheetPersona| {
+            let loaded = super::parse_sheet_toml(path, &row);
+            loaded
+                .and_then(|loaded| self.source_of(loaded, path))
+                .map_err(|error| LoadError {
+                    label: row.cells.id().to_string(),
+                    error: Box::new(error),
                 })
-                .collect(),
-        }
+        };
+        rows.into_iter()
+            .map(|row| {
+                row.map_err(|e| LoadError::of_file(path, e))
+                    .and_then(load_row)
+            })
+            .collect()
     }
 
     /// Loads one persona file and checks what the TOML parser cannot.

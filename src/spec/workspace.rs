@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use super::format::{Format, Formats};
 use super::project::Project;
-pub use super::source::{MAX_LIST_ITEMS, PersonaSource, check_persona, is_valid_id};
+pub use super::source::{LoadError, MAX_LIST_ITEMS, PersonaSource, check_persona, is_valid_id};
 use super::theme::Theme;
 use super::{Loaded, SpecFile, load_toml, resolve_inside};
 use crate::diag::Diagnostic;

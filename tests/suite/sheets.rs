@@ -303,11 +303,48 @@ fn a_bad_row_fails_alone_and_its_error_names_the_cell() {
         .filter(|d| d["errors"] != serde_json::json!([]))
         .collect();
     assert_eq!(failed.len(), 1, "{report:#}");
+    assert_eq!(
+        failed[0]["persona"], "anouk",
+        "the failed row is named by its id"
+    );
     let text = failed[0].to_string();
     assert!(
         text.contains("leden.xlsx: sheet personas, cell E3 (age): expected a whole number, found \\\"veertig\\\""),
         "{text}"
     );
+}
+
+#[test]
+fn a_table_row_missing_a_key_is_named_in_its_own_csv_file() {
+    let temp = tempfile::tempdir().unwrap();
+    let data = temp.path().join("data");
+    std::fs::create_dir_all(&data).unwrap();
+    let toml = "title = \"t\"\npersonas = [\"data/leden.csv\"]\nformats = [\"mousepad\"]\n";
+    std::fs::write(temp.path().join("personapress.toml"), toml).unwrap();
+    std::fs::write(
+        data.join("leden.csv"),
+        "id,name\npeter,Peter\nanouk,Anouk\n",
+    )
+    .unwrap();
+    let journey = "persona,phase,stage\nanouk,acquisition,Zoeken\npeter,acquisition,\n";
+    std::fs::write(data.join("leden.journey.csv"), journey).unwrap();
+    let result = render(temp.path());
+    assert_eq!(result.status.code(), Some(1), "{}", stderr(&result));
+    let report = report(&temp.path().join("dist"));
+    let failed: Vec<&serde_json::Value> = report["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["errors"] != serde_json::json!([]))
+        .collect();
+    assert_eq!(failed.len(), 1, "{report:#}");
+    assert_eq!(failed[0]["persona"], "peter");
+    let text = failed[0]["errors"][0].as_str().unwrap_or_default();
+    assert!(
+        text.contains("leden.journey.csv: row 3: missing field `stage`"),
+        "{text}"
+    );
+    assert!(temp.path().join("dist/anouk/anouk.mousepad.pdf").is_file());
 }
 
 /// The examples project copied to a new folder (its `dist` left out).
@@ -475,6 +512,11 @@ fn init_with_a_sheet_starts_a_project_that_renders_as_the_toml_one() {
     assert!(
         config.contains("personas = [\"data/personas.xlsx\"]"),
         "{config}"
+    );
+    let readme = std::fs::read_to_string(sheet.join("README.md")).unwrap();
+    assert!(
+        readme.contains("data/personas.xlsx") && !readme.contains("personas/"),
+        "the README describes the workbook: {readme}"
     );
     let (expected, actual) = (render_formats(&files), render_formats(&sheet));
     assert_eq!(expected.len(), actual.len());

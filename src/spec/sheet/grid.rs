@@ -30,8 +30,10 @@ pub(crate) struct Cell {
 /// zero-based (row, column) of its top-left cell in the sheet.
 #[derive(Debug, Clone)]
 pub(crate) struct Grid {
-    /// What a message calls it: `sheet personas`, or a CSV file's name.
+    /// What a message calls it: `sheet personas`; empty for a CSV file.
     pub name: String,
+    /// The CSV file this grid is (`leden.journey.csv`); none for a workbook's sheet.
+    pub file: Option<String>,
     pub origin: (u32, u32),
     pub rows: Vec<Vec<Cell>>,
 }
@@ -44,6 +46,14 @@ pub(crate) struct Book {
 }
 
 impl Grid {
+    /// `what` in this grid: `sheet personas, cell E3`, or `cell E3` in a CSV file.
+    pub(crate) fn place(&self, what: &str) -> String {
+        match self.name.is_empty() {
+            true => what.to_string(),
+            false => format!("{}, {what}", self.name),
+        }
+    }
+
     /// The cell's name as a spreadsheet shows it (`E3`), from zero-based indices into `rows`.
     pub(crate) fn cell_name(&self, row: usize, column: usize) -> String {
         let mut n = column as u32 + self.origin.1 + 1;
@@ -129,6 +139,7 @@ fn read_sheet(
         .collect();
     Ok(Grid {
         name: format!("sheet {name}"),
+        file: None,
         origin,
         rows,
     })
@@ -216,7 +227,8 @@ fn read_csv(path: &Path) -> Result<Grid, String> {
         .to_string_lossy()
         .into_owned();
     Ok(Grid {
-        name,
+        name: String::new(),
+        file: Some(name),
         origin: (0, 0),
         rows,
     })
@@ -241,6 +253,7 @@ mod tests {
     fn cells_are_named_as_a_spreadsheet_names_them() {
         let grid = Grid {
             name: "personas".into(),
+            file: None,
             origin: (0, 0),
             rows: vec![],
         };

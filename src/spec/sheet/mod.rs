@@ -35,14 +35,18 @@ pub fn is_sheet(path: &Path) -> bool {
 /// Where one line of a persona's generated TOML came from.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CellRef {
-    /// The sheet, as `sheet personas`, or a CSV file's name.
+    /// The sheet, as `sheet personas`; empty in a CSV file.
     pub sheet: String,
+    /// The CSV file of the cell (`leden.journey.csv`); none in a workbook.
+    pub file: Option<String>,
     /// The cell, as `E3`.
     pub cell: String,
     /// Its column's header cell, as `E1`.
     pub header: String,
     /// The header of its column.
     pub key: String,
+    /// Its row, as `sheet journey, row 3`: for an error about the row as a whole.
+    pub row: String,
 }
 
 /// The cells behind a persona read from a spreadsheet, one per line of its TOML.
@@ -52,6 +56,8 @@ pub struct Cells {
     lines: Vec<Option<CellRef>>,
     /// The persona's row, for an error no single cell caused: `sheet personas, row 3`.
     row: String,
+    /// The CSV file of the persona's row; none in a workbook.
+    file: Option<String>,
     /// The row's `id`, else one made from its name: the persona's id when it names none.
     id: String,
 }
@@ -65,34 +71,70 @@ impl Cells {
     /// Where `key` (as a TOML line `key = …` of `text`) came from, or the row.
     pub fn place_of_key(&self, text: &str, key: &str) -> String {
         let line = super::find_key(text, key).map(|span| crate::diag::line_col(text, span.start).0);
-        self.place_of_line(line, false)
+        self.place_of_line(line, Problem::Value).0
     }
 
-    /// `sheet personas, cell E3 (age)` for line `line` (1-based), else the row; the
-    /// column's header cell when it is the `header` that is wrong.
-    fn place_of_line(&self, line: Option<usize>, header: bool) -> String {
+    /// `sheet personas, cell E3 (age)` for line `line` (1-based), else the row, with
+    /// the CSV file it is in: the column's header cell when it is the header that is
+    /// wrong, the table row when a `[[table]]` line's row misses a key.
+    fn place_of_line(&self, line: Option<usize>, problem: Problem) -> (String, Option<&str>) {
         let cell = line.and_then(|l| self.lines.get(l.checked_sub(1)?)?.as_ref());
-        match cell {
-            Some(c) if header => format!("{}, cell {} (the header `{}`)", c.sheet, c.header, c.key),
-            Some(c) => format!("{}, cell {} ({})", c.sheet, c.cell, c.key),
-            None => self.row.clone(),
-        }
+        let joined = |c: &CellRef, what: String| match c.sheet.is_empty() {
+            true => what,
+            false => format!("{}, {what}", c.sheet),
+        };
+        let place = match (cell, problem) {
+            (Some(c), Problem::Header) => {
+                joined(c, format!("cell {} (the header `{}`)", c.header, c.key))
+            }
+            (Some(c), Problem::Value) => joined(c, format!("cell {} ({})", c.cell, c.key)),
+            (Some(c), Problem::TableRow) => c.row.clone(),
+            (None, _) => return (self.row.clone(), self.file.as_deref()),
+        };
+        (place, cell.and_then(|c| c.file.as_deref()))
     }
 
     /// `diag` (made on the generated TOML) pointed at the spreadsheet `path` and its cell.
     pub fn relocate(&self, path: &Path, diag: Diagnostic) -> Diagnostic {
         let location = diag.location.as_ref();
+        let text = location.and_then(|l| l.text.clone());
         let line = location
             .and_then(|l| Some(crate::diag::line_col(l.text.as_ref()?, l.span.as_ref()?.start).0));
-        let whole_row = diag.message.starts_with("missing field");
-        let header = diag.message.starts_with("unknown field");
-        let place = self.place_of_line(line.filter(|_| !whole_row), header);
+        let problem = match diag.message.as_str() {
+            m if m.starts_with("unknown field") => Problem::Header,
+            m if m.starts_with("missing field") => Problem::TableRow,
+            _ => Problem::Value,
+        };
+        let table_line = |l: usize| {
+            text.as_deref()?
+                .lines()
+                .nth(l - 1)?
+                .starts_with("[[")
+                .then_some(l)
+        };
+        let line = match problem {
+            Problem::TableRow => line.and_then(table_line),
+            _ => line,
+        };
+        let (place, file) = self.place_of_line(line, problem);
+        let file = file.map_or(path.to_path_buf(), |f| path.with_file_name(f));
         Diagnostic {
             message: format!("{place}: {}", diag.message),
             ..diag
         }
-        .in_file(path)
+        .in_file(&file)
     }
+}
+
+/// What about a cell an error is.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Problem {
+    /// Its value.
+    Value,
+    /// Its column's header (an unknown key).
+    Header,
+    /// Its row as a whole (a key missing from it).
+    TableRow,
 }
 
 /// One persona row: its TOML, the cells behind it, and its id when it names none.
@@ -119,9 +161,15 @@ pub fn read_personas(path: &Path) -> Result<Vec<Result<SheetPersona, Diagnostic>
     Ok(rows::personas(&book)
         .into_iter()
         .map(|row| {
-            row.map_err(|(place, message, hint)| {
-                let diag = Diagnostic::error(format!("{place}: {message}")).in_file(path);
-                hint.into_iter().fold(diag, Diagnostic::with_hint)
+            row.map_err(|error| {
+                let file = error
+                    .file
+                    .map_or(path.to_path_buf(), |f| path.with_file_name(f));
+                let diag = Diagnostic::error(format!("{}: {}", error.place, error.message));
+                error
+                    .hint
+                    .into_iter()
+                    .fold(diag.in_file(&file), Diagnostic::with_hint)
             })
         })
         .collect())

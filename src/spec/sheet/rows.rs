@@ -6,8 +6,14 @@ use std::sync::Arc;
 use super::grid::{Book, Cell, Grid, Value};
 use super::{CellRef, Cells, SheetPersona};
 
-/// An error that is no single row's: where, what, and a hint.
-pub(super) type RowError = (String, String, Option<String>);
+/// An error that is no single persona's: where, in which CSV file, what, and a hint.
+#[derive(Debug)]
+pub(super) struct RowError {
+    pub place: String,
+    pub file: Option<String>,
+    pub message: String,
+    pub hint: Option<String>,
+}
 
 /// How the spec reads a key's cell.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -147,7 +153,8 @@ fn persona(book: &Book, columns: &[(String, String)], row: usize, id: &str) -> S
         text: Arc::from(out.text),
         cells: Arc::new(Cells {
             lines: out.lines,
-            row: format!("{}, row {}", grid.name, row as u32 + grid.origin.0 + 1),
+            row: grid.place(&format!("row {}", row as u32 + grid.origin.0 + 1)),
+            file: grid.file.clone(),
             id: id.to_string(),
         }),
     }
@@ -224,9 +231,12 @@ fn orphan_rows(book: &Book, ids: &[String]) -> Vec<RowError> {
     for (_, sheet) in &book.tables {
         let columns = header(sheet);
         let Some(persona) = persona_column(&columns) else {
-            let message = "the sheet has no column `persona` naming each row's persona".to_string();
-            let hint = Some("add a column `persona` with the persona's id".to_string());
-            errors.push((sheet.name.clone(), message, hint));
+            errors.push(RowError {
+                place: sheet.place("row 1"),
+                file: sheet.file.clone(),
+                message: "the sheet has no column `persona` naming each row's persona".into(),
+                hint: Some("add a column `persona` with the persona's id".into()),
+            });
             continue;
         };
         for row in (1..sheet.rows.len()).filter(|r| !empty_row(&sheet.rows[*r])) {
@@ -243,16 +253,12 @@ fn orphan_rows(book: &Book, ids: &[String]) -> Vec<RowError> {
                 Some(best) => format!("did you mean `{best}`?"),
                 None => format!("the personas' ids: {}", names.join(", ")),
             };
-            let place = format!(
-                "{}, cell {} (persona)",
-                sheet.name,
-                sheet.cell_name(row, persona)
-            );
-            errors.push((
-                place,
-                format!("no persona with the id `{named}`"),
-                Some(hint),
-            ));
+            errors.push(RowError {
+                place: sheet.place(&format!("cell {} (persona)", sheet.cell_name(row, persona))),
+                file: sheet.file.clone(),
+                message: format!("no persona with the id `{named}`"),
+                hint: Some(hint),
+            });
         }
     }
     errors
@@ -266,9 +272,11 @@ fn cell_ref(grid: &Grid, columns: &[(String, String)], row: usize, column: usize
     };
     CellRef {
         sheet: grid.name.clone(),
+        file: grid.file.clone(),
         cell: grid.cell_name(row, column),
         header: grid.cell_name(0, column),
         key,
+        row: grid.place(&format!("row {}", row as u32 + grid.origin.0 + 1)),
     }
 }
 
@@ -394,6 +402,7 @@ mod tests {
     fn grid(name: &str, rows: &[&[&str]]) -> Grid {
         Grid {
             name: format!("sheet {name}"),
+            file: None,
             origin: (0, 0),
             rows: rows
                 .iter()
@@ -444,10 +453,13 @@ mod tests {
             zoe.cells.place_of_key(&zoe.text, "age"),
             "sheet personas, cell B4 (age)"
         );
-        let (place, message, hint) = rows[2].as_ref().unwrap_err();
-        assert_eq!(place, "sheet journey, cell A3 (persona)");
-        assert!(message.contains("`peter-de-vris`"));
-        assert_eq!(hint.as_deref(), Some("did you mean `peter-de-vries`?"));
+        let error = rows[2].as_ref().unwrap_err();
+        assert_eq!(error.place, "sheet journey, cell A3 (persona)");
+        assert!(error.message.contains("`peter-de-vris`"));
+        assert_eq!(
+            error.hint.as_deref(),
+            Some("did you mean `peter-de-vries`?")
+        );
     }
 
     #[test]
