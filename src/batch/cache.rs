@@ -21,8 +21,23 @@ use crate::digest::{hex, sha256_hex};
 /// `--theme` run leaves the other documents' cache as it was).
 pub(crate) const CACHE_FILE: &str = ".personapress-cache.json";
 
+/// The cache file in `out` of a run whose bookkeeping files end in `suffix`
+/// (`.shard-2-of-3` for a shard, else nothing).
+pub(crate) fn cache_file(out: &Path, suffix: &str) -> PathBuf {
+    out.join(CACHE_FILE.replace(".json", &format!("{suffix}.json")))
+}
+
+/// The digests file in `out` of a run whose bookkeeping files end in `suffix`.
+pub(crate) fn digests_file(out: &Path, suffix: &str) -> PathBuf {
+    out.join(DIGESTS_FILE.replace(".json", &format!("{suffix}.json")))
+}
+
+/// What to do about a shard's document that a merge cannot take.
+pub(crate) const RENDER_SHARD_AGAIN: &str =
+    "render the shard again (`render --shard K/N`), then merge";
+
 /// The identity of a document: persona, theme and format name.
-type DocumentId = (String, Option<String>, Option<String>);
+pub(crate) type DocumentId = (String, Option<String>, Option<String>);
 
 /// The documents earlier runs wrote, by persona, theme and format.
 #[derive(Debug, Default)]
@@ -31,27 +46,23 @@ pub(crate) struct Previous {
 }
 
 impl Previous {
-    /// Reads the [`CACHE_FILE`] in `out`; a missing or unreadable one means none.
-    /// Entries are read one by one: one that no longer parses is dropped, and the
-    /// others are still reused.
-    pub(crate) fn load(out: &Path) -> Self {
-        let text = std::fs::read_to_string(out.join(CACHE_FILE)).unwrap_or_default();
-        let documents: Vec<serde_json::Value> = serde_json::from_str(&text).unwrap_or_default();
-        let entries = documents
+    /// Reads a cache file (the [`CACHE_FILE`] in the output folder, or a shard's);
+    /// a missing or unreadable one means none.
+    pub(crate) fn load(file: &Path) -> Self {
+        let entries = read_entries(file)
             .into_iter()
-            .filter_map(|e| serde_json::from_value::<Entry>(e).ok())
             .map(|e| (id_of(&e), e))
             .collect();
         Previous { entries }
     }
 
-    /// Writes this run's documents, and the earlier ones it did not plan, to `out`'s
-    /// [`CACHE_FILE`] for the next run.
+    /// Writes this run's documents, and the earlier ones it did not plan, to the cache
+    /// `file` in `out` for the next run.
     pub(crate) fn save(
         &self,
         outcomes: &[Outcome],
-        out: &Path,
-        root: &Path,
+        (out, root): (&Path, &Path),
+        file: &Path,
     ) -> std::io::Result<()> {
         let current: Vec<Entry> = outcomes.iter().map(|o| Entry::of(o, out, root)).collect();
         let planned: std::collections::HashSet<DocumentId> = current.iter().map(id_of).collect();
@@ -63,8 +74,7 @@ impl Previous {
             .collect();
         kept.sort_by_key(|e| id_of(e));
         let all: Vec<&Entry> = current.iter().chain(kept).collect();
-        let json = serde_json::to_vec(&all).map_err(std::io::Error::other)?;
-        crate::render::output::write_atomic(&out.join(CACHE_FILE), &json)
+        write_entries(&all, file)
     }
 
     /// Fills `outcome` from the previous run when its key matches and the file is still
@@ -76,12 +86,7 @@ impl Previous {
         out: &Path,
         digests: &Digests,
     ) -> bool {
-        let id = (
-            outcome.subject.id().to_string(),
-            outcome.theme.clone(),
-            outcome.format.as_ref().map(|f| f.name().to_string()),
-        );
-        let Some(entry) = self.entries.get(&id) else {
+        let Some(entry) = self.entries.get(&id_of_outcome(outcome)) else {
             return false;
         };
         let (Some(file), Some(sha)) = (&entry.file, &entry.sha256) else {
@@ -93,23 +98,97 @@ impl Previous {
             return false;
         }
         outcome.path = Some(path);
-        outcome.pages = entry.pages;
-        outcome.bytes = entry.bytes;
-        outcome.sha256 = Some(sha.clone());
-        outcome.fit = entry.fit;
-        outcome.warnings = entry
-            .warnings
-            .iter()
-            .map(|w| Diagnostic::warning(w.clone()))
-            .collect();
-        outcome.resampled = entry.resampled.clone();
+        fill(outcome, entry);
         outcome.key = Some(key.to_string());
         outcome.skipped = true;
         true
     }
 }
 
-fn id_of(entry: &Entry) -> DocumentId {
+/// The entries of a cache file, read one by one: one that no longer parses is dropped,
+/// and the others are still reused; a missing or unreadable file has none.
+pub(crate) fn read_entries(file: &Path) -> Vec<Entry> {
+    let text = std::fs::read_to_string(file).unwrap_or_default();
+    let documents: Vec<serde_json::Value> = serde_json::from_str(&text).unwrap_or_default();
+    documents
+        .into_iter()
+        .filter_map(|e| serde_json::from_value::<Entry>(e).ok())
+        .collect()
+}
+
+/// Writes `entries` as a cache file.
+pub(crate) fn write_entries(entries: &[&Entry], file: &Path) -> std::io::Result<()> {
+    let json = serde_json::to_vec(entries).map_err(std::io::Error::other)?;
+    crate::render::output::write_atomic(file, &json)
+}
+
+impl Previous {
+    /// Fills `outcome` as a shard's cache left it, errors and notes included, for a
+    /// merge; an error when no shard made the document, made it from other inputs
+    /// (`key`), or its file is not the one the shard wrote.
+    pub(crate) fn take_over(
+        &self,
+        outcome: &mut Outcome,
+        key: &str,
+        out: &Path,
+        digests: &Digests,
+    ) -> Result<(), Diagnostic> {
+        let Some(entry) = self.entries.get(&id_of_outcome(outcome)) else {
+            let message = "no shard made this document";
+            let hint = "run every shard, `render --shard K/N` for K = 1 to N, and name each one's output folder";
+            return Err(Diagnostic::error(message).with_hint(hint));
+        };
+        if entry.key.as_deref() != Some(key) {
+            let message =
+                "the shard made this document from other inputs than the project holds now";
+            return Err(Diagnostic::error(message).with_hint(RENDER_SHARD_AGAIN));
+        }
+        if let Some(file) = &entry.file {
+            let path = out.join(file);
+            if digests.digest(&path) != entry.sha256 {
+                let message = format!("the shard's file {} is missing or changed", path.display());
+                return Err(Diagnostic::error(message).with_hint(RENDER_SHARD_AGAIN));
+            }
+            outcome.path = Some(path);
+        }
+        fill(outcome, entry);
+        outcome.errors = entry
+            .errors
+            .iter()
+            .map(|e| Diagnostic::error(e.clone()))
+            .collect();
+        outcome.note = entry.note.clone();
+        outcome.key = Some(key.to_string());
+        outcome.skipped = entry.skipped;
+        Ok(())
+    }
+}
+
+/// The entry's numbers, checksum, warnings and resampled photos, copied into `outcome`.
+fn fill(outcome: &mut Outcome, entry: &Entry) {
+    outcome.pages = entry.pages;
+    outcome.bytes = entry.bytes;
+    outcome.sha256 = entry.sha256.clone();
+    outcome.fit = entry.fit;
+    outcome.warnings = entry
+        .warnings
+        .iter()
+        .map(|w| Diagnostic::warning(w.clone()))
+        .collect();
+    outcome.resampled = entry.resampled.clone();
+}
+
+/// The identity of the document `outcome` is about.
+fn id_of_outcome(outcome: &Outcome) -> DocumentId {
+    (
+        outcome.subject.id().to_string(),
+        outcome.theme.clone(),
+        outcome.format.as_ref().map(|f| f.name().to_string()),
+    )
+}
+
+/// The identity of the document an entry is about.
+pub(crate) fn id_of(entry: &Entry) -> DocumentId {
     (
         entry.persona.clone(),
         entry.theme.clone(),
@@ -158,9 +237,9 @@ pub(crate) struct Digests {
 pub(crate) const DIGESTS_FILE: &str = ".personapress-digests.json";
 
 impl Digests {
-    /// The digests the previous run left in `out`; none when the file is missing or unreadable.
-    pub(crate) fn load(out: &Path) -> Self {
-        let text = std::fs::read_to_string(out.join(DIGESTS_FILE)).unwrap_or_default();
+    /// The digests the previous run left in `file`; none when it is missing or unreadable.
+    pub(crate) fn load(file: &Path) -> Self {
+        let text = std::fs::read_to_string(file).unwrap_or_default();
         Digests {
             previous: serde_json::from_str(&text).unwrap_or_default(),
             current: Mutex::default(),
@@ -200,11 +279,11 @@ impl Digests {
         current.insert(path.to_path_buf(), known);
     }
 
-    /// Writes what this run hashed or confirmed to `out`, for the next run.
-    pub(crate) fn save(&self, out: &Path) -> std::io::Result<()> {
+    /// Writes what this run hashed or confirmed to `file`, for the next run.
+    pub(crate) fn save(&self, file: &Path) -> std::io::Result<()> {
         let current = self.current.lock().unwrap_or_else(|e| e.into_inner());
         let json = serde_json::to_vec(&*current).map_err(std::io::Error::other)?;
-        crate::render::output::write_atomic(&out.join(DIGESTS_FILE), &json)
+        crate::render::output::write_atomic(file, &json)
     }
 }
 
@@ -263,6 +342,10 @@ mod tests {
         outcome
     }
 
+    fn cache(out: &Path) -> PathBuf {
+        out.join(CACHE_FILE)
+    }
+
     /// A fresh outcome of the same document, about to be rendered.
     fn planned(format: &str) -> Outcome {
         let mut outcome = written(&std::env::temp_dir().join("pp-cache-unused"), format, "");
@@ -275,9 +358,13 @@ mod tests {
         let out = tempfile::tempdir().unwrap();
         let done = written(out.path(), "poster-a2", "k1");
         Previous::default()
-            .save(std::slice::from_ref(&done), out.path(), Path::new("."))
+            .save(
+                std::slice::from_ref(&done),
+                (out.path(), Path::new(".")),
+                &cache(out.path()),
+            )
             .unwrap();
-        let previous = Previous::load(out.path());
+        let previous = Previous::load(&cache(out.path()));
         let digests = Digests::default();
         let reuse = |key| previous.reuse(&mut planned("poster-a2"), key, out.path(), &digests);
         assert!(reuse("k1"), "same key, same file");
@@ -294,14 +381,14 @@ mod tests {
             written(out.path(), "mousepad", "m"),
         ];
         Previous::default()
-            .save(&both, out.path(), Path::new("."))
+            .save(&both, (out.path(), Path::new(".")), &cache(out.path()))
             .unwrap();
         // A `-f mousepad` run: the poster's entry is kept for the next full run.
         let again = written(out.path(), "mousepad", "m2");
-        Previous::load(out.path())
-            .save(&[again], out.path(), Path::new("."))
+        Previous::load(&cache(out.path()))
+            .save(&[again], (out.path(), Path::new(".")), &cache(out.path()))
             .unwrap();
-        let previous = Previous::load(out.path());
+        let previous = Previous::load(&cache(out.path()));
         let digests = Digests::default();
         assert!(previous.reuse(&mut planned("poster-a2"), "a", out.path(), &digests));
         assert!(previous.reuse(&mut planned("mousepad"), "m2", out.path(), &digests));
@@ -309,7 +396,7 @@ mod tests {
         let text = std::fs::read_to_string(out.path().join(CACHE_FILE)).unwrap();
         let text = text.replacen("\"mousepad\"", "\"desk-card\"", 1);
         std::fs::write(out.path().join(CACHE_FILE), text).unwrap();
-        let previous = Previous::load(out.path());
+        let previous = Previous::load(&cache(out.path()));
         assert!(previous.reuse(&mut planned("poster-a2"), "a", out.path(), &digests));
         assert!(!previous.reuse(&mut planned("mousepad"), "m2", out.path(), &digests));
     }
@@ -317,8 +404,8 @@ mod tests {
     #[test]
     fn a_missing_or_broken_cache_means_no_previous_run() {
         let out = tempfile::tempdir().unwrap();
-        assert!(Previous::load(out.path()).entries.is_empty());
+        assert!(Previous::load(&cache(out.path())).entries.is_empty());
         std::fs::write(out.path().join(CACHE_FILE), "{ not json").unwrap();
-        assert!(Previous::load(out.path()).entries.is_empty());
+        assert!(Previous::load(&cache(out.path())).entries.is_empty());
     }
 }

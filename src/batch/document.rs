@@ -19,6 +19,7 @@ use crate::spec::workspace::Workspace;
 use super::cache::Stamp;
 use super::load::Ready;
 use super::paths::{output_path, slug, thumbnail_dpi, thumbnail_path};
+use super::shard::Portion;
 use super::{Context, Mode, Outcome};
 
 impl Context<'_> {
@@ -28,6 +29,22 @@ impl Context<'_> {
             && self
                 .previous
                 .reuse(outcome, key, &self.ws.out, &self.digests)
+    }
+
+    /// A merge's document, as the shard that made it left it (never rendered here): an
+    /// error when no shard made it, or made it from other inputs.
+    fn take_from_shard(&self, outcome: &mut Outcome, key: &str) {
+        let taken = self
+            .previous
+            .take_over(outcome, key, &self.ws.out, &self.digests);
+        if let Err(diag) = taken {
+            outcome.errors.push(diag);
+        } else if outcome.path.is_some() && !self.side_files_present(outcome) {
+            let message = "the shard's thumbnail of this document is missing";
+            outcome
+                .errors
+                .push(Diagnostic::error(message).with_hint(super::cache::RENDER_SHARD_AGAIN));
+        }
     }
 
     /// Runs one document, turning a panic into an internal error for that document alone.
@@ -41,6 +58,10 @@ impl Context<'_> {
             return outcome;
         }
         let key = self.key(ready, theme, format);
+        if self.options.portion == Portion::Merge {
+            self.take_from_shard(&mut outcome, &key);
+            return outcome;
+        }
         if self.reuse(&mut outcome, &key) {
             if self.side_files_present(&outcome) {
                 return outcome;

@@ -14,6 +14,7 @@ use crate::spec::workspace::{LoadError, PersonaSource, ThemeSource, Workspace};
 
 use super::Outcome;
 use super::cache::{Digests, KeyBuilder, Stamp};
+use super::shard::Portion;
 
 /// Logo bytes per theme, or why the logo could not be read.
 pub(super) type Logo = Result<Option<(String, Bytes)>, Diagnostic>;
@@ -48,12 +49,18 @@ impl Ready {
 /// duplicates of an id are refused (the later file, in the workspace's order).
 /// A photo changed since the last run is read, checked and hashed here, so that a broken
 /// one fails its persona once; an unchanged one is only read when a document needs it.
-pub(super) fn load_personas(ws: &Workspace, digests: &Digests) -> (Vec<Ready>, Vec<Outcome>) {
+/// Every source is parsed, but only the personas `portion` holds (a shard's) are kept,
+/// with their failures, and only their photos read.
+pub(super) fn load_personas(
+    ws: &Workspace,
+    digests: &Digests,
+    portion: &Portion,
+) -> (Vec<Ready>, Vec<Outcome>) {
     use rayon::prelude::*;
     let loaded: Vec<Vec<Result<Ready, LoadError>>> = ws
         .persona_files
         .par_iter()
-        .map(|path| load_sources(ws, path, digests))
+        .map(|path| load_sources(ws, path, digests, portion))
         .collect();
     let mut ready: Vec<Ready> = Vec::new();
     let mut failed = Vec::new();
@@ -79,7 +86,12 @@ pub(super) fn load_personas(ws: &Workspace, digests: &Digests) -> (Vec<Ready>, V
 }
 
 /// Each persona of one source (a file, or a spreadsheet's rows), fingerprinted with its photo.
-fn load_sources(ws: &Workspace, path: &Path, digests: &Digests) -> Vec<Result<Ready, LoadError>> {
+fn load_sources(
+    ws: &Workspace,
+    path: &Path,
+    digests: &Digests,
+    portion: &Portion,
+) -> Vec<Result<Ready, LoadError>> {
     let ready = |source: PersonaSource| {
         let label = source.id.clone();
         let failed = |error| LoadError {
@@ -96,7 +108,8 @@ fn load_sources(ws: &Workspace, path: &Path, digests: &Digests) -> Vec<Result<Re
     };
     let wanted = |source: &Result<PersonaSource, LoadError>| match (&ws.only_persona, source) {
         (Some(only), Ok(source)) => &source.id == only,
-        _ => true,
+        (None, Ok(source)) => portion.holds(&source.id),
+        (_, Err(failed)) => portion.holds(&failed.label),
     };
     ws.load_sources(path)
         .into_iter()

@@ -6,11 +6,13 @@ mod document;
 mod in_process;
 mod keys;
 mod load;
+pub mod merge;
 mod overview;
 mod paths;
 mod pdf;
 mod plan;
 pub(crate) mod report;
+pub mod shard;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -31,10 +33,11 @@ pub use in_process::{LaidOut, lay_out_all, lay_out_overviews};
 pub use paths::{THUMBNAIL_DIR, THUMBNAIL_WIDTH_PX, output_path, thumbnail_dpi, thumbnail_path};
 pub use report::{OVERVIEW_ID, Outcome, Report, Subject};
 
-use cache::{Digests, KeyBuilder, Previous};
+use cache::{Digests, KeyBuilder, Previous, cache_file, digests_file};
 use keys::{shared_key, theme_fingerprints};
 use load::{Logo, Ready, load_personas, read_logo};
 use plan::{PersonaQueue, plan};
+use shard::Portion;
 
 /// How a batch runs.
 pub struct RunOptions<'a> {
@@ -48,6 +51,8 @@ pub struct RunOptions<'a> {
     pub mode: Mode,
     /// The date of every document (`SOURCE_DATE_EPOCH`); `None`: each its newest input's.
     pub source_date_epoch: Option<i64>,
+    /// Which of the project's documents this run makes: all, a shard's, or a merge's.
+    pub portion: Portion,
 }
 
 /// What a batch does with each laid-out document.
@@ -119,23 +124,29 @@ struct Context<'a> {
 /// Loads every persona, renders every job and returns one outcome per document
 /// (or per persona that could not be loaded), in a stable order.
 pub fn run(ws: &Workspace, base: &Base, options: &RunOptions) -> Vec<Outcome> {
+    let suffix = options.portion.file_suffix();
     let digests = match options.mode.writes_output() && !options.mode.forced() {
-        true => Digests::load(&ws.out),
+        true => Digests::load(&digests_file(&ws.out, &suffix)),
         false => Digests::default(),
     };
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(options.jobs.max(1))
         .build()
         .expect("a thread pool");
-    let (ready, mut outcomes) = pool.install(|| load_personas(ws, &digests));
+    let (ready, mut outcomes) = pool.install(|| load_personas(ws, &digests, &options.portion));
     let context = Context::new(ws, base, options, digests);
     let per_persona = context.run_personas(&pool, &ready);
-    outcomes.extend(context.run_overviews(&pool, &ready));
+    if options.portion.makes_overviews() {
+        outcomes.extend(context.run_overviews(&pool, &ready));
+    }
     outcomes.extend(per_persona);
     if context.keeps_files() {
         // Losing the digests or the cache only costs the next run some work.
-        let _ = context.digests.save(&ws.out);
-        let _ = context.previous.save(&outcomes, &ws.out, &ws.root);
+        let _ = context.digests.save(&digests_file(&ws.out, &suffix));
+        let cache = cache_file(&ws.out, &suffix);
+        let _ = context
+            .previous
+            .save(&outcomes, (&ws.out, &ws.root), &cache);
     }
     outcomes
 }
@@ -151,7 +162,7 @@ impl<'a> Context<'a> {
             theme_fingerprints: theme_fingerprints(ws, &logos),
             logos,
             previous: match keeps_files {
-                true => Previous::load(&ws.out),
+                true => Previous::load(&cache_file(&ws.out, &options.portion.file_suffix())),
                 false => Previous::default(),
             },
             shared_key: shared_key(ws, base, options),

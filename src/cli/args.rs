@@ -30,6 +30,8 @@ pub enum Command {
     Import(ImportArgs),
     /// Write a project's personas as a workbook (XLSX) in the layout personapress reads.
     Sheet(SheetArgs),
+    /// Bring the output folders of `render --shard` runs together, as one render writes it.
+    Merge(MergeArgs),
     /// Render one persona in one format to PNG, fast.
     Preview(PreviewArgs),
     /// Work with the templates: `eject` copies the built-in ones out to start from.
@@ -207,6 +209,72 @@ pub struct RenderArgs {
     /// Print report.json to stdout, for scripts.
     #[arg(long)]
     pub json: bool,
+
+    /// Render only shard K of N (from 1): the personas whose id hashes to K, without the
+    /// overview sheets; `personapress merge` brings the shards together.
+    #[arg(long, env = "PERSONAPRESS_SHARD", value_name = "K/N")]
+    pub shard: Option<crate::batch::shard::Shard>,
+}
+
+/// Options of `merge`.
+#[derive(Debug, Clone, Args)]
+pub struct MergeArgs {
+    /// The project (a folder holding personapress.toml, or that file; default: the
+    /// current folder), then the shards' output folders, or the one they shared.
+    #[arg(required = true, num_args = 1.., value_name = "[PROJECT] PART")]
+    pub paths: Vec<PathBuf>,
+
+    /// The folder to bring the documents together in.
+    #[arg(short, long, env = "PERSONAPRESS_OUT")]
+    pub out: PathBuf,
+
+    /// Formats, as the shards were given them.
+    #[arg(short, long, value_delimiter = ',', env = "PERSONAPRESS_FORMATS")]
+    pub formats: Option<Vec<String>>,
+
+    /// The theme file, as the shards were given it.
+    #[arg(long, env = "PERSONAPRESS_THEME")]
+    pub theme: Option<PathBuf>,
+
+    /// Overview sheets laid out at once (default: all cores).
+    #[arg(short, long, env = "PERSONAPRESS_JOBS")]
+    pub jobs: Option<usize>,
+
+    /// Print only errors.
+    #[arg(short, long)]
+    pub quiet: bool,
+
+    /// Treat warnings as failures.
+    #[arg(long)]
+    pub strict: bool,
+
+    /// The Unix time the shards dated their documents by.
+    #[arg(long, env = "SOURCE_DATE_EPOCH", value_name = "SECONDS")]
+    pub source_date_epoch: Option<i64>,
+}
+
+impl MergeArgs {
+    /// The project's options, and the part folders: the first path is the project
+    /// when it holds (or is) a personapress.toml and more paths follow.
+    pub fn split(&self) -> (ProjectArgs, Vec<PathBuf>) {
+        let first = &self.paths[0];
+        let is_project = first.join("personapress.toml").is_file()
+            || first.extension().is_some_and(|e| e == "toml");
+        let (project, parts) = match is_project && self.paths.len() > 1 {
+            true => (first.clone(), self.paths[1..].to_vec()),
+            false => (PathBuf::from("."), self.paths.clone()),
+        };
+        let args = ProjectArgs {
+            project,
+            formats: self.formats.clone(),
+            theme: self.theme.clone(),
+            jobs: self.jobs,
+            quiet: self.quiet,
+            strict: self.strict,
+            source_date_epoch: self.source_date_epoch,
+        };
+        (args, parts)
+    }
 }
 
 /// Options of `export`.

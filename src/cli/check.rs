@@ -10,7 +10,12 @@ use crate::batch::report::summarize;
 pub(crate) fn run(args: &ProjectArgs) -> Status {
     let started = Instant::now();
     let prepared = prepare(args, None)?;
-    let outcomes = run_batch(&prepared, args, crate::batch::Mode::Check);
+    let outcomes = run_batch(
+        &prepared,
+        args,
+        crate::batch::Mode::Check,
+        Default::default(),
+    );
     print_findings(&outcomes, args.quiet);
     let s = summarize(&outcomes);
     if !args.quiet {

@@ -11,7 +11,12 @@ use crate::batch::report::summarize;
 pub(crate) fn run(args: &ExportArgs) -> Status {
     let started = Instant::now();
     let prepared = prepare(&args.project, None)?;
-    let outcomes = run_batch(&prepared, &args.project, Mode::Export(args.out.clone()));
+    let outcomes = run_batch(
+        &prepared,
+        &args.project,
+        Mode::Export(args.out.clone()),
+        Default::default(),
+    );
     print_findings(&outcomes, args.project.quiet);
     let s = summarize(&outcomes);
     if !args.project.quiet {

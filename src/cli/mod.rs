@@ -6,6 +6,7 @@ pub(crate) mod completions;
 pub(crate) mod export;
 pub(crate) mod import;
 pub(crate) mod init;
+pub(crate) mod merge;
 pub(crate) mod preview;
 pub(crate) mod render;
 pub(crate) mod schema;
@@ -18,6 +19,7 @@ use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressStyle};
 
+use crate::batch::shard::Portion;
 use crate::batch::{self, Mode, Outcome, RunOptions};
 use crate::diag::Diagnostic;
 use crate::print::OutputIntent;
@@ -87,6 +89,7 @@ fn command_status(command: Command) -> Status {
         Command::Watch(args) => watch::run(&args),
         Command::Init(args) => init::run(&args),
         Command::Import(args) => import::run(&args),
+        Command::Merge(args) => merge::run(&args),
         Command::Sheet(args) => sheet::run(&args),
         Command::Preview(args) => preview::run(&args),
         Command::Templates(command) => templates::run(&command),
@@ -256,7 +259,13 @@ fn check_fonts(ws: &Workspace, base: &Base) -> Result<(), Diagnostic> {
 }
 
 /// Runs the batch with a progress bar on a terminal.
-pub fn run_batch(prepared: &Prepared, args: &args::ProjectArgs, mode: Mode) -> Vec<Outcome> {
+/// `portion` says which documents: all, a shard's, or a merge's.
+pub fn run_batch(
+    prepared: &Prepared,
+    args: &args::ProjectArgs,
+    mode: Mode,
+    portion: Portion,
+) -> Vec<Outcome> {
     let progress = progress_bar(args.quiet);
     let jobs = args
         .jobs
@@ -267,6 +276,7 @@ pub fn run_batch(prepared: &Prepared, args: &args::ProjectArgs, mode: Mode) -> V
         output_intent: prepared.intent.clone(),
         mode,
         source_date_epoch: args.source_date_epoch,
+        portion,
     };
     let outcomes = batch::run(&prepared.ws, &prepared.base, &options);
     progress.finish_and_clear();

@@ -5,6 +5,7 @@ use std::time::Instant;
 use super::args::RenderArgs;
 use super::{Failure, Status, exit_status, prepare, print_findings, run_batch};
 use crate::batch::report::summarize;
+use crate::batch::shard::{Portion, Shard};
 use crate::batch::{Outcome, Report};
 use crate::diag::Diagnostic;
 use crate::render::{date::run_date, output::write_atomic};
@@ -19,22 +20,44 @@ pub(crate) fn run(args: &RenderArgs) -> Status {
         force: args.force,
         png: args.png.then_some(args.dpi),
     };
-    let outcomes = run_batch(&prepared, &args.project, mode);
+    let portion = args.shard.map_or(Portion::Whole, Portion::Shard);
+    let outcomes = run_batch(&prepared, &args.project, mode, portion);
     print_findings(&outcomes, args.project.quiet);
     let report = Report::new(ws.project.title.clone(), &outcomes, &ws.out, &ws.root);
     if args.json {
         print!("{}", report.to_json());
     }
-    let date = run_date(args.project.source_date_epoch);
-    write_report_and_proof(&report, ws, &date).map_err(Failure::failed)?;
+    match args.shard {
+        Some(shard) => write_part_report(&report, ws, shard),
+        None => {
+            let date = run_date(args.project.source_date_epoch);
+            write_report_and_proof(&report, ws, &date)
+        }
+    }
+    .map_err(Failure::failed)?;
     if !args.project.quiet {
+        if let (Some(shard), true) = (args.shard, outcomes.is_empty()) {
+            eprintln!("shard {shard} holds none of the project's personas: nothing to render");
+        }
         print_summary(&outcomes, ws, started);
     }
     Ok(exit_status(&outcomes, args.project.strict))
 }
 
+/// Writes a shard's part report, `OUT/report.shard-K-of-N.json` (no proof page: the
+/// merge writes it for the whole project).
+fn write_part_report(report: &Report, ws: &Workspace, shard: Shard) -> Result<(), Diagnostic> {
+    let path = ws.out.join(format!("report.{}.json", shard.file_tag()));
+    write_atomic(&path, report.to_json().as_bytes())
+        .map_err(|err| Diagnostic::error(format!("cannot write {} ({err})", path.display())))
+}
+
 /// Writes `OUT/report.json` and the proof page `OUT/index.html`.
-fn write_report_and_proof(report: &Report, ws: &Workspace, date: &str) -> Result<(), Diagnostic> {
+pub(crate) fn write_report_and_proof(
+    report: &Report,
+    ws: &Workspace,
+    date: &str,
+) -> Result<(), Diagnostic> {
     let html = crate::proof::page(report, ws, date);
     let files = [("report.json", report.to_json()), ("index.html", html)];
     for (name, text) in files {
@@ -46,7 +69,7 @@ fn write_report_and_proof(report: &Report, ws: &Workspace, date: &str) -> Result
 }
 
 /// The files rendered again beside kept ones, and the one-line summary.
-fn print_summary(outcomes: &[Outcome], ws: &Workspace, started: Instant) {
+pub(crate) fn print_summary(outcomes: &[Outcome], ws: &Workspace, started: Instant) {
     let s = summarize(outcomes);
     if s.skipped > 0 {
         let rendered = outcomes

@@ -19,6 +19,7 @@ mod print;
 pub(crate) mod print_tools;
 mod random_personas;
 mod reference;
+mod shards;
 mod sheets;
 mod standards;
 mod workflow;

@@ -62,6 +62,7 @@ fn check(project: &Path) -> Vec<String> {
         output_intent: prepared.intent.clone(),
         mode: batch::Mode::Check,
         source_date_epoch: None,
+        portion: Default::default(),
     };
     let outcomes = batch::run(&prepared.ws, &prepared.base, &options);
     outcomes
