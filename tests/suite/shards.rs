@@ -252,3 +252,112 @@ fn a_missing_shard_is_named_by_merge_and_fails_it() {
         "the overview is still made"
     );
 }
+
+/// The shell command of the recipe line in `deploy/FILE` that holds `needle`, without
+/// its YAML lead (`- `, `run: `).
+fn recipe_line(file: &str, needle: &str) -> String {
+    let text = std::fs::read_to_string(repo().join("deploy").join(file)).unwrap();
+    let line = text
+        .lines()
+        .find(|l| l.contains(needle))
+        .unwrap_or_else(|| panic!("{file}: {needle}"));
+    let line = line
+        .trim()
+        .trim_start_matches("- ")
+        .trim_start_matches("run: ");
+    line.to_string()
+}
+
+/// Runs `command` with `sh` in `dir`, the personapress under test first on PATH.
+fn sh(command: &str, dir: &Path, env: &[(&str, String)]) -> std::process::Output {
+    let bin = Path::new(env!("CARGO_BIN_EXE_personapress"))
+        .parent()
+        .unwrap();
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let mut command_line = Command::new("sh");
+    command_line.arg("-c").arg(command).current_dir(dir);
+    command_line
+        .env("PATH", path)
+        .env("SOURCE_DATE_EPOCH", "1772366400");
+    for (key, value) in env {
+        command_line.env(key, value);
+    }
+    command_line.output().unwrap()
+}
+
+#[test]
+fn the_kubernetes_and_github_recipes_shard_and_merge_as_one_render() {
+    let (temp, root) = project(&IDS);
+    let single = temp.path().join("single");
+    let result = personapress(&[
+        "render",
+        root.to_str().unwrap(),
+        "-o",
+        single.to_str().unwrap(),
+    ]);
+    assert!(result.status.success(), "{}", stderr(&result));
+
+    // Kubernetes: JOB_COMPLETION_INDEX 0..N-1 in each pod, /project and /out mounted.
+    let out = temp.path().join("k8s");
+    let at_paths = |line: String| {
+        line.replace("/project", root.to_str().unwrap())
+            .replace("/out", out.to_str().unwrap())
+    };
+    let render = at_paths(recipe_line("kubernetes.yaml", "personapress render"));
+    for index in 0..4 {
+        let env = [
+            ("JOB_COMPLETION_INDEX", index.to_string()),
+            ("SHARDS", "4".into()),
+        ];
+        let result = sh(&render, temp.path(), &env);
+        assert!(result.status.success(), "{render}: {}", stderr(&result));
+    }
+    let merge = at_paths(recipe_line("kubernetes-merge.yaml", "personapress merge"));
+    let result = sh(&merge, temp.path(), &[]);
+    assert!(result.status.success(), "{merge}: {}", stderr(&result));
+    assert_same_folders(&single, &out.join("merged"));
+
+    // GitHub Actions: the matrix's shard and job total, in the checked-out project.
+    let render = recipe_line("github-actions.yml", "personapress render");
+    for shard in 1..=4 {
+        let line = render
+            .replace("${{ matrix.shard }}", &shard.to_string())
+            .replace("${{ strategy.job-total }}", "4");
+        let result = sh(&line, &root, &[]);
+        assert!(result.status.success(), "{line}: {}", stderr(&result));
+    }
+    let merge = recipe_line("github-actions.yml", "personapress merge");
+    let result = sh(&merge, &root, &[]);
+    assert!(result.status.success(), "{merge}: {}", stderr(&result));
+    assert_same_folders(&single, &root.join("dist"));
+}
+
+#[test]
+#[ignore = "needs GNU parallel (installed by .ci/run)"]
+fn the_gnu_parallel_recipe_shards_and_merges_as_one_render() {
+    require_tool("parallel");
+    let (temp, root) = project(&IDS);
+    let single = temp.path().join("single");
+    let result = personapress(&[
+        "render",
+        root.to_str().unwrap(),
+        "-o",
+        single.to_str().unwrap(),
+    ]);
+    assert!(result.status.success(), "{}", stderr(&result));
+    let script = repo().join("deploy/parallel.sh");
+    let out = temp.path().join("parallel");
+    let command = format!(
+        "{} {} {} 3",
+        script.display(),
+        root.display(),
+        out.display()
+    );
+    let result = sh(&command, temp.path(), &[]);
+    assert!(result.status.success(), "{}", stderr(&result));
+    assert_same_folders(&single, &out.join("merged"));
+}
