@@ -13,6 +13,7 @@ pub(crate) mod preflight;
 pub mod print;
 pub(crate) mod proof;
 pub(crate) mod qr;
+pub(crate) mod regular;
 pub mod render;
 pub mod spec;
 pub mod world;

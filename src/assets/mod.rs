@@ -39,7 +39,7 @@ pub(crate) fn read_image(path: &Path) -> Result<Bytes, String> {
         }
     };
     let cannot = |e: std::io::Error| format!("{} cannot be read ({e})", path.display());
-    let size = std::fs::metadata(path).map_err(cannot)?.len();
+    let size = crate::regular::regular_file_len(path).map_err(cannot)?;
     if size > MAX_IMAGE_BYTES {
         let (mib, max) = (size >> 20, MAX_IMAGE_BYTES >> 20);
         return Err(format!(

@@ -103,7 +103,7 @@ pub struct PreviewArgs {
     pub out: Option<PathBuf>,
 
     /// Resolution in dots per inch.
-    #[arg(long, default_value_t = 72.0)]
+    #[arg(long, default_value_t = 72.0, value_parser = dpi)]
     pub dpi: f64,
 
     /// Show the page as it will print: its colours through the output intent's CMYK
@@ -166,7 +166,7 @@ pub struct ProjectArgs {
     pub theme: Option<PathBuf>,
 
     /// Documents laid out at once (default: all cores).
-    #[arg(short, long, env = "PERSONAPRESS_JOBS")]
+    #[arg(short, long, env = "PERSONAPRESS_JOBS", value_parser = jobs)]
     pub jobs: Option<usize>,
 
     /// Print only errors.
@@ -203,7 +203,7 @@ pub struct RenderArgs {
     pub png: bool,
 
     /// Resolution of the PNG previews, in dots per inch.
-    #[arg(long, default_value_t = 72.0, requires = "png")]
+    #[arg(long, default_value_t = 72.0, requires = "png", value_parser = dpi)]
     pub dpi: f64,
 
     /// Print report.json to stdout, for scripts.
@@ -237,7 +237,7 @@ pub struct MergeArgs {
     pub theme: Option<PathBuf>,
 
     /// Overview sheets laid out at once (default: all cores).
-    #[arg(short, long, env = "PERSONAPRESS_JOBS")]
+    #[arg(short, long, env = "PERSONAPRESS_JOBS", value_parser = jobs)]
     pub jobs: Option<usize>,
 
     /// Print only errors.
@@ -287,4 +287,38 @@ pub struct ExportArgs {
     /// Folder to write the bundles to: one `<persona>/<format>/` folder per document.
     #[arg(short, long)]
     pub out: PathBuf,
+}
+
+/// The highest resolution of a PNG: an A2 at 1200 dpi is already 19,800 × 28,000 pixels.
+pub const MAX_DPI: f64 = 1200.0;
+
+/// A resolution from 1 to [`MAX_DPI`] dots per inch.
+fn dpi(text: &str) -> Result<f64, String> {
+    let value: f64 = text
+        .parse()
+        .map_err(|_| format!("`{text}` is not a number of dots per inch"))?;
+    match (1.0..=MAX_DPI).contains(&value) {
+        true => Ok(value),
+        false => Err(format!("the resolution must be 1 to {MAX_DPI} dpi")),
+    }
+}
+
+/// The most workers `-j` takes: eight per core (at least 8); more only wait.
+pub fn max_jobs() -> usize {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    (cores * 8).max(8)
+}
+
+/// A number of workers from 1 to [`max_jobs`].
+fn jobs(text: &str) -> Result<usize, String> {
+    let most = max_jobs();
+    let value: usize = text
+        .parse()
+        .map_err(|_| format!("`{text}` is not a whole number of workers"))?;
+    match (1..=most).contains(&value) {
+        true => Ok(value),
+        false => Err(format!(
+            "the number of workers must be 1 to {most} on this machine"
+        )),
+    }
 }

@@ -52,18 +52,24 @@ fn write_part_report(report: &Report, ws: &Workspace, shard: Shard) -> Result<()
         .map_err(|err| Diagnostic::error(format!("cannot write {} ({err})", path.display())))
 }
 
-/// Writes `OUT/report.json` and the proof page `OUT/index.html`.
+/// Writes `OUT/report.json` and the proof pages `OUT/index.html` (`index-2.html`, …),
+/// removing pages an earlier, larger run left.
 pub(crate) fn write_report_and_proof(
     report: &Report,
     ws: &Workspace,
     date: &str,
 ) -> Result<(), Diagnostic> {
-    let html = crate::proof::page(report, ws, date);
-    let files = [("report.json", report.to_json()), ("index.html", html)];
-    for (name, text) in files {
+    let mut files = vec![("report.json".to_string(), report.to_json())];
+    files.extend(crate::proof::pages(report, ws, date));
+    for (name, text) in &files {
         let path = ws.out.join(name);
         write_atomic(&path, text.as_bytes())
             .map_err(|err| Diagnostic::error(format!("cannot write {} ({err})", path.display())))?;
+    }
+    for stale in (files.len() - 1..).map(crate::proof::page_name) {
+        if std::fs::remove_file(ws.out.join(stale)).is_err() {
+            break;
+        }
     }
     Ok(())
 }

@@ -183,7 +183,7 @@ pub fn load_output_intent(
         return Ok(OutputIntent::fogra39());
     }
     let path = crate::spec::resolve_inside(root, written, root).map_err(Diagnostic::error)?;
-    let profile = std::fs::read(&path)
+    let profile = crate::regular::read_regular(&path)
         .map_err(|e| Diagnostic::error(format!("cannot read {} ({e})", path.display())))?;
     let is_icc = profile.len() > 128 && &profile[36..40] == b"acsp";
     if !is_icc || &profile[16..20] != b"CMYK" {

@@ -129,7 +129,7 @@ pub fn read_text(path: &Path) -> Result<Arc<str>, Diagnostic> {
     let cannot = |err: std::io::Error| {
         Diagnostic::error(format!("cannot read {} ({err})", path.display())).in_file(path)
     };
-    let size = std::fs::metadata(path).map_err(cannot)?.len();
+    let size = crate::regular::regular_file_len(path).map_err(cannot)?;
     if size > MAX_SPEC_BYTES {
         return Err(Diagnostic::error(format!(
             "{} is too large ({} MiB; a spec file may hold at most {} MiB)",

@@ -229,18 +229,40 @@ fn persona_files(loaded: &Loaded<Project>, root: &Path) -> Result<Vec<PathBuf>, 
     Ok(files)
 }
 
-/// The files a glob (relative to `root`) matches, sorted; each must stay inside `root`.
+/// The files a glob (relative to `root`) matches, sorted; each must stay inside `root`
+/// (a `..` that comes back in is fine; a file, or a link, that leads out is refused).
 fn glob_in(root: &Path, pattern: &str) -> Result<Vec<PathBuf>, String> {
-    if Path::new(pattern).is_absolute() || pattern.split(['/', '\\']).any(|part| part == "..") {
-        return Err(format!("`{pattern}` points outside the project folder"));
+    if Path::new(pattern).is_absolute() {
+        return Err(format!(
+            "`{pattern}` is an absolute path (write it relative to the project folder)"
+        ));
     }
     let full = root.join(pattern);
     let paths = glob::glob(&full.to_string_lossy())
         .map_err(|err| format!("`{pattern}` is not a valid glob ({err})"))?;
-    let mut files: Vec<PathBuf> = paths
-        .filter_map(Result::ok)
-        .filter(|p| p.is_file() && !super::sheet::is_table_csv(p) && !super::sheet::is_lock_file(p))
-        .collect();
+    let real_root = root
+        .canonicalize()
+        .map_err(|err| format!("cannot open the project folder ({err})"))?;
+    let mut files = Vec::new();
+    for path in paths.filter_map(Result::ok) {
+        let is_persona = !super::sheet::is_table_csv(&path) && !super::sheet::is_lock_file(&path);
+        if !is_persona || path.is_dir() {
+            continue;
+        }
+        let real = path.canonicalize().unwrap_or_else(|_| path.clone());
+        if !real.starts_with(&real_root) {
+            let shown = path
+                .strip_prefix(root)
+                .unwrap_or(&path)
+                .display()
+                .to_string();
+            return Err(format!(
+                "`{shown}` (matched by `{pattern}`) leads outside the project folder, to {}",
+                real.display()
+            ));
+        }
+        files.push(path);
+    }
     files.sort();
     Ok(files)
 }

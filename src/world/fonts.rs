@@ -61,14 +61,22 @@ fn load_dir(store: &mut FontStore, dir: &Path, fingerprint: &mut Sha256) -> Resu
     })?;
     files.sort();
     for path in files {
-        let too_big = std::fs::metadata(&path)
-            .map(|m| m.len() > MAX_FONT_BYTES)
-            .unwrap_or(false);
-        let data = std::fs::read(&path).ok().filter(|_| !too_big);
-        let data = data.ok_or_else(|| {
-            Diagnostic::error(format!("cannot read the font file {}", path.display()))
-                .in_file(&path)
-        })?;
+        let cannot = |why: String| {
+            Diagnostic::error(format!(
+                "cannot read the font file {} ({why})",
+                path.display()
+            ))
+            .in_file(&path)
+        };
+        let size = crate::regular::regular_file_len(&path).map_err(|e| cannot(e.to_string()))?;
+        if size > MAX_FONT_BYTES {
+            return Err(cannot(format!(
+                "{} MiB; at most {} MiB",
+                size >> 20,
+                MAX_FONT_BYTES >> 20
+            )));
+        }
+        let data = std::fs::read(&path).map_err(|e| cannot(e.to_string()))?;
         fingerprint.update(&data);
         push_all(store, Bytes::new(data));
     }

@@ -76,6 +76,8 @@ pub(crate) fn read_book(path: &Path) -> Result<Book, String> {
     if has_extension(path, "csv") {
         return read_csv_book(path);
     }
+    crate::regular::regular_file_len(path)
+        .map_err(|e| format!("cannot read {} ({e})", path.display()))?;
     let mut workbook = calamine::open_workbook_auto(path).map_err(|e| workbook_error(&e))?;
     let names = workbook.sheet_names();
     let main = names
@@ -206,7 +208,8 @@ pub(crate) fn is_table_csv(path: &Path) -> bool {
 
 /// One CSV file, every cell text (a `,` or `;` separated file, UTF-8).
 fn read_csv(path: &Path) -> Result<Grid, String> {
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {} ({e})", path.display()))?;
+    let bytes = crate::regular::read_regular(path)
+        .map_err(|e| format!("cannot read {} ({e})", path.display()))?;
     let first_line = bytes.split(|b| *b == b'\n').next().unwrap_or_default();
     let semicolons = first_line.iter().filter(|b| **b == b';').count();
     let commas = first_line.iter().filter(|b| **b == b',').count();
