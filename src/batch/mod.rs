@@ -125,6 +125,9 @@ struct Context<'a> {
 /// (or per persona that could not be loaded), in a stable order.
 pub fn run(ws: &Workspace, base: &Base, options: &RunOptions) -> Vec<Outcome> {
     let suffix = options.portion.file_suffix();
+    if options.mode.writes_output() {
+        crate::render::output::remove_debris(&ws.out);
+    }
     let digests = match options.mode.writes_output() && !options.mode.forced() {
         true => Digests::load(&digests_file(&ws.out, &suffix)),
         false => Digests::default(),

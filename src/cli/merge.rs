@@ -6,7 +6,7 @@
 use std::time::Instant;
 
 use super::args::MergeArgs;
-use super::render::{print_summary, write_report_and_proof};
+use super::render::{lock_output, print_summary, write_report_and_proof};
 use super::{EXIT_FAILED, Failure, Status, exit_status, prepare, print_findings, run_batch};
 use crate::batch::Report;
 use crate::batch::merge::{Gathered, gather};
@@ -23,6 +23,7 @@ pub(crate) fn run(args: &MergeArgs) -> Status {
     std::fs::create_dir_all(&ws.out).map_err(|e| {
         Diagnostic::error(format!("cannot make the folder {} ({e})", ws.out.display()))
     })?;
+    let _lock = lock_output(ws, &Portion::Merge)?;
     let gathered = gather(&parts, &ws.out)?;
     let mode = crate::batch::Mode::Render {
         force: false,

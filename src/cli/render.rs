@@ -8,7 +8,8 @@ use crate::batch::report::summarize;
 use crate::batch::shard::{Portion, Shard};
 use crate::batch::{Outcome, Report};
 use crate::diag::Diagnostic;
-use crate::render::{date::run_date, output::write_atomic};
+use crate::render::date::run_date;
+use crate::render::output::{OutputLock, write_atomic};
 use crate::spec::workspace::Workspace;
 
 /// Renders the project and writes `report.json`; returns the exit status.
@@ -21,6 +22,7 @@ pub(crate) fn run(args: &RenderArgs) -> Status {
         png: args.png.then_some(args.dpi),
     };
     let portion = args.shard.map_or(Portion::Whole, Portion::Shard);
+    let _lock = lock_output(ws, &portion)?;
     let outcomes = run_batch(&prepared, &args.project, mode, portion);
     print_findings(&outcomes, args.project.quiet);
     let report = Report::new(ws.project.title.clone(), &outcomes, &ws.out, &ws.root);
@@ -42,6 +44,15 @@ pub(crate) fn run(args: &RenderArgs) -> Status {
         print_summary(&outcomes, ws, started);
     }
     Ok(exit_status(&outcomes, args.project.strict))
+}
+
+/// Claims the output folder for this run (a shard its own claim in it): a second
+/// run into the same folder is refused while this one runs.
+pub(crate) fn lock_output(ws: &Workspace, portion: &Portion) -> Result<OutputLock, Diagnostic> {
+    OutputLock::take(&ws.out, &portion.file_suffix()).map_err(|message| {
+        Diagnostic::error(message)
+            .with_hint("wait for it to finish, or write into another folder with -o")
+    })
 }
 
 /// Writes a shard's part report, `OUT/report.shard-K-of-N.json` (no proof page: the

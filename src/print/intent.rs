@@ -192,6 +192,14 @@ pub fn load_output_intent(
                 .with_hint("PDF/X needs a CMYK output profile, e.g. ISO Coated v2 (FOGRA39)"),
         );
     }
+    if &profile[12..16] != b"prtr" {
+        let class = String::from_utf8_lossy(&profile[12..16]).into_owned();
+        return Err(Diagnostic::error(format!(
+            "{} is a CMYK profile of class `{class}`, not an output (printer) profile",
+            path.display()
+        ))
+        .with_hint("PDF/X names the press's output profile (class prtr), e.g. ISO Coated v2 (FOGRA39); a scanner's or camera's input profile describes no press"));
+    }
     let identifier = path
         .file_stem()
         .unwrap_or_default()

@@ -102,6 +102,105 @@ impl Drop for Remover {
     }
 }
 
+/// Removes what interrupted runs left in `out`: the temporary files of writes
+/// (`.NAME.PID.tmp`, `.NAME.PID.merge.tmp`) and the replaced files kept aside
+/// (`.NAME.PID.N.old`) of processes that no longer run. Returns how many it removed.
+/// Where it cannot tell whether a process runs (no `/proc`), it removes nothing.
+pub(crate) fn remove_debris(out: &Path) -> usize {
+    if !Path::new("/proc/self").exists() {
+        return 0;
+    }
+    let mut removed = 0;
+    let mut folders = vec![out.to_path_buf()];
+    while let Some(folder) = folders.pop() {
+        let Ok(listing) = std::fs::read_dir(&folder) else {
+            continue;
+        };
+        for entry in listing.flatten() {
+            let path = entry.path();
+            if entry.file_type().is_ok_and(|t| t.is_dir()) {
+                folders.push(path);
+            } else if debris_of_a_finished_run(&entry.file_name().to_string_lossy()) {
+                removed += usize::from(std::fs::remove_file(&path).is_ok());
+            }
+        }
+    }
+    removed
+}
+
+/// Whether `name` is a temporary or kept-aside file of a process that no longer runs.
+fn debris_of_a_finished_run(name: &str) -> bool {
+    let Some(rest) = name.strip_prefix('.') else {
+        return false;
+    };
+    let pid = if let Some(rest) = rest.strip_suffix(".old") {
+        rest.rsplit_once('.')
+            .and_then(|(rest, _n)| rest.rsplit_once('.'))
+    } else if let Some(rest) = rest.strip_suffix(".tmp") {
+        let rest = rest.strip_suffix(".merge").unwrap_or(rest);
+        rest.rsplit_once('.')
+    } else {
+        None
+    };
+    let Some(pid) = pid.and_then(|(_, pid)| pid.parse::<u32>().ok()) else {
+        return false;
+    };
+    pid != std::process::id() && !process_runs(pid)
+}
+
+fn process_runs(pid: u32) -> bool {
+    Path::new("/proc").join(pid.to_string()).exists()
+}
+
+/// A run's claim on its output folder: the file `.personapress.lock` (a shard's
+/// `.personapress.shard-K-of-N.lock`) holding the process id, removed when dropped. A
+/// second run into the same folder is refused while the first runs; a lock whose
+/// process is gone (killed) is taken over.
+pub(crate) struct OutputLock {
+    path: PathBuf,
+}
+
+impl OutputLock {
+    /// Takes the lock named with `suffix` in `out`; the id of the process holding it
+    /// when another running process does.
+    pub(crate) fn take(out: &Path, suffix: &str) -> Result<OutputLock, String> {
+        std::fs::create_dir_all(out).map_err(|e| format!("cannot make {} ({e})", out.display()))?;
+        let path = out.join(format!(".personapress{suffix}.lock"));
+        for _ in 0..2 {
+            match std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&path)
+            {
+                Ok(mut file) => {
+                    let _ = write!(file, "{}", std::process::id());
+                    return Ok(OutputLock { path });
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                    let holder = std::fs::read_to_string(&path).unwrap_or_default();
+                    match holder.trim().parse::<u32>() {
+                        Ok(pid) if pid != std::process::id() && process_runs(pid) => {
+                            return Err(format!(
+                                "another personapress (process {pid}) is writing into {}",
+                                out.display()
+                            ));
+                        }
+                        _ => drop(std::fs::remove_file(&path)),
+                    }
+                }
+                Err(e) => return Err(format!("cannot lock {} ({e})", out.display())),
+            }
+        }
+        Err(format!("cannot lock {}", out.display()))
+    }
+}
+
+impl Drop for OutputLock {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -124,5 +223,54 @@ mod tests {
             .collect();
         assert_eq!(names, ["b.pdf"], "no temporary or replaced file is left");
         std::fs::remove_dir_all(&dir).ok();
+    }
+
+    #[test]
+    fn debris_of_finished_runs_goes_and_that_of_running_ones_stays() {
+        let out = tempfile::tempdir().unwrap();
+        let dir = out.path().join("peter");
+        std::fs::create_dir_all(&dir).unwrap();
+        // A process id no process has (the kernel's limit is 2^22).
+        let gone = 4_194_999;
+        let me = std::process::id();
+        let names = [
+            format!(".peter.mousepad.pdf.{gone}.tmp"),
+            format!(".peter.mousepad.pdf.{gone}.3.old"),
+            format!(".peter.mousepad.pdf.{gone}.merge.tmp"),
+            format!(".peter.poster-a2.pdf.{me}.tmp"),
+            "peter.mousepad.pdf".to_string(),
+            ".hidden.tmp".to_string(),
+        ];
+        for name in &names {
+            std::fs::write(dir.join(name), b"x").unwrap();
+        }
+        assert_eq!(remove_debris(out.path()), 3);
+        let mut left: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        assert_eq!(left, [names[5].clone(), names[3].clone(), names[4].clone()]);
+    }
+
+    #[test]
+    fn a_second_run_into_a_locked_folder_is_refused_and_a_dead_lock_taken_over() {
+        let out = tempfile::tempdir().unwrap();
+        let lock = OutputLock::take(out.path(), "").unwrap();
+        // This process holds it: another process would see a live holder.
+        std::fs::write(out.path().join(".personapress.lock"), "1").unwrap();
+        let refused = OutputLock::take(out.path(), "").err().unwrap();
+        assert!(refused.contains("process 1"), "{refused}");
+        std::fs::write(out.path().join(".personapress.lock"), "4194999").unwrap();
+        drop(lock);
+        std::fs::write(out.path().join(".personapress.lock"), "4194999").unwrap();
+        let taken = OutputLock::take(out.path(), "").unwrap();
+        assert_eq!(
+            std::fs::read_to_string(out.path().join(".personapress.lock")).unwrap(),
+            std::process::id().to_string()
+        );
+        drop(taken);
+        assert!(!out.path().join(".personapress.lock").exists());
+        assert!(OutputLock::take(out.path(), ".shard-1-of-2").is_ok());
     }
 }

@@ -17,6 +17,23 @@ pub fn check_persona(loaded: &Loaded<Persona>) -> Result<(), Diagnostic> {
             .error_at_key("name", "the persona's `name` is empty")
             .with_hint("every persona needs a name, e.g. name = \"Peter de Vries\""));
     }
+    if let Some(metric) = persona
+        .metrics
+        .iter()
+        .find(|m| !showable(m.value) || !m.target.is_none_or(showable))
+    {
+        let (key, number) = match showable(metric.value) {
+            true => ("target", metric.target.unwrap_or_default()),
+            false => ("value", metric.value),
+        };
+        let message = format!(
+            "the KPI `{}` has a {key} a poster cannot show ({number:e}; at most {MAX_METRIC:e} either way)",
+            metric.label,
+        );
+        return Err(loaded
+            .error_at_key(key, message)
+            .with_hint("write the number as the poster should show it, e.g. value = 42"));
+    }
     if let Some(key) = oversized_list(persona) {
         let message = format!("`{key}` has more than {MAX_LIST_ITEMS} items");
         return Err(loaded
@@ -24,6 +41,14 @@ pub fn check_persona(loaded: &Loaded<Persona>) -> Result<(), Diagnostic> {
             .with_hint("a persona is read from a wall: keep lists short"));
     }
     Ok(())
+}
+
+/// The largest KPI value (either way) a metric tile can show.
+const MAX_METRIC: f64 = 1e12;
+
+/// Whether a KPI number is finite and short enough to print.
+fn showable(value: f64) -> bool {
+    value.is_finite() && value.abs() <= MAX_METRIC
 }
 
 /// The most items any list in a persona may have.

@@ -186,13 +186,44 @@ impl<'de> Deserialize<'de> for Color {
                     spot: None,
                 })
             }
-            ColorForm::Table(t) => Ok(Color {
-                rgb: t.rgb,
-                cmyk: t.cmyk,
-                spot: t.spot,
-            }),
+            ColorForm::Table(t) => {
+                if let Some(name) = &t.spot {
+                    check_spot_name(name).map_err(de::Error::custom)?;
+                }
+                Ok(Color {
+                    rgb: t.rgb,
+                    cmyk: t.cmyk,
+                    spot: t.spot,
+                })
+            }
         }
     }
+}
+
+/// Names PDF reserves for separations: `None` paints nothing, `All` every plate, and the
+/// process inks are not spot colours.
+const RESERVED_SEPARATIONS: [&str; 6] = ["None", "All", "Cyan", "Magenta", "Yellow", "Black"];
+
+/// A spot colour's name as PDF can carry it: not empty, at most 127 bytes, not reserved.
+pub fn check_spot_name(name: &str) -> Result<(), String> {
+    if name.trim().is_empty() {
+        return Err("a spot colour needs a name, e.g. spot = \"PANTONE 116 C\"".into());
+    }
+    if name.len() > 127 {
+        let n = name.len();
+        return Err(format!(
+            "the spot colour name is {n} bytes long; PDF allows at most 127"
+        ));
+    }
+    if RESERVED_SEPARATIONS
+        .iter()
+        .any(|r| r.eq_ignore_ascii_case(name.trim()))
+    {
+        return Err(format!(
+            "`{name}` cannot name a spot colour: PDF reserves it (`None` prints nothing, `All` prints on every plate, and Cyan, Magenta, Yellow and Black are the process inks)"
+        ));
+    }
+    Ok(())
 }
 
 impl Color {

@@ -11,6 +11,7 @@ mod bad_input;
 mod cli;
 mod examples;
 mod export;
+mod hostile;
 mod journey;
 mod on_the_page;
 mod overview;

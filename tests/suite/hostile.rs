@@ -1,0 +1,210 @@
+//! Hostile and unlucky input that a committed `tests/bad/` case cannot hold (FIFOs,
+//! links out of the project, interrupted runs, two runs at once, absurd numbers): each
+//! is refused at once with a message naming it, and costs nothing else.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::common::*;
+
+/// A project with a good persona (`good`) in a mousepad.
+fn project() -> (tempfile::TempDir, PathBuf) {
+    let temp = tempfile::tempdir().unwrap();
+    let root = temp.path().join("project");
+    write(
+        &root.join("personapress.toml"),
+        "title = \"Hostile\"\npersonas = [\"personas/*.toml\"]\nformats = [\"mousepad\"]\n",
+    );
+    write(
+        &root.join("personas/good.toml"),
+        "name = \"Goede Persona\"\n",
+    );
+    (temp, root)
+}
+
+fn mkfifo(path: &Path) {
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    let made = Command::new("mkfifo").arg(path).status().unwrap();
+    assert!(made.success(), "mkfifo {}", path.display());
+}
+
+/// Runs personapress with `args`, killed after `limit`: the output, and whether it ended in time.
+fn run_within(args: &[&str], limit: Duration) -> (std::process::Output, bool) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_personapress"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while child.try_wait().unwrap().is_none() && started.elapsed() < limit {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let in_time = child.try_wait().unwrap().is_some();
+    if !in_time {
+        child.kill().unwrap();
+    }
+    (child.wait_with_output().unwrap(), in_time)
+}
+
+#[test]
+fn a_fifo_as_photo_or_persona_is_refused_at_once_and_the_good_persona_is_rendered() {
+    let (_temp, root) = project();
+    write(
+        &root.join("personas/piped.toml"),
+        "name = \"Pijp\"\nphoto = \"../photos/pipe.jpg\"\n",
+    );
+    mkfifo(&root.join("photos/pipe.jpg"));
+    mkfifo(&root.join("personas/fifo.toml"));
+    let (result, in_time) =
+        run_within(&["render", root.to_str().unwrap()], Duration::from_secs(60));
+    assert!(in_time, "the batch hung on a FIFO: {}", stderr(&result));
+    let text = stderr(&result);
+    assert_eq!(result.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("pipe.jpg cannot be read (it is a named pipe (FIFO), not a regular file)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("fifo.toml (it is a named pipe (FIFO), not a regular file)"),
+        "{text}"
+    );
+    assert!(root.join("dist/good/good.mousepad.pdf").is_file(), "{text}");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_persona_file_that_links_out_of_the_project_is_refused_but_dots_that_stay_inside_are_fine() {
+    let (temp, root) = project();
+    let outside = temp.path().join("secret.toml");
+    std::fs::write(&outside, "name = \"Geheim\"\n").unwrap();
+    std::os::unix::fs::symlink(&outside, root.join("personas/link.toml")).unwrap();
+    let result = personapress(&["check", root.to_str().unwrap()]);
+    let text = stderr(&result);
+    assert_eq!(result.status.code(), Some(2), "{text}");
+    assert!(
+        text.contains(
+            "`personas/link.toml` (matched by `personas/*.toml`) leads outside the project folder"
+        ),
+        "{text}"
+    );
+    assert!(!text.contains("Geheim"), "{text}");
+
+    std::fs::remove_file(root.join("personas/link.toml")).unwrap();
+    let config = "title = \"Hostile\"\npersonas = [\"personas/../personas/*.toml\"]\nformats = [\"mousepad\"]\n";
+    write(&root.join("personapress.toml"), config);
+    let result = personapress(&["check", root.to_str().unwrap()]);
+    assert!(result.status.success(), "{}", stderr(&result));
+}
+
+#[test]
+fn numbers_on_the_command_line_are_bounded_before_anything_runs() {
+    let (_temp, root) = project();
+    let root = root.to_str().unwrap();
+    let cases: [(&[&str], &str); 4] = [
+        (
+            &["render", root, "--png", "--dpi", "100000"],
+            "the resolution must be 1 to 1200 dpi",
+        ),
+        (
+            &["render", root, "--png", "--dpi", "0"],
+            "the resolution must be 1 to 1200 dpi",
+        ),
+        (
+            &["preview", "good", "-C", root, "--dpi", "5000"],
+            "the resolution must be 1 to 1200 dpi",
+        ),
+        (
+            &["render", root, "-j", "100000"],
+            "the number of workers must be 1 to",
+        ),
+    ];
+    for (args, expected) in cases {
+        let (result, in_time) = run_within(args, Duration::from_secs(20));
+        assert!(in_time, "{args:?} ran on");
+        let text = stderr(&result);
+        assert_eq!(result.status.code(), Some(2), "{args:?}: {text}");
+        assert!(text.contains(expected), "{args:?}: {text}");
+    }
+}
+
+#[test]
+fn leftovers_of_an_interrupted_run_are_removed_and_a_second_run_into_the_folder_waits_its_turn() {
+    let (_temp, root) = project();
+    let result = personapress(&["render", root.to_str().unwrap()]);
+    assert!(result.status.success(), "{}", stderr(&result));
+    let dir = root.join("dist/good");
+    // What a killed `render --force` leaves: a half-written PDF and a replaced one.
+    let gone = 4_194_999;
+    std::fs::write(
+        dir.join(format!(".good.mousepad.pdf.{gone}.tmp")),
+        b"%PDF-1.6 half",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join(format!(".good.mousepad.pdf.{gone}.0.old")),
+        b"%PDF-1.6 old",
+    )
+    .unwrap();
+    std::fs::write(root.join("dist/.personapress.lock"), gone.to_string()).unwrap();
+    let result = personapress(&["render", root.to_str().unwrap()]);
+    assert!(
+        result.status.success(),
+        "a dead run's lock is taken over: {}",
+        stderr(&result)
+    );
+    let hidden: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('.'))
+        .collect();
+    assert!(hidden.is_empty(), "{hidden:?}");
+    assert!(
+        !root.join("dist/.personapress.lock").exists(),
+        "the lock goes with its run"
+    );
+
+    // A live process (this test) holding the folder: the second run is refused, clearly.
+    std::fs::write(
+        root.join("dist/.personapress.lock"),
+        std::process::id().to_string(),
+    )
+    .unwrap();
+    let result = personapress(&["render", root.to_str().unwrap(), "--force"]);
+    let text = stderr(&result);
+    assert_eq!(result.status.code(), Some(2), "{text}");
+    assert!(
+        text.contains(&format!(
+            "another personapress (process {}) is writing into",
+            std::process::id()
+        )),
+        "{text}"
+    );
+    assert!(text.contains("hint: wait for it to finish"), "{text}");
+}
+
+#[test]
+fn an_input_profile_is_refused_as_output_intent() {
+    let (_temp, root) = project();
+    let mut profile = std::fs::read(repo().join("icc/ISOcoated_v2_eci.icc")).unwrap();
+    profile[12..16].copy_from_slice(b"scnr");
+    std::fs::write(root.join("scanner.icc"), profile).unwrap();
+    let config =
+        "title = \"Hostile\"\nformats = [\"mousepad\"]\n[print]\noutput_intent = \"scanner.icc\"\n";
+    write(&root.join("personapress.toml"), config);
+    let result = personapress(&["check", root.to_str().unwrap()]);
+    let text = stderr(&result);
+    assert_eq!(result.status.code(), Some(2), "{text}");
+    assert!(
+        text.contains(
+            "scanner.icc is a CMYK profile of class `scnr`, not an output (printer) profile"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("output_intent"),
+        "the error points at the key: {text}"
+    );
+}
