@@ -127,6 +127,7 @@ fn formats(
             )
             .with_hint("use lowercase letters, digits and `-`, and a name no built-in format has")
     })?;
+    check_sizes(loaded, &table)?;
     let (names, from_cli) = match (&overrides.formats, &loaded.value.formats) {
         (Some(names), _) => (names.clone(), true),
         (None, Some(names)) => (names.clone(), false),
@@ -265,6 +266,49 @@ fn glob_in(root: &Path, pattern: &str) -> Result<Vec<PathBuf>, String> {
     }
     files.sort();
     Ok(files)
+}
+
+/// The most bleed a format may have: large-format shops ask for 10–20 mm.
+pub const MAX_BLEED_MM: f64 = 30.0;
+
+/// The largest page side PDF allows (14,400 units: 200 inches), in millimetres.
+pub const MAX_PAGE_MM: f64 = 5080.0;
+
+/// Every format's bleed, page size (with bleed and the crop marks' slug) and resolution
+/// limits are ones a PDF and a print shop can take.
+fn check_sizes(loaded: &Loaded<Project>, table: &Formats) -> Result<(), Diagnostic> {
+    let print = &loaded.value.print;
+    if let (Some(warn), Some(min)) = (print.warn_ppi, print.min_ppi)
+        && warn < min
+    {
+        let message = format!("warn_ppi = {warn} is below min_ppi = {min}");
+        return Err(loaded.error_at_key("warn_ppi", message).with_hint(
+            "photos below min_ppi fail, below warn_ppi they warn: warn_ppi is the higher one",
+        ));
+    }
+    for format in table.iter() {
+        if format.bleed_mm > MAX_BLEED_MM {
+            let message = format!(
+                "a bleed of {} mm ({format}) is more than {MAX_BLEED_MM} mm",
+                format.bleed_mm
+            );
+            return Err(loaded
+                .error_at_key("bleed", message)
+                .with_hint("print shops ask for 2–5 mm, large format up to 20 mm"));
+        }
+        // Bleed and the slug of the crop marks (at most 20 mm a side) round the trim.
+        let margin = 2.0 * (format.bleed_mm + 20.0);
+        let (width, height) = format.trim_mm;
+        if width.max(height) + margin > MAX_PAGE_MM {
+            let message = format!(
+                "{format} is {width:.0} × {height:.0} mm: with bleed and marks more than the {MAX_PAGE_MM:.0} mm (200 inches) a PDF page can be"
+            );
+            return Err(loaded
+                .error_at_key("size", message)
+                .with_hint("print larger sizes from a scaled PDF, as large-format shops do"));
+        }
+    }
+    Ok(())
 }
 
 fn optional_folder(

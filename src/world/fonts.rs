@@ -50,6 +50,54 @@ fn push_all(store: &mut FontStore, data: Bytes) {
     }
 }
 
+/// The most characters a font's character map may claim: all of Unicode.
+const MAX_CODEPOINTS: u64 = 0x11_0000;
+
+/// The number of characters a face of `data` claims where it is more than Unicode has:
+/// one damaged range end in a format 12 or 13 character map would make Typst collect
+/// hundreds of millions of code points (gigabytes) before anything is rendered.
+fn oversized_character_map(data: &[u8]) -> Option<u64> {
+    let faces = ttf_parser::fonts_in_collection(data).unwrap_or(1);
+    (0..faces)
+        .filter_map(|index| ttf_parser::RawFace::parse(data, index).ok())
+        .filter_map(|face| face.table(ttf_parser::Tag::from_bytes(b"cmap")))
+        .map(claimed_by_ranges)
+        .find(|claimed| *claimed > MAX_CODEPOINTS)
+}
+
+/// The characters the range groups (formats 12 and 13) of a `cmap` table claim, summed.
+fn claimed_by_ranges(cmap: &[u8]) -> u64 {
+    let u16_at = |at: usize| {
+        cmap.get(at..at + 2)
+            .map(|b| u16::from_be_bytes([b[0], b[1]]))
+    };
+    let u32_at = |at: usize| {
+        cmap.get(at..at + 4)
+            .map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
+    };
+    let subtables = u16_at(2).unwrap_or(0) as usize;
+    let (mut claimed, mut seen) = (0u64, Vec::new());
+    for record in 0..subtables {
+        let Some(offset) = u32_at(4 + record * 8 + 4).map(|o| o as usize) else {
+            break;
+        };
+        // Several encodings often share one subtable: count it once.
+        if seen.contains(&offset) || !matches!(u16_at(offset), Some(12 | 13)) {
+            continue;
+        }
+        seen.push(offset);
+        let groups = u32_at(offset + 12).unwrap_or(0) as usize;
+        for group in 0..groups {
+            let at = offset + 16 + group * 12;
+            let (Some(start), Some(end)) = (u32_at(at), u32_at(at + 4)) else {
+                break;
+            };
+            claimed += u64::from(end.saturating_sub(start)) + 1;
+        }
+    }
+    claimed
+}
+
 /// Loads every `.ttf`, `.otf`, `.ttc` and `.otc` below `dir`, in a stable order.
 fn load_dir(store: &mut FontStore, dir: &Path, fingerprint: &mut Sha256) -> Result<(), Diagnostic> {
     let mut files = Vec::new();
@@ -77,6 +125,14 @@ fn load_dir(store: &mut FontStore, dir: &Path, fingerprint: &mut Sha256) -> Resu
             )));
         }
         let data = std::fs::read(&path).map_err(|e| cannot(e.to_string()))?;
+        if let Some(claimed) = oversized_character_map(&data) {
+            return Err(Diagnostic::error(format!(
+                "the font file {} is damaged: its character map claims {claimed} characters (Unicode has {MAX_CODEPOINTS})",
+                path.display()
+            ))
+            .in_file(&path)
+            .with_hint("replace it with a fresh copy from the font's maker, or take it out of the fonts folder"));
+        }
         fingerprint.update(&data);
         push_all(store, Bytes::new(data));
     }

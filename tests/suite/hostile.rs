@@ -208,3 +208,46 @@ fn an_input_profile_is_refused_as_output_intent() {
         "the error points at the key: {text}"
     );
 }
+
+/// `font` with the first range of its format 12 character map made to end at
+/// U+19000000: one damaged value, as a bad download or disk gives.
+fn damage_character_map(font: &mut [u8]) {
+    let be16 = |d: &[u8], at: usize| u16::from_be_bytes([d[at], d[at + 1]]) as usize;
+    let be32 =
+        |d: &[u8], at: usize| u32::from_be_bytes([d[at], d[at + 1], d[at + 2], d[at + 3]]) as usize;
+    let cmap = (0..be16(font, 4))
+        .map(|i| 12 + 16 * i)
+        .find(|at| &font[*at..*at + 4] == b"cmap")
+        .map(|at| be32(font, at + 8))
+        .expect("the font has a cmap table");
+    let subtable = (0..be16(font, cmap + 2))
+        .map(|i| cmap + be32(font, cmap + 4 + 8 * i + 4))
+        .find(|at| be16(font, *at) == 12)
+        .expect("the font has a format 12 character map");
+    font[subtable + 20..subtable + 24].copy_from_slice(&0x1900_0000u32.to_be_bytes());
+}
+
+#[test]
+fn a_font_damaged_in_one_value_is_named_and_costs_no_memory() {
+    let (_temp, root) = project();
+    let mut font = std::fs::read(repo().join("fonts/inter/Inter-Regular.otf")).unwrap();
+    damage_character_map(&mut font);
+    std::fs::create_dir_all(root.join("fonts")).unwrap();
+    std::fs::write(root.join("fonts/Unused-Regular.otf"), font).unwrap();
+    let binary = env!("CARGO_BIN_EXE_personapress");
+    // At most 3 GiB of address space: without the check Typst would take gigabytes.
+    let command = format!("ulimit -v 3000000; exec {binary} check {}", root.display());
+    let started = Instant::now();
+    let result = Command::new("sh").arg("-c").arg(&command).output().unwrap();
+    let text = stderr(&result);
+    assert!(started.elapsed() < Duration::from_secs(30), "{text}");
+    assert_eq!(result.status.code(), Some(2), "{text}");
+    assert!(
+        text.contains("Unused-Regular.otf is damaged: its character map claims"),
+        "{text}"
+    );
+    assert!(
+        text.contains("hint: replace it with a fresh copy"),
+        "{text}"
+    );
+}
