@@ -3,6 +3,7 @@
 //! that matches its extension and claims a sane number of pixels. [`reduce`] makes a
 //! big JPEG small for a format that prints it small.
 
+mod integrity;
 pub(crate) mod reduce;
 
 use std::io::Cursor;
@@ -49,7 +50,9 @@ pub(crate) fn read_image(path: &Path) -> Result<Bytes, String> {
     }
     let bytes = std::fs::read(path).map_err(cannot)?;
     if let Some(format) = raster {
-        check_raster_header(&bytes, format).map_err(|why| format!("{} {why}", path.display()))?;
+        check_raster_header(&bytes, format)
+            .and_then(|_| integrity::check_complete(&bytes, format))
+            .map_err(|why| format!("{} {why}", path.display()))?;
     }
     Ok(Bytes::new(bytes))
 }

@@ -34,6 +34,14 @@ pub fn check_persona(loaded: &Loaded<Persona>) -> Result<(), Diagnostic> {
             .error_at_key(key, message)
             .with_hint("write the number as the poster should show it, e.g. value = 42"));
     }
+    if let Some((key, chars)) = overlong_text(persona) {
+        let message = format!(
+            "`{key}` is {chars} characters long; a field may hold at most {MAX_TEXT_CHARS}"
+        );
+        return Err(loaded
+            .error_at_key(&key, message)
+            .with_hint("a persona is read from a wall: keep it to what a poster can show"));
+    }
     if let Some(key) = oversized_list(persona) {
         let message = format!("`{key}` has more than {MAX_LIST_ITEMS} items");
         return Err(loaded
@@ -60,6 +68,26 @@ fn oversized_list(persona: &Persona) -> Option<String> {
         match value {
             serde_json::Value::Array(items) if items.len() > MAX_LIST_ITEMS => {
                 Some(key.to_string())
+            }
+            serde_json::Value::Array(items) => items.iter().find_map(|v| walk(key, v)),
+            serde_json::Value::Object(map) => map.iter().find_map(|(k, v)| walk(k, v)),
+            _ => None,
+        }
+    }
+    walk("", &serde_json::to_value(persona).ok()?)
+}
+
+/// The most characters one text field may hold (a story of some 8,000 words): laying out
+/// a megabyte of text took a minute and gigabytes before it was found not to fit.
+pub const MAX_TEXT_CHARS: usize = 50_000;
+
+/// The key and length of the first text in the persona longer than [`MAX_TEXT_CHARS`].
+fn overlong_text(persona: &Persona) -> Option<(String, usize)> {
+    fn walk(key: &str, value: &serde_json::Value) -> Option<(String, usize)> {
+        match value {
+            serde_json::Value::String(text) => {
+                let chars = text.chars().count();
+                (chars > MAX_TEXT_CHARS).then(|| (key.to_string(), chars))
             }
             serde_json::Value::Array(items) => items.iter().find_map(|v| walk(key, v)),
             serde_json::Value::Object(map) => map.iter().find_map(|(k, v)| walk(k, v)),

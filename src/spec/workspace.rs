@@ -99,6 +99,8 @@ pub fn open(path: &Path, overrides: &Overrides) -> Result<Workspace, Diagnostic>
     let folder = |key: &str, value: &Option<String>| optional_folder(&loaded, &root, key, value);
     let templates = folder("templates", &project.templates)?;
     let fonts = folder("fonts", &project.fonts)?;
+    let inputs = input_folders(&templates, &fonts, &persona_files, &root);
+    check_output_folder(&loaded, &root, &out, &inputs)?;
     Ok(Workspace {
         root,
         project,
@@ -246,7 +248,11 @@ fn glob_in(root: &Path, pattern: &str) -> Result<Vec<PathBuf>, String> {
         .map_err(|err| format!("cannot open the project folder ({err})"))?;
     let mut files = Vec::new();
     for path in paths.filter_map(Result::ok) {
-        let is_persona = !super::sheet::is_table_csv(&path) && !super::sheet::is_lock_file(&path);
+        let is_project_file = path.file_name().is_some_and(|n| n == PROJECT_FILE)
+            && path.parent().map(absolute) == Some(absolute(root));
+        let is_persona = !super::sheet::is_table_csv(&path)
+            && !super::sheet::is_lock_file(&path)
+            && !is_project_file;
         if !is_persona || path.is_dir() {
             continue;
         }
@@ -266,6 +272,59 @@ fn glob_in(root: &Path, pattern: &str) -> Result<Vec<PathBuf>, String> {
     }
     files.sort();
     Ok(files)
+}
+
+/// The folders input is read from: templates, fonts, each persona file's folder.
+fn input_folders(
+    templates: &Option<PathBuf>,
+    fonts: &Option<PathBuf>,
+    persona_files: &[PathBuf],
+    root: &Path,
+) -> Vec<(&'static str, PathBuf)> {
+    let named = [("templates", templates), ("fonts", fonts)];
+    let folders = named
+        .into_iter()
+        .filter_map(|(what, dir)| Some((what, dir.clone()?)));
+    let personas = persona_files
+        .iter()
+        .map(|f| ("personas", f.parent().unwrap_or(root).to_path_buf()));
+    folders.chain(personas).collect()
+}
+
+/// `path` made absolute, its links resolved where it exists.
+fn absolute(path: &Path) -> PathBuf {
+    path.canonicalize()
+        .or_else(|_| std::path::absolute(path))
+        .unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// The output folder may not be the project folder, nor one that input is read from
+/// (templates, fonts, a persona's folder) or one above it: a render there would mix its
+/// documents with the sources, and a glob could read them back as personas.
+fn check_output_folder(
+    loaded: &Loaded<Project>,
+    root: &Path,
+    out: &Path,
+    inputs: &[(&str, PathBuf)],
+) -> Result<(), Diagnostic> {
+    let out_real = absolute(out);
+    let clash = match absolute(root) == out_real {
+        true => Some("the project folder".to_string()),
+        false => inputs
+            .iter()
+            .find(|(_, dir)| absolute(dir).starts_with(&out_real))
+            .map(|(what, dir)| format!("the {what} folder {} or holds it", dir.display())),
+    };
+    let Some(clash) = clash else {
+        return Ok(());
+    };
+    let message = format!("the output folder {} is {clash}", out.display());
+    let diag = match loaded.value.out.is_some() {
+        true => loaded.error_at_key("out", message),
+        false => Diagnostic::error(message),
+    };
+    Err(diag
+        .with_hint("write the documents to a folder of their own, e.g. out = \"dist\" or -o dist"))
 }
 
 /// The most bleed a format may have: large-format shops ask for 10–20 mm.

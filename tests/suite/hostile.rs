@@ -251,3 +251,46 @@ fn a_font_damaged_in_one_value_is_named_and_costs_no_memory() {
         "{text}"
     );
 }
+
+#[test]
+fn a_photo_cut_short_fails_its_persona_by_name() {
+    let (_temp, root) = project();
+    let jpeg = std::fs::read(repo().join("tests/fixtures/lowres/photos/medium.jpg")).unwrap();
+    write(
+        &root.join("personas/cut.toml"),
+        "name = \"Afgebroken\"\nphoto = \"../photos/cut.jpg\"\n",
+    );
+    write(&root.join("photos/readme.txt"), "photos\n");
+    std::fs::write(root.join("photos/cut.jpg"), &jpeg[..jpeg.len() / 3]).unwrap();
+    let result = personapress(&["render", root.to_str().unwrap()]);
+    let text = stderr(&result);
+    assert_eq!(result.status.code(), Some(1), "{text}");
+    assert!(text.contains("cut: the photo"), "{text}");
+    assert!(
+        text.contains("cut.jpg is cut short: the JPEG data stops before its end"),
+        "{text}"
+    );
+    assert!(root.join("dist/good/good.mousepad.pdf").is_file(), "{text}");
+    assert!(
+        !root.join("dist/cut").exists(),
+        "nothing of the cut photo's persona is written"
+    );
+}
+
+#[test]
+fn the_project_file_is_never_a_persona_even_when_a_glob_matches_it() {
+    let (_temp, root) = project();
+    let config = "title = \"Hostile\"\npersonas = [\"*.toml\"]\nformats = [\"mousepad\"]\n";
+    write(&root.join("personapress.toml"), config);
+    write(&root.join("anna.toml"), "name = \"Anna\"\n");
+    let result = personapress(&["render", root.to_str().unwrap(), "--json", "-q"]);
+    assert!(result.status.success(), "{}", stderr(&result));
+    let report: serde_json::Value = serde_json::from_slice(&result.stdout).unwrap();
+    let personas: Vec<&str> = report["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["persona"].as_str().unwrap())
+        .collect();
+    assert_eq!(personas, ["anna"]);
+}
