@@ -194,8 +194,10 @@ pub(crate) fn split_hint(message: &str) -> (String, Option<String>) {
 /// Turns a TOML parse or type error into a diagnostic with the line and a hint.
 fn toml_diagnostic(path: &Path, text: &Arc<str>, err: &toml::de::Error) -> Diagnostic {
     let (message, hint) = split_hint(err.message().trim());
+    let written = err.span().and_then(|span| text.get(span)).unwrap_or("");
+    let (message, type_hint) = type_words(&message, written);
     let mut diag = Diagnostic::error(lowercase_first(&message)).at(path, text.clone(), err.span());
-    diag.hints.extend(hint);
+    diag.hints.extend(hint.into_iter().chain(type_hint));
     if let Some(hint) = did_you_mean(&message) {
         diag = diag.with_hint(hint);
     }
@@ -206,6 +208,46 @@ fn toml_diagnostic(path: &Path, text: &Arc<str>, err: &toml::de::Error) -> Diagn
         diag = diag.with_hint(format!("add `{field} = …` to this file; it is required"));
     }
     diag
+}
+
+/// serde's "invalid type: map, expected a string" in the words of the file's writer:
+/// "expected text, found a date", with a hint where quotes would make it right.
+fn type_words(message: &str, written: &str) -> (String, Option<String>) {
+    let parts = message
+        .strip_prefix("invalid type: ")
+        .and_then(|r| r.rsplit_once(", expected "));
+    let Some((found, expected)) = parts else {
+        return (message.to_string(), None);
+    };
+    let written = written.trim();
+    let is_date =
+        written.len() >= 10 && written.as_bytes()[4] == b'-' && written.as_bytes()[7] == b'-';
+    let is_time = written.len() >= 5 && written.as_bytes()[2] == b':';
+    let found = match found {
+        "map" if is_date => "a date".to_string(),
+        "map" if is_time => "a time of day".to_string(),
+        "map" => "a table".to_string(),
+        "sequence" => "a list".to_string(),
+        other => {
+            let value = ["string ", "integer ", "floating point ", "boolean "]
+                .iter()
+                .find_map(|kind| other.strip_prefix(kind))
+                .unwrap_or(other);
+            value.trim_matches('`').to_string()
+        }
+    };
+    let expected = match expected.trim() {
+        "a string" => "text",
+        "u8" | "u16" | "u32" | "u64" | "i8" | "i16" | "i32" | "i64" | "an integer" => {
+            "a whole number"
+        }
+        "f32" | "f64" => "a number",
+        "a sequence" => "a list",
+        other => other,
+    };
+    let hint = (expected == "text" && (is_date || is_time))
+        .then(|| format!("put it in quotes to keep it as text: \"{written}\""));
+    (format!("expected {expected}, found {found}"), hint)
 }
 
 /// For serde's "unknown field `x`, expected one of `a`, `b`": the closest allowed key.

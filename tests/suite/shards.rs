@@ -135,6 +135,18 @@ fn assert_linked_not_rendered(parts: &[PathBuf], merged: &Path) {
     assert_eq!(linked, IDS.len());
 }
 
+/// One `render` of the whole project into `out`, to compare the merges with.
+fn render_whole(root: &Path, out: &Path) -> PathBuf {
+    let result = personapress(&[
+        "render",
+        root.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert!(result.status.success(), "{}", stderr(&result));
+    out.to_path_buf()
+}
+
 /// The personas of a shard's part report.
 fn shard_personas(out: &Path, tag: &str) -> Vec<String> {
     let text = std::fs::read_to_string(out.join(format!("report.{tag}.json"))).unwrap();
@@ -155,14 +167,7 @@ fn shard_personas(out: &Path, tag: &str) -> Vec<String> {
 #[test]
 fn three_shards_in_separate_and_in_one_shared_folder_merge_into_what_one_render_writes() {
     let (temp, root) = project(&IDS);
-    let single = temp.path().join("single");
-    let result = personapress(&[
-        "render",
-        root.to_str().unwrap(),
-        "-o",
-        single.to_str().unwrap(),
-    ]);
-    assert!(result.status.success(), "{}", stderr(&result));
+    let single = render_whole(&root, &temp.path().join("single"));
 
     let part = |k: u32| temp.path().join(format!("part{k}"));
     run_shards(&root, 3, part);
@@ -292,14 +297,7 @@ fn sh(command: &str, dir: &Path, env: &[(&str, String)]) -> std::process::Output
 #[test]
 fn the_kubernetes_and_github_recipes_shard_and_merge_as_one_render() {
     let (temp, root) = project(&IDS);
-    let single = temp.path().join("single");
-    let result = personapress(&[
-        "render",
-        root.to_str().unwrap(),
-        "-o",
-        single.to_str().unwrap(),
-    ]);
-    assert!(result.status.success(), "{}", stderr(&result));
+    let single = render_whole(&root, &temp.path().join("single"));
 
     // Kubernetes: JOB_COMPLETION_INDEX 0..N-1 in each pod, /project and /out mounted.
     let out = temp.path().join("k8s");
@@ -341,14 +339,7 @@ fn the_kubernetes_and_github_recipes_shard_and_merge_as_one_render() {
 fn the_gnu_parallel_recipe_shards_and_merges_as_one_render() {
     require_tool("parallel");
     let (temp, root) = project(&IDS);
-    let single = temp.path().join("single");
-    let result = personapress(&[
-        "render",
-        root.to_str().unwrap(),
-        "-o",
-        single.to_str().unwrap(),
-    ]);
-    assert!(result.status.success(), "{}", stderr(&result));
+    let single = render_whole(&root, &temp.path().join("single"));
     let script = repo().join("deploy/parallel.sh");
     let out = temp.path().join("parallel");
     let command = format!(
