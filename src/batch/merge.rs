@@ -41,7 +41,8 @@ impl Gathered {
 pub fn gather(parts: &[PathBuf], out: &Path) -> Result<Gathered, Diagnostic> {
     let mut gathered = Gathered::default();
     let mut entries: HashMap<DocumentId, Entry> = HashMap::new();
-    for entry in read_entries(&out.join(CACHE_FILE)) {
+    let folded_cache = cache_file(out, "");
+    for entry in read_entries(&folded_cache) {
         entries.insert(id_of(&entry), entry);
     }
     for part in parts {
@@ -69,7 +70,7 @@ pub fn gather(parts: &[PathBuf], out: &Path) -> Result<Gathered, Diagnostic> {
         }
     }
     let folded: Vec<&Entry> = entries.values().collect();
-    write_entries(&folded, &cache_file(out, "")).map_err(|e| {
+    write_entries(&folded, &folded_cache).map_err(|e| {
         Diagnostic::error(format!("cannot write the cache in {} ({e})", out.display()))
     })?;
     Ok(gathered)

@@ -20,9 +20,6 @@ pub(crate) fn run(args: &MergeArgs) -> Status {
     let (project, parts) = args.split();
     let prepared = prepare(&project, Some(args.out.clone()))?;
     let ws = &prepared.ws;
-    std::fs::create_dir_all(&ws.out).map_err(|e| {
-        Diagnostic::error(format!("cannot make the folder {} ({e})", ws.out.display()))
-    })?;
     let _lock = lock_output(ws, &Portion::Merge)?;
     let gathered = gather(&parts, &ws.out)?;
     let mode = crate::batch::Mode::Render {

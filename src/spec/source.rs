@@ -17,6 +17,28 @@ pub fn check_persona(loaded: &Loaded<Persona>) -> Result<(), Diagnostic> {
             .error_at_key("name", "the persona's `name` is empty")
             .with_hint("every persona needs a name, e.g. name = \"Peter de Vries\""));
     }
+    check_metrics(loaded)?;
+    let as_json = serde_json::to_value(persona).unwrap_or_default();
+    if let Some((key, chars)) = overlong_text(&as_json) {
+        let message = format!(
+            "`{key}` is {chars} characters long; a field may hold at most {MAX_TEXT_CHARS}"
+        );
+        return Err(loaded
+            .error_at_key(&key, message)
+            .with_hint("a persona is read from a wall: keep it to what a poster can show"));
+    }
+    if let Some(key) = oversized_list(&as_json) {
+        let message = format!("`{key}` has more than {MAX_LIST_ITEMS} items");
+        return Err(loaded
+            .error_at_key(&key, message)
+            .with_hint("a persona is read from a wall: keep lists short"));
+    }
+    Ok(())
+}
+
+/// Every KPI value and target is a number a metric tile can print.
+fn check_metrics(loaded: &Loaded<Persona>) -> Result<(), Diagnostic> {
+    let persona = &loaded.value;
     if let Some(metric) = persona
         .metrics
         .iter()
@@ -34,20 +56,6 @@ pub fn check_persona(loaded: &Loaded<Persona>) -> Result<(), Diagnostic> {
             .error_at_key(key, message)
             .with_hint("write the number as the poster should show it, e.g. value = 42"));
     }
-    if let Some((key, chars)) = overlong_text(persona) {
-        let message = format!(
-            "`{key}` is {chars} characters long; a field may hold at most {MAX_TEXT_CHARS}"
-        );
-        return Err(loaded
-            .error_at_key(&key, message)
-            .with_hint("a persona is read from a wall: keep it to what a poster can show"));
-    }
-    if let Some(key) = oversized_list(persona) {
-        let message = format!("`{key}` has more than {MAX_LIST_ITEMS} items");
-        return Err(loaded
-            .error_at_key(&key, message)
-            .with_hint("a persona is read from a wall: keep lists short"));
-    }
     Ok(())
 }
 
@@ -62,8 +70,8 @@ fn showable(value: f64) -> bool {
 /// The most items any list in a persona may have.
 pub const MAX_LIST_ITEMS: usize = 1000;
 
-/// The key of the first list in the persona with more than [`MAX_LIST_ITEMS`] items.
-fn oversized_list(persona: &Persona) -> Option<String> {
+/// The key of the first list in the persona (as JSON) with more than [`MAX_LIST_ITEMS`] items.
+fn oversized_list(persona: &serde_json::Value) -> Option<String> {
     fn walk(key: &str, value: &serde_json::Value) -> Option<String> {
         match value {
             serde_json::Value::Array(items) if items.len() > MAX_LIST_ITEMS => {
@@ -74,15 +82,16 @@ fn oversized_list(persona: &Persona) -> Option<String> {
             _ => None,
         }
     }
-    walk("", &serde_json::to_value(persona).ok()?)
+    walk("", persona)
 }
 
 /// The most characters one text field may hold (a story of some 8,000 words): laying out
 /// a megabyte of text took a minute and gigabytes before it was found not to fit.
 pub const MAX_TEXT_CHARS: usize = 50_000;
 
-/// The key and length of the first text in the persona longer than [`MAX_TEXT_CHARS`].
-fn overlong_text(persona: &Persona) -> Option<(String, usize)> {
+/// The key and length of the first text in the persona (as JSON) longer than
+/// [`MAX_TEXT_CHARS`].
+fn overlong_text(persona: &serde_json::Value) -> Option<(String, usize)> {
     fn walk(key: &str, value: &serde_json::Value) -> Option<(String, usize)> {
         match value {
             serde_json::Value::String(text) => {
@@ -94,7 +103,7 @@ fn overlong_text(persona: &Persona) -> Option<(String, usize)> {
             _ => None,
         }
     }
-    walk("", &serde_json::to_value(persona).ok()?)
+    walk("", persona)
 }
 
 impl Workspace {

@@ -249,7 +249,7 @@ fn glob_in(root: &Path, pattern: &str) -> Result<Vec<PathBuf>, String> {
     let mut files = Vec::new();
     for path in paths.filter_map(Result::ok) {
         let is_project_file = path.file_name().is_some_and(|n| n == PROJECT_FILE)
-            && path.parent().map(absolute) == Some(absolute(root));
+            && path.parent().map(absolute).as_deref() == Some(real_root.as_path());
         let is_persona = !super::sheet::is_table_csv(&path)
             && !super::sheet::is_lock_file(&path)
             && !is_project_file;
@@ -288,7 +288,10 @@ fn input_folders(
     let personas = persona_files
         .iter()
         .map(|f| ("personas", f.parent().unwrap_or(root).to_path_buf()));
-    folders.chain(personas).collect()
+    let mut all: Vec<(&'static str, PathBuf)> = folders.chain(personas).collect();
+    // Personas mostly share a folder: each folder once.
+    all.dedup();
+    all
 }
 
 /// `path` made absolute, its links resolved where it exists.

@@ -175,22 +175,10 @@ pub fn read_personas(path: &Path) -> Result<Vec<Result<SheetPersona, Diagnostic>
         .collect())
 }
 
-/// A TOML error's words as a spreadsheet user reads them: `expected a whole number,
-/// found "veertig"` for serde's `invalid type: string "veertig", expected u32`; a
-/// hint to add a key to the file becomes one to fill in its column.
+/// A TOML error's hints as a spreadsheet user reads them: a hint to add a key to the
+/// file becomes one to fill in its column (the type words, "expected a whole number,
+/// found …", are every spec file's, made where the TOML is parsed).
 pub fn spreadsheet_words(mut diag: Diagnostic) -> Diagnostic {
-    let invalid = diag.message.strip_prefix("invalid type: ");
-    if let Some((found, expected)) = invalid.and_then(|rest| rest.rsplit_once(", expected ")) {
-        let expected = match expected.trim() {
-            "u8" | "u16" | "u32" | "u64" | "i8" | "i16" | "i32" | "i64" | "an integer" => {
-                "a whole number"
-            }
-            "f32" | "f64" => "a number",
-            other => other,
-        };
-        let found = found.strip_prefix("string ").unwrap_or(found);
-        diag.message = format!("expected {expected}, found {found}");
-    }
     for hint in &mut diag.hints {
         if let Some(field) = hint
             .strip_prefix("add `")
