@@ -105,6 +105,24 @@ impl Previous {
     }
 }
 
+impl Previous {
+    /// Takes out of the cache the entries `stale` picks, for their files to be removed.
+    pub(crate) fn take_stale(&mut self, stale: impl Fn(&Entry) -> bool) -> Vec<Entry> {
+        let ids: Vec<DocumentId> = self
+            .entries
+            .iter()
+            .filter(|(_, entry)| stale(entry))
+            .map(|(id, _)| id.clone())
+            .collect();
+        let mut taken: Vec<Entry> = ids
+            .iter()
+            .filter_map(|id| self.entries.remove(id))
+            .collect();
+        taken.sort_by_key(id_of);
+        taken
+    }
+}
+
 /// The entries of a cache file, read one by one: one that no longer parses is dropped,
 /// and the others are still reused; a missing or unreadable file has none.
 pub(crate) fn read_entries(file: &Path) -> Vec<Entry> {

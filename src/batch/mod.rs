@@ -13,6 +13,7 @@ mod pdf;
 mod plan;
 pub(crate) mod report;
 pub mod shard;
+mod stale;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -121,9 +122,17 @@ struct Context<'a> {
     soft_proof: std::sync::OnceLock<Option<crate::print::soft_proof::SoftProof>>,
 }
 
-/// Loads every persona, renders every job and returns one outcome per document
-/// (or per persona that could not be loaded), in a stable order.
-pub fn run(ws: &Workspace, base: &Base, options: &RunOptions) -> Vec<Outcome> {
+/// What a batch did.
+pub struct Ran {
+    /// One outcome per document (or per persona that could not be loaded), in a stable order.
+    pub outcomes: Vec<Outcome>,
+    /// Files of documents the project no longer makes (a deleted or renamed persona's)
+    /// that this run removed, relative to the output folder.
+    pub removed: Vec<String>,
+}
+
+/// Loads every persona and renders every job.
+pub fn run(ws: &Workspace, base: &Base, options: &RunOptions) -> Ran {
     let suffix = options.portion.file_suffix();
     if options.mode.writes_output() {
         crate::render::output::remove_debris(&ws.out);
@@ -137,13 +146,18 @@ pub fn run(ws: &Workspace, base: &Base, options: &RunOptions) -> Vec<Outcome> {
         .build()
         .expect("a thread pool");
     let (ready, mut outcomes) = pool.install(|| load_personas(ws, &digests, &options.portion));
-    let context = Context::new(ws, base, options, digests);
+    let mut context = Context::new(ws, base, options, digests);
     let per_persona = context.run_personas(&pool, &ready);
     if options.portion.makes_overviews() {
         outcomes.extend(context.run_overviews(&pool, &ready));
     }
     outcomes.extend(per_persona);
+    let mut removed = Vec::new();
     if context.keeps_files() {
+        let complete =
+            ws.complete && ws.only_persona.is_none() && options.portion == Portion::Whole;
+        let current = stale::Current::new(&outcomes, ws, complete);
+        removed = stale::remove_stale(&mut context.previous, &current, ws, &context.digests);
         // Losing the digests or the cache only costs the next run some work.
         let _ = context.digests.save(&digests_file(&ws.out, &suffix));
         let cache = cache_file(&ws.out, &suffix);
@@ -151,7 +165,7 @@ pub fn run(ws: &Workspace, base: &Base, options: &RunOptions) -> Vec<Outcome> {
             .previous
             .save(&outcomes, (&ws.out, &ws.root), &cache);
     }
-    outcomes
+    Ran { outcomes, removed }
 }
 
 impl<'a> Context<'a> {

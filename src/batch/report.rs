@@ -147,6 +147,10 @@ pub struct Report {
     pub summary: Summary,
     /// One entry per document or failed persona.
     pub documents: Vec<Entry>,
+    /// Files of documents the project no longer makes (a deleted or renamed
+    /// persona's, a format or theme taken out) that this run removed.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub removed: Vec<String>,
 }
 
 /// Counts over all documents.
@@ -207,7 +211,14 @@ impl Report {
             title,
             summary: summarize(outcomes),
             documents,
+            removed: Vec::new(),
         }
+    }
+
+    /// The report with the files of documents the project no longer makes that the run removed.
+    pub fn with_removed(mut self, removed: Vec<String>) -> Self {
+        self.removed = removed;
+        self
     }
 
     /// The report as pretty JSON.

@@ -15,7 +15,8 @@ pub(crate) fn run(args: &ProjectArgs) -> Status {
         args,
         crate::batch::Mode::Check,
         Default::default(),
-    );
+    )
+    .outcomes;
     print_findings(&outcomes, args.quiet);
     let s = summarize(&outcomes);
     if !args.quiet {

@@ -16,7 +16,8 @@ pub(crate) fn run(args: &ExportArgs) -> Status {
         &args.project,
         Mode::Export(args.out.clone()),
         Default::default(),
-    );
+    )
+    .outcomes;
     print_findings(&outcomes, args.project.quiet);
     let s = summarize(&outcomes);
     if !args.project.quiet {

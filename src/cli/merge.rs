@@ -26,7 +26,7 @@ pub(crate) fn run(args: &MergeArgs) -> Status {
         force: false,
         png: None,
     };
-    let outcomes = run_batch(&prepared, &project, mode, Portion::Merge);
+    let outcomes = run_batch(&prepared, &project, mode, Portion::Merge).outcomes;
     print_findings(&outcomes, project.quiet);
     let report = Report::new(ws.project.title.clone(), &outcomes, &ws.out, &ws.root);
     let date = run_date(project.source_date_epoch);

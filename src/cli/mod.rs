@@ -122,6 +122,7 @@ pub fn prepare(
     };
     let ws = workspace::open(&args.project, &overrides)?;
     let base = Base::new(ws.fonts.as_deref(), ws.templates.as_deref())?;
+    base.skipped_fonts().iter().for_each(Diagnostic::eprint);
     for format in &ws.formats {
         if !base.has_template(&format.template()) {
             return Err(Diagnostic::error(format!(
@@ -250,9 +251,13 @@ fn check_fonts(ws: &Workspace, base: &Base) -> Result<(), Diagnostic> {
             );
             let diag = source.error_at_key(key, message);
             let known = fonts::family_names(base.book()).join(", ");
-            return Err(diag.with_hint(format!(
-                "available: {known}; or put the font files in the project's `fonts` folder"
-            )));
+            let advice = match base.skipped_fonts().len() {
+                0 => "or put the font files in the project's `fonts` folder".to_string(),
+                n => format!(
+                    "{n} font file(s) in the `fonts` folder were skipped as damaged (see the warnings above)"
+                ),
+            };
+            return Err(diag.with_hint(format!("available: {known}; {advice}")));
         }
     }
     Ok(())
@@ -265,7 +270,7 @@ pub fn run_batch(
     args: &args::ProjectArgs,
     mode: Mode,
     portion: Portion,
-) -> Vec<Outcome> {
+) -> batch::Ran {
     let progress = progress_bar(args.quiet);
     let jobs = args
         .jobs
@@ -278,9 +283,9 @@ pub fn run_batch(
         source_date_epoch: args.source_date_epoch,
         portion,
     };
-    let outcomes = batch::run(&prepared.ws, &prepared.base, &options);
+    let ran = batch::run(&prepared.ws, &prepared.base, &options);
     progress.finish_and_clear();
-    outcomes
+    ran
 }
 
 fn progress_bar(quiet: bool) -> ProgressBar {

@@ -31,7 +31,7 @@ pub(crate) fn run(args: &PreviewArgs) -> Status {
         path: args.out.clone(),
         proof: args.proof,
     };
-    let outcomes = run_batch(&prepared, &project, mode, Default::default());
+    let outcomes = run_batch(&prepared, &project, mode, Default::default()).outcomes;
     print_findings(&outcomes, false);
     if let Some(path) = outcomes.first().and_then(|o| o.path.as_ref()) {
         let seconds = started.elapsed().as_secs_f64();

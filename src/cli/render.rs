@@ -23,9 +23,11 @@ pub(crate) fn run(args: &RenderArgs) -> Status {
     };
     let portion = args.shard.map_or(Portion::Whole, Portion::Shard);
     let _lock = lock_output(ws, &portion)?;
-    let outcomes = run_batch(&prepared, &args.project, mode, portion);
+    let ran = run_batch(&prepared, &args.project, mode, portion);
+    let outcomes = ran.outcomes;
     print_findings(&outcomes, args.project.quiet);
-    let report = Report::new(ws.project.title.clone(), &outcomes, &ws.out, &ws.root);
+    let report = Report::new(ws.project.title.clone(), &outcomes, &ws.out, &ws.root)
+        .with_removed(ran.removed);
     if args.json {
         print!("{}", report.to_json());
     }
@@ -41,6 +43,7 @@ pub(crate) fn run(args: &RenderArgs) -> Status {
         if let (Some(shard), true) = (args.shard, outcomes.is_empty()) {
             eprintln!("shard {shard} holds none of the project's personas: nothing to render");
         }
+        print_removed(&report.removed);
         print_summary(&outcomes, ws, started);
     }
     Ok(exit_status(&outcomes, args.project.strict))
@@ -86,6 +89,13 @@ pub(crate) fn write_report_and_proof(
 }
 
 /// The files rendered again beside kept ones, and the one-line summary.
+/// Lists the files of documents the project no longer makes that the run removed.
+fn print_removed(removed: &[String]) {
+    for file in removed {
+        eprintln!("  removed {file} (the project no longer makes it)");
+    }
+}
+
 pub(crate) fn print_summary(outcomes: &[Outcome], ws: &Workspace, started: Instant) {
     let s = summarize(outcomes);
     if s.skipped > 0 {

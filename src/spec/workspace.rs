@@ -60,6 +60,9 @@ pub struct Workspace {
     pub persona_files: Vec<PathBuf>,
     /// When set, only the persona of this id is rendered (`preview` of one spreadsheet row).
     pub only_persona: Option<String>,
+    /// Whether the run makes every format in every theme the project names (no
+    /// `--formats` or `--theme`): then an earlier document it does not make is gone.
+    pub complete: bool,
     /// The themes; every persona is rendered in each.
     pub themes: Vec<ThemeSource>,
     /// The formats to render.
@@ -107,6 +110,7 @@ pub fn open(path: &Path, overrides: &Overrides) -> Result<Workspace, Diagnostic>
         project_file: loaded.file(),
         persona_files,
         only_persona: None,
+        complete: overrides.formats.is_none() && overrides.theme.is_none(),
         themes,
         formats,
         format_table,

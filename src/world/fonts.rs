@@ -27,27 +27,33 @@ const BUNDLED: &[&[u8]] = &[
 const MAX_FONT_BYTES: u64 = 64 * 1024 * 1024;
 
 /// Builds the font store: bundled fonts first, then Typst's, then the project's folder.
-/// Every project font file's bytes are fed to `fingerprint`.
+/// Every project font file's bytes are fed to `fingerprint`. A project font file that
+/// cannot be used is skipped; the warnings naming each are returned beside the store.
 pub(crate) fn load(
     project_fonts: Option<&Path>,
     fingerprint: &mut Sha256,
-) -> Result<FontStore, Diagnostic> {
+) -> Result<(FontStore, Vec<Diagnostic>), Diagnostic> {
     let mut store = FontStore::new();
     for data in BUNDLED {
         push_all(&mut store, Bytes::new(*data));
     }
     store.extend(typst_kit::fonts::embedded());
-    if let Some(dir) = project_fonts {
-        load_dir(&mut store, dir, fingerprint)?;
-    }
-    Ok(store)
+    let skipped = match project_fonts {
+        Some(dir) => load_dir(&mut store, dir, fingerprint)?,
+        None => Vec::new(),
+    };
+    Ok((store, skipped))
 }
 
-fn push_all(store: &mut FontStore, data: Bytes) {
+/// Adds every face of a font file to the store; how many there were.
+fn push_all(store: &mut FontStore, data: Bytes) -> usize {
+    let mut faces = 0;
     for font in Font::iter(data) {
         let info = font.info().clone();
         store.push((font, info));
+        faces += 1;
     }
+    faces
 }
 
 /// The most characters a font's character map may claim: all of Unicode.
@@ -98,8 +104,13 @@ fn claimed_by_ranges(cmap: &[u8]) -> u64 {
     claimed
 }
 
-/// Loads every `.ttf`, `.otf`, `.ttc` and `.otc` below `dir`, in a stable order.
-fn load_dir(store: &mut FontStore, dir: &Path, fingerprint: &mut Sha256) -> Result<(), Diagnostic> {
+/// Loads every `.ttf`, `.otf`, `.ttc` and `.otc` below `dir`, in a stable order;
+/// the warnings name the files skipped.
+fn load_dir(
+    store: &mut FontStore,
+    dir: &Path,
+    fingerprint: &mut Sha256,
+) -> Result<Vec<Diagnostic>, Diagnostic> {
     let mut files = Vec::new();
     collect_font_files(dir, &mut files).map_err(|err| {
         Diagnostic::error(format!(
@@ -108,35 +119,42 @@ fn load_dir(store: &mut FontStore, dir: &Path, fingerprint: &mut Sha256) -> Resu
         ))
     })?;
     files.sort();
+    let mut skipped = Vec::new();
     for path in files {
-        let cannot = |why: String| {
-            Diagnostic::error(format!(
-                "cannot read the font file {} ({why})",
-                path.display()
-            ))
-            .in_file(&path)
-        };
-        let size = crate::regular::regular_file_len(&path).map_err(|e| cannot(e.to_string()))?;
-        if size > MAX_FONT_BYTES {
-            return Err(cannot(format!(
-                "{} MiB; at most {} MiB",
-                size >> 20,
-                MAX_FONT_BYTES >> 20
-            )));
+        let pushed = read_font_file(&path).and_then(|data| {
+            fingerprint.update(&data);
+            match push_all(store, Bytes::new(data)) {
+                0 => Err("holds no font Typst can read (damaged, or not a font)".to_string()),
+                _ => Ok(()),
+            }
+        });
+        if let Err(why) = pushed {
+            skipped.push(
+                Diagnostic::warning(format!("the font file {} {why}; it is skipped", path.display()))
+                    .in_file(&path)
+                    .with_hint("replace it with a fresh copy from the font's maker, or take it out of the fonts folder"),
+            );
         }
-        let data = std::fs::read(&path).map_err(|e| cannot(e.to_string()))?;
-        if let Some(claimed) = oversized_character_map(&data) {
-            return Err(Diagnostic::error(format!(
-                "the font file {} is damaged: its character map claims {claimed} characters (Unicode has {MAX_CODEPOINTS})",
-                path.display()
-            ))
-            .in_file(&path)
-            .with_hint("replace it with a fresh copy from the font's maker, or take it out of the fonts folder"));
-        }
-        fingerprint.update(&data);
-        push_all(store, Bytes::new(data));
     }
-    Ok(())
+    Ok(skipped)
+}
+
+/// The bytes of a font file within the limits, or why not: unreadable, too big, or
+/// damaged in its character map.
+fn read_font_file(path: &Path) -> Result<Vec<u8>, String> {
+    let cannot = |e: std::io::Error| format!("cannot be read ({e})");
+    let size = crate::regular::regular_file_len(path).map_err(cannot)?;
+    if size > MAX_FONT_BYTES {
+        let (mib, max) = (size >> 20, MAX_FONT_BYTES >> 20);
+        return Err(format!("is too large ({mib} MiB; at most {max} MiB)"));
+    }
+    let data = std::fs::read(path).map_err(cannot)?;
+    if let Some(claimed) = oversized_character_map(&data) {
+        return Err(format!(
+            "is damaged: its character map claims {claimed} characters (Unicode has {MAX_CODEPOINTS})"
+        ));
+    }
+    Ok(data)
 }
 
 fn collect_font_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) -> std::io::Result<()> {

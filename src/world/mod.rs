@@ -32,6 +32,7 @@ pub struct Base {
     templates: HashMap<FileId, (Source, PathBuf)>,
     today: Option<Datetime>,
     fingerprint: String,
+    skipped_fonts: Vec<Diagnostic>,
 }
 
 impl Base {
@@ -41,7 +42,7 @@ impl Base {
         template_dir: Option<&Path>,
     ) -> Result<Self, Diagnostic> {
         let mut fingerprint = Sha256::new();
-        let fonts = fonts::load(project_fonts, &mut fingerprint)?;
+        let (fonts, skipped_fonts) = fonts::load(project_fonts, &mut fingerprint)?;
         let files = templates::load(template_dir)?;
         for file in &files {
             fingerprint.update(file.name.as_bytes());
@@ -60,6 +61,7 @@ impl Base {
             templates,
             today: None,
             fingerprint: crate::digest::hex(&fingerprint.finalize()),
+            skipped_fonts,
         })
     }
 
@@ -67,6 +69,11 @@ impl Base {
     /// project's fonts (the bundled ones change only with the program version).
     pub fn fingerprint(&self) -> &str {
         &self.fingerprint
+    }
+
+    /// Warnings naming the project's font files that were skipped (damaged, or no font).
+    pub fn skipped_fonts(&self) -> &[Diagnostic] {
+        &self.skipped_fonts
     }
 
     /// The font book, to check the families a theme names.

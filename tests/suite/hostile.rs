@@ -228,28 +228,49 @@ fn damage_character_map(font: &mut [u8]) {
 }
 
 #[test]
-fn a_font_damaged_in_one_value_is_named_and_costs_no_memory() {
+fn a_damaged_or_garbage_font_is_named_and_skipped_and_costs_no_memory() {
     let (_temp, root) = project();
     let mut font = std::fs::read(repo().join("fonts/inter/Inter-Regular.otf")).unwrap();
     damage_character_map(&mut font);
     std::fs::create_dir_all(root.join("fonts")).unwrap();
     std::fs::write(root.join("fonts/Unused-Regular.otf"), font).unwrap();
+    std::fs::write(
+        root.join("fonts/Garbage.ttf"),
+        b"\x00\x01\x00\x00not a font at all",
+    )
+    .unwrap();
     let binary = env!("CARGO_BIN_EXE_personapress");
+    let out = root.join("dist");
     // At most 3 GiB of address space: without the check Typst would take gigabytes.
-    let command = format!("ulimit -v 3000000; exec {binary} check {}", root.display());
+    let command = format!(
+        "ulimit -v 3000000; exec {binary} render {} --out {}",
+        root.display(),
+        out.display()
+    );
     let started = Instant::now();
     let result = Command::new("sh").arg("-c").arg(&command).output().unwrap();
     let text = stderr(&result);
-    assert!(started.elapsed() < Duration::from_secs(30), "{text}");
-    assert_eq!(result.status.code(), Some(2), "{text}");
-    assert!(
-        text.contains("Unused-Regular.otf is damaged: its character map claims"),
-        "{text}"
-    );
+    assert!(started.elapsed() < Duration::from_secs(60), "{text}");
+    assert_eq!(result.status.code(), Some(0), "{text}");
+    for (file, why) in [
+        ("Unused-Regular.otf", "is damaged: its character map claims"),
+        ("Garbage.ttf", "holds no font Typst can read"),
+    ] {
+        assert!(
+            text.contains(&format!(
+                "warning: the font file {}",
+                root.join("fonts").join(file).display()
+            )),
+            "{text}"
+        );
+        assert!(text.contains(why), "{file}: {text}");
+    }
     assert!(
         text.contains("hint: replace it with a fresh copy"),
         "{text}"
     );
+    let pdf = std::fs::read(out.join("good/good.mousepad.pdf")).unwrap();
+    assert!(pdf.starts_with(b"%PDF-"), "the good persona is rendered");
 }
 
 #[test]
@@ -293,4 +314,63 @@ fn the_project_file_is_never_a_persona_even_when_a_glob_matches_it() {
         .map(|d| d["persona"].as_str().unwrap())
         .collect();
     assert_eq!(personas, ["anna"]);
+}
+
+#[test]
+fn outputs_of_a_deleted_or_renamed_persona_are_removed_unless_changed_since() {
+    let (_temp, root) = project();
+    write(&root.join("personas/old.toml"), "name = \"Oude Naam\"\n");
+    write(&root.join("personas/gone.toml"), "name = \"Weg\"\n");
+    let out = root.join("dist");
+    let render = |extra: &[&str]| {
+        let mut args = vec!["render", root.to_str().unwrap()];
+        args.extend_from_slice(extra);
+        let result = personapress(&args);
+        assert_eq!(result.status.code(), Some(0), "{}", stderr(&result));
+        stderr(&result)
+    };
+    render(&[]);
+    assert!(out.join("old/old.mousepad.pdf").is_file());
+    assert!(out.join(".thumbnails/old/old.mousepad.png").is_file());
+    // `old` renamed to `new`; `gone` deleted, but its PDF was changed by hand since.
+    std::fs::rename(
+        root.join("personas/old.toml"),
+        root.join("personas/new.toml"),
+    )
+    .unwrap();
+    std::fs::remove_file(root.join("personas/gone.toml")).unwrap();
+    std::fs::write(
+        out.join("gone/gone.mousepad.pdf"),
+        b"%PDF-1.7 edited by hand",
+    )
+    .unwrap();
+    // A run of other formats only still knows the files of personas gone from disk.
+    let text = render(&["-f", "poster-a3"]);
+    assert!(
+        text.contains("removed old/old.mousepad.pdf (the project no longer makes it)"),
+        "{text}"
+    );
+    assert!(
+        !out.join("old").exists(),
+        "the empty folder goes too: {text}"
+    );
+    assert!(!out.join(".thumbnails/old").exists(), "{text}");
+    assert!(
+        out.join("gone/gone.mousepad.pdf").is_file(),
+        "a changed file is kept"
+    );
+    assert!(
+        out.join("good/good.mousepad.pdf").is_file(),
+        "a document not planned is kept"
+    );
+    let report = report(&out);
+    assert_eq!(
+        report["removed"],
+        serde_json::json!(["old/old.mousepad.pdf"])
+    );
+    // A complete run removes the poster-a3 documents the project does not make.
+    let text = render(&[]);
+    assert!(text.contains("removed good/good.poster-a3.pdf"), "{text}");
+    assert!(out.join("new/new.mousepad.pdf").is_file(), "{text}");
+    assert!(out.join("good/good.mousepad.pdf").is_file(), "{text}");
 }

@@ -64,7 +64,7 @@ fn check(project: &Path) -> Vec<String> {
         source_date_epoch: None,
         portion: Default::default(),
     };
-    let outcomes = batch::run(&prepared.ws, &prepared.base, &options);
+    let outcomes = batch::run(&prepared.ws, &prepared.base, &options).outcomes;
     outcomes
         .iter()
         .flat_map(|o| {
