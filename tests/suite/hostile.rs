@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use crate::common::*;
 
 /// A project with a good persona (`good`) in a mousepad.
-fn project() -> (tempfile::TempDir, PathBuf) {
+pub(crate) fn project() -> (tempfile::TempDir, PathBuf) {
     let temp = tempfile::tempdir().unwrap();
     let root = temp.path().join("project");
     write(
@@ -23,7 +23,7 @@ fn project() -> (tempfile::TempDir, PathBuf) {
     (temp, root)
 }
 
-fn mkfifo(path: &Path) {
+pub(crate) fn mkfifo(path: &Path) {
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     let made = Command::new("mkfifo").arg(path).status().unwrap();
     assert!(made.success(), "mkfifo {}", path.display());
@@ -211,7 +211,7 @@ fn an_input_profile_is_refused_as_output_intent() {
 
 /// `font` with the first range of its format 12 character map made to end at
 /// U+19000000: one damaged value, as a bad download or disk gives.
-fn damage_character_map(font: &mut [u8]) {
+pub(crate) fn damage_character_map(font: &mut [u8]) {
     let be16 = |d: &[u8], at: usize| u16::from_be_bytes([d[at], d[at + 1]]) as usize;
     let be32 =
         |d: &[u8], at: usize| u32::from_be_bytes([d[at], d[at + 1], d[at + 2], d[at + 3]]) as usize;

@@ -12,6 +12,7 @@ mod cli;
 mod examples;
 mod export;
 mod hostile;
+mod hostile_batch;
 mod journey;
 mod on_the_page;
 mod overview;

@@ -1,0 +1,171 @@
+//! Every hostile or unlucky persona of `hostile.rs` and `tests/bad/` that fails only
+//! itself, in one batch beside a good persona, measured in a subprocess: the batch
+//! ends within 60 s and 1.5 GiB, names each one, and still renders the good persona.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use base64::Engine;
+
+use crate::common::*;
+use crate::hostile::{damage_character_map, mkfifo, project};
+
+/// A PNG of only a header, claiming `width` × `height` RGB pixels of `depth` bits.
+fn png_claiming(width: u32, height: u32, depth: u8) -> Vec<u8> {
+    let mut ihdr = width.to_be_bytes().to_vec();
+    ihdr.extend_from_slice(&height.to_be_bytes());
+    ihdr.extend_from_slice(&[depth, 2, 0, 0, 0]);
+    let mut bytes = b"\x89PNG\r\n\x1a\n".to_vec();
+    for (kind, data) in [(&b"IHDR"[..], &ihdr[..]), (b"IDAT", &[]), (b"IEND", &[])] {
+        bytes.extend_from_slice(&(data.len() as u32).to_be_bytes());
+        let chunk = [kind, data].concat();
+        let mut crc = flate2::Crc::new();
+        crc.update(&chunk);
+        bytes.extend_from_slice(&chunk);
+        bytes.extend_from_slice(&crc.sum().to_be_bytes());
+    }
+    bytes
+}
+
+/// An SVG photo around `body`.
+fn svg(view_box: &str, body: &str) -> String {
+    format!(
+        r#"<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" viewBox="{view_box}">{body}</svg>"#
+    )
+}
+
+/// An SVG whose one image is `png` in a `data:` URL.
+fn svg_embedding(png: &[u8]) -> String {
+    let data = base64::engine::general_purpose::STANDARD.encode(png);
+    svg(
+        "0 0 300 400",
+        &format!(r#"<image width="300" height="400" xlink:href="data:image/png;base64,{data}"/>"#),
+    )
+}
+
+/// A persona `id` whose photo is `photo` (a path inside `photos/`) holding `bytes`.
+fn persona_with_photo(root: &Path, id: &str, photo: &str, bytes: &[u8]) {
+    write(
+        &root.join(format!("personas/{id}.toml")),
+        &format!("name = \"{id}\"\nphoto = \"../photos/{photo}\"\n"),
+    );
+    std::fs::create_dir_all(root.join("photos")).unwrap();
+    std::fs::write(root.join("photos").join(photo), bytes).unwrap();
+}
+
+/// Writes every hostile persona into the project; what each must be named by.
+fn hostile_personas(root: &Path) -> Vec<&'static str> {
+    let path = format!(r#"<path d="M0 0{}"/>"#, " L1 2".repeat(8_000_000));
+    let jpeg = std::fs::read(repo().join("tests/fixtures/lowres/photos/medium.jpg")).unwrap();
+    let photos: [(&str, &str, Vec<u8>); 5] = [
+        (
+            "bomb",
+            "bomb.svg",
+            svg_embedding(&png_claiming(30_000, 30_000, 8)).into_bytes(),
+        ),
+        ("deep", "deep.png", png_claiming(10_000, 10_000, 16)),
+        ("maze", "maze.svg", svg("0 0 100 100", &path).into_bytes()),
+        (
+            "far",
+            "far.svg",
+            svg("0 0 1e30 1e30", "<circle r=\"4e29\"/>").into_bytes(),
+        ),
+        ("cut", "cut.jpg", jpeg[..jpeg.len() / 3].to_vec()),
+    ];
+    for (id, photo, bytes) in &photos {
+        persona_with_photo(root, id, photo, bytes);
+    }
+    write(
+        &root.join("personas/piped.toml"),
+        "name = \"Pijp\"\nphoto = \"../photos/pipe.jpg\"\n",
+    );
+    mkfifo(&root.join("photos/pipe.jpg"));
+    mkfifo(&root.join("personas/fifo.toml"));
+    let long = "lang verhaal ".repeat(80_000);
+    write(
+        &root.join("personas/long.toml"),
+        &format!("name = \"Lang\"\nstory = \"{long}\"\n"),
+    );
+    let metric = "name = \"Getal\"\n[[metrics]]\nlabel = \"NPS\"\nvalue = nan\n";
+    write(&root.join("personas/nan.toml"), metric);
+    write(
+        &root.join("personas/date.toml"),
+        "name = \"Datum\"\ntagline = 2026-03-01\n",
+    );
+    let mut font = std::fs::read(repo().join("fonts/inter/Inter-Regular.otf")).unwrap();
+    damage_character_map(&mut font);
+    std::fs::create_dir_all(root.join("fonts")).unwrap();
+    std::fs::write(root.join("fonts/Unused-Regular.otf"), font).unwrap();
+    vec![
+        "bomb.svg embeds an image that claims 30000 × 30000 pixels",
+        "deep.png decodes to 572 MiB",
+        "maze.svg has 38 MiB of SVG markup",
+        "far.svg has the number 1e30 in the `viewBox` of <svg>",
+        "cut.jpg is cut short",
+        "pipe.jpg cannot be read (it is a named pipe (FIFO)",
+        "fifo.toml (it is a named pipe (FIFO)",
+        "`story` is 1040000 characters long",
+        "the KPI `NPS` has a value a poster cannot show",
+        "found a date",
+        "Unused-Regular.otf is damaged",
+    ]
+}
+
+/// Runs personapress with `args`: the exit code, its stderr, the time it took and
+/// its peak resident memory in KiB (the kernel's high-water mark, read until it ends).
+fn run_measured(args: &[&str], log: &Path) -> (Option<i32>, String, Duration, u64) {
+    let started = Instant::now();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_personapress"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(log).unwrap())
+        .spawn()
+        .unwrap();
+    let status_file = PathBuf::from(format!("/proc/{}/status", child.id()));
+    let mut peak_kib = 0;
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        let status = std::fs::read_to_string(&status_file).unwrap_or_default();
+        peak_kib = peak_kib.max(high_water_kib(&status));
+        if started.elapsed() > Duration::from_secs(120) {
+            child.kill().unwrap();
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    let text = std::fs::read_to_string(log).unwrap();
+    (status.code(), text, started.elapsed(), peak_kib)
+}
+
+/// `VmHWM` of a `/proc/PID/status`: the most resident memory the process has had.
+fn high_water_kib(status: &str) -> u64 {
+    let line = status.lines().find(|line| line.starts_with("VmHWM:"));
+    let number = line.and_then(|line| line.split_whitespace().nth(1));
+    number.and_then(|n| n.parse().ok()).unwrap_or(0)
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_batch_of_every_hostile_persona_beside_a_good_one_ends_in_time_and_memory() {
+    let (temp, root) = project();
+    let expected = hostile_personas(&root);
+    let args = ["render", root.to_str().unwrap(), "-j", "2"];
+    let (code, text, took, peak_kib) = run_measured(&args, &temp.path().join("stderr.txt"));
+    assert_eq!(code, Some(1), "{text}");
+    for message in &expected {
+        assert!(text.contains(message), "not named: {message}\n{text}");
+    }
+    assert!(took < Duration::from_secs(60), "took {took:?}");
+    assert!(peak_kib > 0, "the peak memory was read");
+    assert!(peak_kib < 1536 * 1024, "peak {} MiB", peak_kib / 1024);
+    let good = std::fs::read(root.join("dist/good/good.mousepad.pdf")).unwrap();
+    assert!(good.starts_with(b"%PDF-"), "{text}");
+    eprintln!(
+        "hostile batch: {:.1} s, peak {} MiB",
+        took.as_secs_f64(),
+        peak_kib / 1024
+    );
+}
