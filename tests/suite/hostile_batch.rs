@@ -169,3 +169,90 @@ fn a_batch_of_every_hostile_persona_beside_a_good_one_ends_in_time_and_memory() 
         peak_kib / 1024
     );
 }
+
+/// Every file below `dir` whose name starts with a dot, other than personapress's
+/// own bookkeeping (cache, digests, thumbnails).
+fn hidden_files(dir: &Path) -> Vec<PathBuf> {
+    let kept = [
+        ".personapress-cache.json",
+        ".personapress-digests.json",
+        ".thumbnails",
+    ];
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if path.is_dir() && name != ".thumbnails" {
+            found.extend(hidden_files(&path));
+        } else if name.starts_with('.') && !kept.contains(&name.as_str()) {
+            found.push(path);
+        }
+    }
+    found
+}
+
+/// Every PDF below `dir`.
+fn pdfs(dir: &Path) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        match path.is_dir() {
+            true => found.extend(pdfs(&path)),
+            false if path.extension().is_some_and(|e| e == "pdf") => found.push(path),
+            false => {}
+        }
+    }
+    found
+}
+
+#[cfg(unix)]
+#[test]
+fn a_force_render_killed_midway_and_a_normal_one_after_leave_no_hidden_files_and_whole_pdfs() {
+    let (_temp, root) = project();
+    for n in 0..40 {
+        write(
+            &root.join(format!("personas/p{n:02}.toml")),
+            &format!("name = \"Persona {n}\"\n"),
+        );
+    }
+    let config = "title = \"Hostile\"\npersonas = [\"personas/*.toml\"]\nformats = [\"mousepad\", \"poster-a3\"]\n";
+    write(&root.join("personapress.toml"), config);
+    let project = root.to_str().unwrap();
+    assert!(personapress(&["render", project, "-q"]).status.success());
+    let out = root.join("dist");
+    // A forced render of these 82 documents takes about half a second here.
+    for (signal, after_ms) in [("-KILL", 50), ("-INT", 150), ("-KILL", 300)] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_personapress"))
+            .args(["render", project, "--force", "-q"])
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(after_ms));
+        let sent = Command::new("kill")
+            .args([signal, &child.id().to_string()])
+            .status();
+        assert!(sent.unwrap().success() || child.try_wait().unwrap().is_some());
+        child.wait().unwrap();
+        let result = personapress(&["render", project, "-q"]);
+        assert!(
+            result.status.success(),
+            "after kill {signal} at {after_ms} ms: {}",
+            stderr(&result)
+        );
+        assert_eq!(
+            hidden_files(&out),
+            Vec::<PathBuf>::new(),
+            "after kill {signal} at {after_ms} ms"
+        );
+        let written = pdfs(&out);
+        assert_eq!(written.len(), 82, "{written:?}");
+        for pdf in written {
+            let parsed = lopdf::Document::load(&pdf);
+            assert!(
+                parsed.is_ok_and(|doc| doc.get_pages().len() == 1),
+                "{}",
+                pdf.display()
+            );
+        }
+    }
+}
