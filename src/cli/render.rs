@@ -9,7 +9,7 @@ use crate::batch::shard::{Portion, Shard};
 use crate::batch::{Outcome, Report};
 use crate::diag::Diagnostic;
 use crate::render::date::run_date;
-use crate::render::output::{OutputLock, write_atomic};
+use crate::render::output::{LockRefused, OutputLock, write_atomic};
 use crate::spec::workspace::Workspace;
 
 /// Renders the project and writes `report.json`; returns the exit status.
@@ -52,9 +52,11 @@ pub(crate) fn run(args: &RenderArgs) -> Status {
 /// Claims the output folder for this run (a shard its own claim in it): a second
 /// run into the same folder is refused while this one runs.
 pub(crate) fn lock_output(ws: &Workspace, portion: &Portion) -> Result<OutputLock, Diagnostic> {
-    OutputLock::take(&ws.out, &portion.file_suffix()).map_err(|message| {
-        Diagnostic::error(message)
-            .with_hint("wait for it to finish, or write into another folder with -o")
+    OutputLock::take(&ws.out, &portion.file_suffix()).map_err(|refused| match refused {
+        LockRefused::Held(message) => Diagnostic::error(message)
+            .with_hint("wait for it to finish, or write into another folder with -o"),
+        LockRefused::Unusable(message) => Diagnostic::error(message)
+            .with_hint("name a folder personapress may make and write into with -o (or `out` in personapress.toml)"),
     })
 }
 

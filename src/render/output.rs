@@ -163,8 +163,20 @@ pub(crate) struct OutputLock {
 impl OutputLock {
     /// Takes the lock named with `suffix` in `out`; the id of the process holding it
     /// when another running process does.
-    pub(crate) fn take(out: &Path, suffix: &str) -> Result<OutputLock, String> {
-        std::fs::create_dir_all(out).map_err(|e| format!("cannot make {} ({e})", out.display()))?;
+    pub(crate) fn take(out: &Path, suffix: &str) -> Result<OutputLock, LockRefused> {
+        if out.exists() && !out.is_dir() {
+            let why = format!(
+                "the output folder {} is a file, not a folder",
+                out.display()
+            );
+            return Err(LockRefused::Unusable(why));
+        }
+        std::fs::create_dir_all(out).map_err(|e| {
+            LockRefused::Unusable(format!(
+                "cannot make the output folder {} ({e})",
+                out.display()
+            ))
+        })?;
         let path = out.join(format!(".personapress{suffix}.lock"));
         for _ in 0..2 {
             match std::fs::OpenOptions::new()
@@ -180,19 +192,34 @@ impl OutputLock {
                     let holder = std::fs::read_to_string(&path).unwrap_or_default();
                     match holder.trim().parse::<u32>() {
                         Ok(pid) if pid != std::process::id() && process_runs(pid) => {
-                            return Err(format!(
+                            return Err(LockRefused::Held(format!(
                                 "another personapress (process {pid}) is writing into {}",
                                 out.display()
-                            ));
+                            )));
                         }
                         _ => drop(std::fs::remove_file(&path)),
                     }
                 }
-                Err(e) => return Err(format!("cannot lock {} ({e})", out.display())),
+                Err(e) => {
+                    let why = format!(
+                        "cannot write into the output folder {} ({e})",
+                        out.display()
+                    );
+                    return Err(LockRefused::Unusable(why));
+                }
             }
         }
-        Err(format!("cannot lock {}", out.display()))
+        Err(LockRefused::Held(format!("cannot lock {}", out.display())))
     }
+}
+
+/// Why a run may not write into its output folder.
+#[derive(Debug)]
+pub(crate) enum LockRefused {
+    /// Another run is writing into it.
+    Held(String),
+    /// It cannot be made or written into.
+    Unusable(String),
 }
 
 impl Drop for OutputLock {
@@ -260,7 +287,10 @@ mod tests {
         // This process holds it: another process would see a live holder.
         std::fs::write(out.path().join(".personapress.lock"), "1").unwrap();
         let refused = OutputLock::take(out.path(), "").err().unwrap();
-        assert!(refused.contains("process 1"), "{refused}");
+        assert!(
+            matches!(&refused, LockRefused::Held(m) if m.contains("process 1")),
+            "{refused:?}"
+        );
         std::fs::write(out.path().join(".personapress.lock"), "4194999").unwrap();
         drop(lock);
         std::fs::write(out.path().join(".personapress.lock"), "4194999").unwrap();
@@ -272,5 +302,12 @@ mod tests {
         drop(taken);
         assert!(!out.path().join(".personapress.lock").exists());
         assert!(OutputLock::take(out.path(), ".shard-1-of-2").is_ok());
+        let file = out.path().join("report.pdf");
+        std::fs::write(&file, b"%PDF").unwrap();
+        let refused = OutputLock::take(&file, "").err().unwrap();
+        assert!(
+            matches!(&refused, LockRefused::Unusable(m) if m.ends_with("report.pdf is a file, not a folder")),
+            "{refused:?}"
+        );
     }
 }

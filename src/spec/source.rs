@@ -18,6 +18,7 @@ pub fn check_persona(loaded: &Loaded<Persona>) -> Result<(), Diagnostic> {
             .with_hint("every persona needs a name, e.g. name = \"Peter de Vries\""));
     }
     check_metrics(loaded)?;
+    check_updated(loaded)?;
     let as_json = serde_json::to_value(persona).unwrap_or_default();
     if let Some((key, chars)) = overlong_text(&as_json) {
         let message = format!(
@@ -57,6 +58,20 @@ fn check_metrics(loaded: &Loaded<Persona>) -> Result<(), Diagnostic> {
             .with_hint("write the number as the poster should show it, e.g. value = 42"));
     }
     Ok(())
+}
+
+/// `sources.updated` is a date: TOML also reads `12:00:00` as a (time-of-day) value.
+fn check_updated(loaded: &Loaded<Persona>) -> Result<(), Diagnostic> {
+    let updated = loaded.value.sources.as_ref().and_then(|s| s.updated);
+    match updated {
+        Some(updated) if updated.date.is_none() => Err(loaded
+            .error_at_key(
+                "updated",
+                format!("expected a date, found a time of day ({updated})"),
+            )
+            .with_hint("write the day the persona was last checked, e.g. updated = 2026-03-01")),
+        _ => Ok(()),
+    }
 }
 
 /// The largest KPI value (either way) a metric tile can show.

@@ -374,3 +374,19 @@ fn outputs_of_a_deleted_or_renamed_persona_are_removed_unless_changed_since() {
     assert!(out.join("new/new.mousepad.pdf").is_file(), "{text}");
     assert!(out.join("good/good.mousepad.pdf").is_file(), "{text}");
 }
+
+#[test]
+fn an_output_folder_that_is_a_file_is_refused_before_anything_is_rendered() {
+    let (_temp, root) = project();
+    write(&root.join("dist"), "a file where the output folder goes\n");
+    let result = personapress(&["render", root.to_str().unwrap()]);
+    let text = stderr(&result);
+    assert_eq!(result.status.code(), Some(2), "{text}");
+    assert!(text.contains("the output folder"), "{text}");
+    assert!(text.contains("dist is a file, not a folder"), "{text}");
+    assert!(
+        text.contains("hint: name a folder personapress may make and write into with -o"),
+        "{text}"
+    );
+    assert!(!text.contains("wait for it to finish"), "{text}");
+}
