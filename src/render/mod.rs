@@ -98,6 +98,14 @@ pub fn lay_out(base: &Base, job: &Job) -> Result<Laid, Vec<Diagnostic>> {
     if !job.format.single_page || first.document.pages().len() == expected {
         return Ok(first);
     }
+    if first.document.pages().len() > HOPELESS_PAGES {
+        return Err(vec![does_not_fit(
+            base,
+            job,
+            first.document.pages().len(),
+            None,
+        )]);
+    }
     if job.format.edits_content() {
         return lay_out_edited(base, job, first);
     }
@@ -121,7 +129,7 @@ pub fn lay_out(base: &Base, job: &Job) -> Result<Laid, Vec<Diagnostic>> {
             low = mid + 1;
         }
     }
-    best.ok_or_else(|| vec![does_not_fit(job, pages, FIT_STEPS[FIT_STEPS.len() - 1])])
+    best.ok_or_else(|| vec![does_not_fit(base, job, pages, FIT_STEPS.last().copied())])
 }
 
 /// Lays out a full poster with the fewest content cuts that fit: the shortest run of
@@ -152,8 +160,8 @@ fn lay_out_edited(base: &Base, job: &Job, first: Laid) -> Result<Laid, Vec<Diagn
         }
         pages = laid.document.pages().len();
     }
-    let smallest = EDITED_FIT_STEPS[EDITED_FIT_STEPS.len() - 1];
-    Err(vec![does_not_fit(job, pages, smallest)])
+    let smallest = EDITED_FIT_STEPS.last().copied();
+    Err(vec![does_not_fit(base, job, pages, smallest)])
 }
 
 /// Undoes the cuts before the `taken`-th that the poster does not need, so a cut late in
@@ -211,20 +219,44 @@ fn job_world<'a>(base: &'a Base, job: &Job, data: &serde_json::Value) -> JobWorl
     base.job(&job.format.template(), files)
 }
 
-/// The error for content that stays too long even at the smallest type scale.
-fn does_not_fit(job: &Job, pages: usize, smallest: f64) -> Diagnostic {
-    let limit = (smallest * 100.0).round();
-    let fields = longest_fields(&job.persona.persona);
+/// More pages than this as designed never fit on one page, cut or shrunk: the
+/// search for a fit is skipped (a template laying out 500 pages took it eight times).
+const HOPELESS_PAGES: usize = 20;
+
+/// The error for content that stays too long even at the `smallest` type scale tried
+/// (`None`: only as designed), with advice on the persona's longest fields, and on the
+/// project's own templates where it has them.
+fn does_not_fit(base: &Base, job: &Job, pages: usize, smallest: Option<f64>) -> Diagnostic {
     let cut = match job.format.edits_content() {
         true => "secondary content cut and ",
         false => "",
     };
-    Diagnostic::error(format!(
-        "{} does not fit on one {} page (it needs {pages} pages even with {cut}the type shrunk to {limit} %)",
+    let tried = match smallest {
+        Some(smallest) => format!(
+            "even with {cut}the type shrunk to {} %",
+            (smallest * 100.0).round()
+        ),
+        None => "as designed, too many to fit by cutting or shrinking".to_string(),
+    };
+    let fields = longest_fields(&job.persona.persona);
+    let diag = Diagnostic::error(format!(
+        "{} does not fit on one {} page (it needs {pages} pages {tried})",
         job.persona.id, job.format
     ))
-    .in_file(&job.persona.path)
-    .with_hint(format!("shorten the longest fields: {}", fields.join(", ")))
+    .in_file(&job.persona.path);
+    let own_folder = base.own_templates().first().and_then(|t| t.parent());
+    let diag = match own_folder {
+        None => diag,
+        Some(folder) => diag.with_hint(format!(
+            "the project's own templates ({}) lay it out: check that they add no pages (a loop, a `pagebreak()`)",
+            folder.display()
+        )),
+    };
+    match (own_folder, smallest) {
+        // Hundreds of pages from a short persona: the template's, not the persona's.
+        (Some(_), None) => diag,
+        _ => diag.with_hint(format!("shorten the longest fields: {}", fields.join(", "))),
+    }
 }
 
 /// The persona's three longest text fields, with their lengths, for a hint.
@@ -339,9 +371,17 @@ fn convert_one(world: &JobWorld, source: &SourceDiagnostic) -> Diagnostic {
         };
     }
     for hint in &source.hints {
-        diag = diag.with_hint(hint.v.to_string());
+        diag = diag.with_hint(our_hint(&hint.v));
     }
     diag
+}
+
+/// Typst's hint in personapress's words: there is no `--root` to adjust here.
+fn our_hint(typst_hint: &str) -> String {
+    match typst_hint.contains("--root") {
+        true => "a template may read only its document's data and images and the .typ files of the templates folder".into(),
+        false => typst_hint.to_string(),
+    }
 }
 
 /// The first page's trim area (no bleed, no marks) rendered at `dpi`.

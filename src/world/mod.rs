@@ -91,6 +91,18 @@ impl Base {
         self.templates.get(&id).map(|(_, origin)| origin.as_path())
     }
 
+    /// The project's own template files (not the built-in ones), sorted.
+    pub fn own_templates(&self) -> Vec<&Path> {
+        let mut own: Vec<&Path> = self
+            .templates
+            .values()
+            .map(|(_, origin)| origin.as_path())
+            .filter(|origin| !origin.starts_with(templates::BUILTIN_ORIGIN))
+            .collect();
+        own.sort();
+        own
+    }
+
     /// Every template file as (file name, text), sorted by name.
     pub fn template_files(&self) -> Vec<(String, String)> {
         let mut files: Vec<(String, String)> = self

@@ -40,6 +40,9 @@ pub(crate) const BUILTIN: &[(&str, &str)] = &[
     ),
 ];
 
+/// The folder diagnostics name for a built-in template file.
+pub(crate) const BUILTIN_ORIGIN: &str = "templates (built in)";
+
 /// One template file as the compiler sees it.
 #[derive(Debug, Clone)]
 pub(crate) struct TemplateFile {
@@ -59,7 +62,7 @@ pub(crate) fn load(overrides: Option<&Path>) -> Result<Vec<TemplateFile>, Diagno
         .map(|(name, text)| TemplateFile {
             name: name.to_string(),
             text: text.to_string(),
-            origin: PathBuf::from("templates (built in)").join(name),
+            origin: PathBuf::from(BUILTIN_ORIGIN).join(name),
         })
         .collect();
     if let Some(dir) = overrides {
@@ -73,6 +76,21 @@ pub(crate) fn load(overrides: Option<&Path>) -> Result<Vec<TemplateFile>, Diagno
     Ok(files)
 }
 
+/// A template file that is a link out of the templates folder is refused.
+fn check_stays_inside(path: &Path, dir: &Path) -> Result<(), Diagnostic> {
+    let (real, folder) = (std::fs::canonicalize(path), std::fs::canonicalize(dir));
+    match (real, folder) {
+        (Ok(real), Ok(folder)) if !real.starts_with(&folder) => Err(Diagnostic::error(format!(
+            "the template {} leads outside the templates folder (to {})",
+            path.display(),
+            real.display()
+        ))
+        .in_file(path)
+        .with_hint("copy the file into the templates folder instead of linking to it")),
+        _ => Ok(()),
+    }
+}
+
 fn read_override_dir(dir: &Path) -> Result<Vec<TemplateFile>, Diagnostic> {
     let cannot = |err: std::io::Error| {
         Diagnostic::error(format!(
@@ -84,6 +102,7 @@ fn read_override_dir(dir: &Path) -> Result<Vec<TemplateFile>, Diagnostic> {
     for entry in std::fs::read_dir(dir).map_err(cannot)? {
         let path = entry.map_err(cannot)?.path();
         if path.extension().is_some_and(|e| e == "typ") {
+            check_stays_inside(&path, dir)?;
             let text = crate::spec::read_text(&path)?;
             let name = path
                 .file_name()

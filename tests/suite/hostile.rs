@@ -390,3 +390,27 @@ fn an_output_folder_that_is_a_file_is_refused_before_anything_is_rendered() {
     );
     assert!(!text.contains("wait for it to finish"), "{text}");
 }
+
+#[cfg(unix)]
+#[test]
+fn a_template_that_links_out_of_the_templates_folder_is_refused() {
+    let (temp, root) = project();
+    let outside = temp.path().join("elsewhere.typ");
+    std::fs::write(&outside, "#let secret = 1\n").unwrap();
+    std::fs::create_dir_all(root.join("templates")).unwrap();
+    std::os::unix::fs::symlink(&outside, root.join("templates/extra.typ")).unwrap();
+    let config =
+        "personas = [\"personas/*.toml\"]\nformats = [\"mousepad\"]\ntemplates = \"templates\"\n";
+    write(&root.join("personapress.toml"), config);
+    let result = personapress(&["check", root.to_str().unwrap()]);
+    let text = stderr(&result);
+    assert_eq!(result.status.code(), Some(2), "{text}");
+    assert!(
+        text.contains("extra.typ leads outside the templates folder"),
+        "{text}"
+    );
+    assert!(
+        text.contains("hint: copy the file into the templates folder"),
+        "{text}"
+    );
+}
