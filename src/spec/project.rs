@@ -187,7 +187,9 @@ pub struct Mousepad {
     pub corner_radius: Length,
     /// Default: `[print] bleed`, else 3 mm.
     pub bleed: Option<Length>,
-    /// The name of the spot colour the die-cut line is drawn in.
+    /// The name of the spot colour the die-cut line is drawn in (1–127 bytes, not a
+    /// name PDF reserves).
+    #[serde(deserialize_with = "super::units::spot_name")]
     pub cut_contour: String,
 }
 

@@ -204,6 +204,14 @@ impl<'de> Deserialize<'de> for Color {
 /// process inks are not spot colours.
 const RESERVED_SEPARATIONS: [&str; 6] = ["None", "All", "Cyan", "Magenta", "Yellow", "Black"];
 
+/// Reads a spot colour's name (the mousepad's `cut_contour`), refusing names PDF cannot
+/// carry as a separation.
+pub fn spot_name<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+    let name = String::deserialize(deserializer)?;
+    check_spot_name(&name).map_err(de::Error::custom)?;
+    Ok(name)
+}
+
 /// A spot colour's name as PDF can carry it: not empty, at most 127 bytes, not reserved.
 pub fn check_spot_name(name: &str) -> Result<(), String> {
     if name.trim().is_empty() {
