@@ -7,6 +7,8 @@ pub(crate) mod assets;
 pub mod batch;
 pub mod cli;
 pub mod diag;
+#[doc(hidden)]
+pub mod fuzzing;
 pub(crate) mod digest;
 pub(crate) mod export;
 pub(crate) mod preflight;

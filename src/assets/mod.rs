@@ -5,7 +5,7 @@
 
 mod integrity;
 pub(crate) mod reduce;
-mod svg;
+pub(crate) mod svg;
 
 use std::io::Cursor;
 use std::path::Path;

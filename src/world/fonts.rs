@@ -56,6 +56,16 @@ fn push_all(store: &mut FontStore, data: Bytes) -> usize {
     faces
 }
 
+/// `Err(why)` when a font file's data would make Typst collect more than Unicode holds.
+pub(crate) fn check_font_data(data: &[u8]) -> Result<(), String> {
+    match oversized_character_map(data) {
+        Some(claimed) => Err(format!(
+            "is damaged: its character map claims {claimed} characters (Unicode has {MAX_CODEPOINTS})"
+        )),
+        None => Ok(()),
+    }
+}
+
 /// The most characters a font's character map may claim: all of Unicode.
 const MAX_CODEPOINTS: u64 = 0x11_0000;
 
@@ -149,11 +159,7 @@ fn read_font_file(path: &Path) -> Result<Vec<u8>, String> {
         return Err(format!("is too large ({mib} MiB; at most {max} MiB)"));
     }
     let data = std::fs::read(path).map_err(cannot)?;
-    if let Some(claimed) = oversized_character_map(&data) {
-        return Err(format!(
-            "is damaged: its character map claims {claimed} characters (Unicode has {MAX_CODEPOINTS})"
-        ));
-    }
+    check_font_data(&data)?;
     Ok(data)
 }
 
