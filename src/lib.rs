@@ -7,10 +7,10 @@ pub(crate) mod assets;
 pub mod batch;
 pub mod cli;
 pub mod diag;
-#[doc(hidden)]
-pub mod fuzzing;
 pub(crate) mod digest;
 pub(crate) mod export;
+#[doc(hidden)]
+pub mod fuzzing;
 pub(crate) mod preflight;
 pub mod print;
 pub(crate) mod proof;

@@ -11,6 +11,7 @@ use crate::diag::Diagnostic;
 use crate::digest::sha256_hex;
 use crate::render::data::asset_path;
 use crate::spec::workspace::{LoadError, PersonaSource, ThemeSource, Workspace};
+use crate::world::coverage::Coverage;
 
 use super::Outcome;
 use super::cache::{Digests, KeyBuilder, Stamp};
@@ -53,14 +54,14 @@ impl Ready {
 /// with their failures, and only their photos read.
 pub(super) fn load_personas(
     ws: &Workspace,
-    digests: &Digests,
+    (digests, coverage): (&Digests, &Coverage),
     portion: &Portion,
 ) -> (Vec<Ready>, Vec<Outcome>) {
     use rayon::prelude::*;
     let loaded: Vec<Vec<Result<Ready, LoadError>>> = ws
         .persona_files
         .par_iter()
-        .map(|path| load_sources(ws, path, digests, portion))
+        .map(|path| load_sources(ws, path, (digests, coverage), portion))
         .collect();
     let mut ready: Vec<Ready> = Vec::new();
     let mut failed = Vec::new();
@@ -72,13 +73,18 @@ pub(super) fn load_personas(
                         Some(other) => Err(LoadError {
                             label: duplicate_label(&r.source),
                             error: Box::new(duplicate_id(&r.source, &other.source.path)),
+                            more: Vec::new(),
                         }),
                         None => Ok(r),
                     },
                 );
             match loaded {
                 Ok(r) => ready.push(r),
-                Err(e) => failed.push(Outcome::failed_persona(e.label, path, *e.error)),
+                Err(e) => {
+                    let mut outcome = Outcome::failed_persona(e.label, path, *e.error);
+                    outcome.errors.extend(e.more);
+                    failed.push(outcome);
+                }
             }
         }
     }
@@ -89,14 +95,20 @@ pub(super) fn load_personas(
 fn load_sources(
     ws: &Workspace,
     path: &Path,
-    digests: &Digests,
+    (digests, coverage): (&Digests, &Coverage),
     portion: &Portion,
 ) -> Vec<Result<Ready, LoadError>> {
     let ready = |source: PersonaSource| {
         let label = source.id.clone();
+        let mut unprintable = unprintable_fields(&source, coverage).into_iter();
+        if let Some(first) = unprintable.next() {
+            let (error, more) = (Box::new(first), unprintable.collect());
+            return Err(LoadError { label, error, more });
+        }
         let failed = |error| LoadError {
             label,
             error: Box::new(error),
+            more: Vec::new(),
         };
         let photo = photo_digest(&source, digests).map_err(failed)?;
         let fingerprint = persona_fingerprint(&source, &photo);
@@ -116,6 +128,57 @@ fn load_sources(
         .filter(wanted)
         .map(|source| source.and_then(ready))
         .collect()
+}
+
+/// One error per text field of the persona holding characters that no font has,
+/// naming the persona, the field and the characters.
+fn unprintable_fields(source: &PersonaSource, coverage: &Coverage) -> Vec<Diagnostic> {
+    let mut fields: Vec<(String, Vec<char>)> = Vec::new();
+    let persona = serde_json::to_value(&source.persona).unwrap_or_default();
+    crate::spec::source::for_each_text(&persona, &mut |key, text| {
+        if key == "photo" {
+            return;
+        }
+        let missing = coverage.missing(text);
+        match fields.iter_mut().find(|(field, _)| field == key) {
+            Some((_, chars)) => {
+                for c in missing {
+                    if !chars.contains(&c) {
+                        chars.push(c);
+                    }
+                }
+            }
+            None if !missing.is_empty() => fields.push((key.to_string(), missing)),
+            None => {}
+        }
+    });
+    fields
+        .into_iter()
+        .map(|(key, chars)| unprintable(source, &key, &chars))
+        .collect()
+}
+
+/// The error for characters of `key` that no font has.
+fn unprintable(source: &PersonaSource, key: &str, chars: &[char]) -> Diagnostic {
+    let shown: Vec<String> = chars.iter().take(12).map(char::to_string).collect();
+    let codes: Vec<String> = chars
+        .iter()
+        .take(12)
+        .map(|c| format!("U+{:04X}", u32::from(*c)))
+        .collect();
+    let more = match chars.len() > 12 {
+        true => format!(" and {} more", chars.len() - 12),
+        false => String::new(),
+    };
+    let message = format!(
+        "{}: no font here has the characters {} ({}{more}) of `{key}`: they would print as empty boxes",
+        source.id,
+        shown.join(" "),
+        codes.join(", ")
+    );
+    source.error_at_key(key, message).with_hint(
+        "put a font that has them in the project's `fonts` folder (e.g. Noto Sans CJK for Chinese, Japanese or Korean, Noto Emoji for emoji), or write the text without them",
+    )
 }
 
 /// What a duplicate is called: its file's stem (its id is another's), or a row's id.

@@ -145,7 +145,9 @@ pub fn run(ws: &Workspace, base: &Base, options: &RunOptions) -> Ran {
         .num_threads(options.jobs.max(1))
         .build()
         .expect("a thread pool");
-    let (ready, mut outcomes) = pool.install(|| load_personas(ws, &digests, &options.portion));
+    let coverage = crate::world::coverage::Coverage::new(base.book());
+    let (ready, mut outcomes) =
+        pool.install(|| load_personas(ws, (&digests, &coverage), &options.portion));
     let mut context = Context::new(ws, base, options, digests);
     let per_persona = context.run_personas(&pool, &ready);
     if options.portion.makes_overviews() {

@@ -107,18 +107,28 @@ pub const MAX_TEXT_CHARS: usize = 50_000;
 /// The key and length of the first text in the persona (as JSON) longer than
 /// [`MAX_TEXT_CHARS`].
 fn overlong_text(persona: &serde_json::Value) -> Option<(String, usize)> {
-    fn walk(key: &str, value: &serde_json::Value) -> Option<(String, usize)> {
+    let mut found = None;
+    for_each_text(persona, &mut |key, text| {
+        let chars = text.chars().count();
+        if found.is_none() && chars > MAX_TEXT_CHARS {
+            found = Some((key.to_string(), chars));
+        }
+    });
+    found
+}
+
+/// Calls `visit` with every text of a persona (as JSON) and the key it is under (a
+/// list's items under the list's key).
+pub fn for_each_text(value: &serde_json::Value, visit: &mut dyn FnMut(&str, &str)) {
+    fn walk(key: &str, value: &serde_json::Value, visit: &mut dyn FnMut(&str, &str)) {
         match value {
-            serde_json::Value::String(text) => {
-                let chars = text.chars().count();
-                (chars > MAX_TEXT_CHARS).then(|| (key.to_string(), chars))
-            }
-            serde_json::Value::Array(items) => items.iter().find_map(|v| walk(key, v)),
-            serde_json::Value::Object(map) => map.iter().find_map(|(k, v)| walk(k, v)),
-            _ => None,
+            serde_json::Value::String(text) => visit(key, text),
+            serde_json::Value::Array(items) => items.iter().for_each(|v| walk(key, v, visit)),
+            serde_json::Value::Object(map) => map.iter().for_each(|(k, v)| walk(k, v, visit)),
+            _ => {}
         }
     }
-    walk("", persona)
+    walk("", value, visit)
 }
 
 impl Workspace {
@@ -180,6 +190,8 @@ pub struct LoadError {
     pub label: String,
     /// What is wrong (boxed: a result holding it stays small).
     pub error: Box<Diagnostic>,
+    /// Further findings of the same check, e.g. one per field.
+    pub more: Vec<Diagnostic>,
 }
 
 impl LoadError {
@@ -189,6 +201,7 @@ impl LoadError {
         LoadError {
             label: label.into_owned(),
             error: Box::new(error),
+            more: Vec::new(),
         }
     }
 }
@@ -220,6 +233,7 @@ impl Workspace {
                 .map_err(|error| LoadError {
                     label: row.cells.id().to_string(),
                     error: Box::new(error),
+                    more: Vec::new(),
                 })
         };
         rows.into_iter()

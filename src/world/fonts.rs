@@ -21,6 +21,13 @@ const BUNDLED: &[&[u8]] = &[
     include_bytes!("../../fonts/inter/Inter-BoldItalic.otf"),
     include_bytes!("../../fonts/inter/Inter-ExtraBold.otf"),
     include_bytes!("../../fonts/inter/Inter-Black.otf"),
+    // Fallbacks for what Inter lacks: Noto Sans, and right-to-left scripts.
+    include_bytes!("../../fonts/noto/NotoSans-Regular.ttf"),
+    include_bytes!("../../fonts/noto/NotoSans-Bold.ttf"),
+    include_bytes!("../../fonts/noto/NotoSansArabic-Regular.ttf"),
+    include_bytes!("../../fonts/noto/NotoSansArabic-Bold.ttf"),
+    include_bytes!("../../fonts/noto/NotoSansHebrew-Regular.ttf"),
+    include_bytes!("../../fonts/noto/NotoSansHebrew-Bold.ttf"),
 ];
 
 /// Font files larger than this are refused: no real font is this big.

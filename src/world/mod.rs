@@ -4,6 +4,7 @@
 //! Nothing is read from disk during compilation: a job's world holds every
 //! byte it may serve, so templates run in a sandbox with no file or network access.
 
+pub(crate) mod coverage;
 pub(crate) mod fonts;
 pub(crate) mod templates;
 

@@ -414,3 +414,46 @@ fn a_template_that_links_out_of_the_templates_folder_is_refused() {
         "{text}"
     );
 }
+
+/// The base font names of every font a PDF embeds.
+fn font_names(path: &Path) -> Vec<String> {
+    let doc = pdf(path);
+    let names = doc.objects.values().filter_map(|object| {
+        let dict = object.as_dict().ok()?;
+        let name = dict.get(b"BaseFont").ok()?.as_name().ok()?;
+        Some(String::from_utf8_lossy(name).into_owned())
+    });
+    names.collect()
+}
+
+#[test]
+#[ignore = "needs poppler-utils (pdftotext)"]
+fn arabic_hebrew_greek_and_cyrillic_print_in_bundled_fonts_on_every_format() {
+    let (_temp, root) = project();
+    let persona = "name = \"Layla Haddad\"\nquote = \"مرحبا بالعالم\"\ngoals = [\"שלום עולם\", \"Ελένη\", \"Ольга\"]\n";
+    write(&root.join("personas/layla.toml"), persona);
+    let out = root.join("dist");
+    let project = root.to_str().unwrap();
+    let result = personapress(&["render", project, "-f", "mousepad,poster-a2,briefing"]);
+    assert!(result.status.success(), "{}", stderr(&result));
+    for format in ["mousepad", "poster-a2", "briefing"] {
+        let path = out.join(format!("layla/layla.{format}.pdf"));
+        let fonts = font_names(&path);
+        assert!(
+            fonts.iter().any(|f| f.ends_with("+NotoSansArabic-Regular")),
+            "{format}: {fonts:?}"
+        );
+        let text = text(&path);
+        // pdftotext gives right-to-left text in reading order: shaped and ordered right.
+        assert!(text.contains("مرحبا بالعالم"), "{format}: {text}");
+        if format != "mousepad" {
+            assert!(
+                fonts.iter().any(|f| f.contains("NotoSansHebrew")),
+                "{format}: {fonts:?}"
+            );
+            for word in ["שלום עולם", "Ελένη", "Ольга"] {
+                assert!(text.contains(word), "{format}: {word} in {text}");
+            }
+        }
+    }
+}
