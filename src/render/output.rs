@@ -164,19 +164,7 @@ impl OutputLock {
     /// Takes the lock named with `suffix` in `out`; the id of the process holding it
     /// when another running process does.
     pub(crate) fn take(out: &Path, suffix: &str) -> Result<OutputLock, LockRefused> {
-        if out.exists() && !out.is_dir() {
-            let why = format!(
-                "the output folder {} is a file, not a folder",
-                out.display()
-            );
-            return Err(LockRefused::Unusable(why));
-        }
-        std::fs::create_dir_all(out).map_err(|e| {
-            LockRefused::Unusable(format!(
-                "cannot make the output folder {} ({e})",
-                out.display()
-            ))
-        })?;
+        make_output_folder(out)?;
         let path = out.join(format!(".personapress{suffix}.lock"));
         for _ in 0..2 {
             match std::fs::OpenOptions::new()
@@ -189,16 +177,8 @@ impl OutputLock {
                     return Ok(OutputLock { path });
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                    let holder = std::fs::read_to_string(&path).unwrap_or_default();
-                    match holder.trim().parse::<u32>() {
-                        Ok(pid) if pid != std::process::id() && process_runs(pid) => {
-                            return Err(LockRefused::Held(format!(
-                                "another personapress (process {pid}) is writing into {}",
-                                out.display()
-                            )));
-                        }
-                        _ => drop(std::fs::remove_file(&path)),
-                    }
+                    check_holder(&path, out)?;
+                    drop(std::fs::remove_file(&path));
                 }
                 Err(e) => {
                     let why = format!(
@@ -210,6 +190,37 @@ impl OutputLock {
             }
         }
         Err(LockRefused::Held(format!("cannot lock {}", out.display())))
+    }
+}
+
+/// Makes the output folder, unless a file is in its place or it cannot be made.
+fn make_output_folder(out: &Path) -> Result<(), LockRefused> {
+    if out.exists() && !out.is_dir() {
+        let why = format!(
+            "the output folder {} is a file, not a folder",
+            out.display()
+        );
+        return Err(LockRefused::Unusable(why));
+    }
+    std::fs::create_dir_all(out).map_err(|e| {
+        LockRefused::Unusable(format!(
+            "cannot make the output folder {} ({e})",
+            out.display()
+        ))
+    })
+}
+
+/// `Err` when the lock at `path` is held by another process that still runs.
+fn check_holder(path: &Path, out: &Path) -> Result<(), LockRefused> {
+    let holder = std::fs::read_to_string(path).unwrap_or_default();
+    match holder.trim().parse::<u32>() {
+        Ok(pid) if pid != std::process::id() && process_runs(pid) => {
+            Err(LockRefused::Held(format!(
+                "another personapress (process {pid}) is writing into {}",
+                out.display()
+            )))
+        }
+        _ => Ok(()),
     }
 }
 

@@ -77,18 +77,22 @@ pub struct Workspace {
     pub fonts: Option<PathBuf>,
 }
 
+/// The project file at `path`: `path` itself, or the `personapress.toml` in that folder.
+fn project_file(path: &Path) -> Result<PathBuf, Diagnostic> {
+    let file = match path.is_dir() {
+        true => path.join(PROJECT_FILE),
+        false => path.to_path_buf(),
+    };
+    match file.is_file() {
+        true => Ok(file),
+        false => Err(Diagnostic::error(format!("no project found at {}", file.display()))
+            .with_hint(format!("a project is a folder with a {PROJECT_FILE}; try `personapress render examples`"))),
+    }
+}
+
 /// Opens the project at `path`: a folder holding `personapress.toml`, or that file itself.
 pub fn open(path: &Path, overrides: &Overrides) -> Result<Workspace, Diagnostic> {
-    let file = if path.is_dir() {
-        path.join(PROJECT_FILE)
-    } else {
-        path.to_path_buf()
-    };
-    if !file.is_file() {
-        return Err(Diagnostic::error(format!("no project found at {}", file.display()))
-            .with_hint(format!("a project is a folder with a {PROJECT_FILE}; try `personapress render examples`")));
-    }
-    let mut loaded: Loaded<Project> = load_toml(&file)?;
+    let mut loaded: Loaded<Project> = load_toml(&project_file(path)?)?;
     loaded.value = super::preset::applied(&loaded)?;
     let root = loaded.dir().to_path_buf();
     let project = loaded.value.clone();
