@@ -76,6 +76,7 @@ pub struct Persona {
     /// What the photo shows, for accessible PDFs.
     pub photo_alt: Option<String>,
     /// The point to keep in view when the photo is cropped: [x %, y %].
+    #[serde(default, deserialize_with = "super::units::exactly")]
     pub photo_focus: Option<[Percent; 2]>,
     /// Photographer or source, printed in the footer.
     pub photo_credit: Option<String>,

@@ -12,9 +12,15 @@ use crate::diag::Diagnostic;
 /// bounded lists.
 pub fn check_persona(loaded: &Loaded<Persona>) -> Result<(), Diagnostic> {
     let persona = &loaded.value;
-    if persona.name.trim().is_empty() {
+    if persona.name.chars().all(super::typography::is_invisible) {
+        let message = match persona.name.trim().is_empty() {
+            true => "the persona's `name` is empty",
+            false => {
+                "the persona's `name` shows nothing: it holds only invisible characters (zero-width spaces, joiners, marks)"
+            }
+        };
         return Err(loaded
-            .error_at_key("name", "the persona's `name` is empty")
+            .error_at_key("name", message)
             .with_hint("every persona needs a name, e.g. name = \"Peter de Vries\""));
     }
     check_metrics(loaded)?;

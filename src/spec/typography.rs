@@ -5,6 +5,17 @@ use serde::Serialize;
 
 use super::persona::Language;
 
+/// Characters that print nothing of their own: spaces and controls, joiners and
+/// direction marks, variation selectors and tags (a font need not have them, and a
+/// name of only these shows nothing).
+pub fn is_invisible(c: char) -> bool {
+    c.is_whitespace()
+        || c.is_control()
+        || matches!(c, '\u{AD}' | '\u{200B}'..='\u{200F}' | '\u{2028}'..='\u{202E}')
+        || matches!(c, '\u{2060}'..='\u{206F}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}')
+        || matches!(c, '\u{E0000}'..='\u{E007F}' | '\u{E0100}'..='\u{E01EF}')
+}
+
 /// The opening and closing double quotes of a language.
 pub fn quote_marks(language: Language) -> (&'static str, &'static str) {
     match language {

@@ -158,6 +158,7 @@ pub struct Color {
 #[serde(deny_unknown_fields)]
 struct ColorTable {
     rgb: Hex,
+    #[serde(default, deserialize_with = "exactly")]
     cmyk: Option<[Percent; 4]>,
     spot: Option<String>,
 }
@@ -203,6 +204,23 @@ impl<'de> Deserialize<'de> for Color {
 /// Names PDF reserves for separations: `None` paints nothing, `All` every plate, and the
 /// process inks are not spot colours.
 const RESERVED_SEPARATIONS: [&str; 6] = ["None", "All", "Cyan", "Magenta", "Yellow", "Black"];
+
+/// Reads an optional list of exactly `N` values (`photo_focus = [x, y]`, `cmyk = [c, m,
+/// y, k]`): a fixed-size array alone took the first `N` of a longer list in silence.
+pub fn exactly<'de, D, T, const N: usize>(deserializer: D) -> Result<Option<[T; N]>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    let Some(values) = Option::<Vec<T>>::deserialize(deserializer)? else {
+        return Ok(None);
+    };
+    let found = values.len();
+    values
+        .try_into()
+        .map(Some)
+        .map_err(|_| de::Error::custom(format!("expected a list of {N} values, found {found}")))
+}
 
 /// Reads a spot colour's name (the mousepad's `cut_contour`), refusing names PDF cannot
 /// carry as a separation.

@@ -5,6 +5,8 @@
 
 use typst::text::{FontBook, FontInfo};
 
+use crate::spec::typography::is_invisible;
+
 /// What the fonts of a book cover, for asking character by character.
 pub(crate) struct Coverage<'a> {
     fonts: Vec<&'a FontInfo>,
@@ -34,16 +36,6 @@ impl<'a> Coverage<'a> {
             .iter()
             .any(|font| font.coverage.contains(u32::from(c)))
     }
-}
-
-/// Characters that print nothing of their own: spaces and controls, joiners and
-/// direction marks, variation selectors and tags (a font need not have them).
-fn is_invisible(c: char) -> bool {
-    c.is_whitespace()
-        || c.is_control()
-        || matches!(c, '\u{AD}' | '\u{200B}'..='\u{200F}' | '\u{2028}'..='\u{202E}')
-        || matches!(c, '\u{2060}'..='\u{206F}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}')
-        || matches!(c, '\u{E0000}'..='\u{E007F}' | '\u{E0100}'..='\u{E01EF}')
 }
 
 #[cfg(test)]
