@@ -69,6 +69,7 @@ impl Context<'_> {
             outcome = Outcome::new(&ready.source, &self.ws.themes[theme], format);
         }
         outcome.key = Some(key);
+        let _entered = self.in_flight.enter(outcome.label());
         let result = std::panic::catch_unwind(AssertUnwindSafe(|| {
             self.run_one(ready, theme, format, &mut outcome)
         }));

@@ -14,6 +14,7 @@ mod plan;
 pub(crate) mod report;
 pub mod shard;
 mod stale;
+pub mod watchdog;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -54,6 +55,8 @@ pub struct RunOptions<'a> {
     pub source_date_epoch: Option<i64>,
     /// Which of the project's documents this run makes: all, a shard's, or a merge's.
     pub portion: Portion,
+    /// The memory the run, and the time one document, may take before the run is stopped.
+    pub budget: watchdog::Budget,
 }
 
 /// What a batch does with each laid-out document.
@@ -120,6 +123,8 @@ struct Context<'a> {
     resamples: Resamples,
     /// The soft proof the print formats' thumbnails are drawn through, made once.
     soft_proof: std::sync::OnceLock<Option<crate::print::soft_proof::SoftProof>>,
+    /// The documents being laid out, for the watchdog.
+    in_flight: std::sync::Arc<watchdog::InFlight>,
 }
 
 /// What a batch did.
@@ -149,6 +154,11 @@ pub fn run(ws: &Workspace, base: &Base, options: &RunOptions) -> Ran {
     let (ready, mut outcomes) =
         pool.install(|| load_personas(ws, (&digests, &coverage), &options.portion));
     let mut context = Context::new(ws, base, options, digests);
+    let report = options
+        .mode
+        .writes_output()
+        .then(|| ws.out.join("report.json"));
+    let _watchdog = watchdog::Watchdog::start(options.budget, context.in_flight.clone(), report);
     let per_persona = context.run_personas(&pool, &ready);
     if options.portion.makes_overviews() {
         outcomes.extend(context.run_overviews(&pool, &ready));
@@ -191,6 +201,7 @@ impl<'a> Context<'a> {
             stand_ins: StandIns::default(),
             resamples: Resamples::default(),
             soft_proof: std::sync::OnceLock::new(),
+            in_flight: std::sync::Arc::default(),
         }
     }
 

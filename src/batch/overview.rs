@@ -40,6 +40,7 @@ impl Context<'_> {
             return outcome;
         }
         outcome.key = Some(key);
+        let _entered = self.in_flight.enter(outcome.label());
         let result = std::panic::catch_unwind(AssertUnwindSafe(|| {
             self.make_overview(ready, &sheet, theme, format, &mut outcome)
         }));

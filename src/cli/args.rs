@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::batch::watchdog::Budget;
+
 /// Turns customer personas written in TOML into print-ready posters, mousepads and briefings.
 #[derive(Debug, Parser)]
 #[command(name = "personapress", version, about)]
@@ -181,6 +183,45 @@ pub struct ProjectArgs {
     /// input, for reproducible builds.
     #[arg(long, env = "SOURCE_DATE_EPOCH", value_name = "SECONDS")]
     pub source_date_epoch: Option<i64>,
+
+    /// The memory and time the run may take before it is stopped.
+    #[command(flatten)]
+    pub budget: BudgetArgs,
+}
+
+/// How much memory a run, and how much time one document, may take: Typst cannot stop
+/// a template or input that runs away, so the run is stopped, naming the documents.
+#[derive(Debug, Clone, Copy, Args, PartialEq, Eq)]
+pub struct BudgetArgs {
+    /// Stop the run when it takes more memory than this, in MiB.
+    #[arg(long, env = "PERSONAPRESS_MAX_MEMORY", value_name = "MIB", default_value_t = Budget::default().memory_mib,
+          value_parser = clap::value_parser!(u64).range(256..=1_048_576))]
+    pub max_memory: u64,
+
+    /// Stop the run when one document takes longer than this to lay out, in seconds.
+    #[arg(long, env = "PERSONAPRESS_MAX_SECONDS", value_name = "SECONDS", default_value_t = Budget::default().seconds,
+          value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    pub max_seconds: u64,
+}
+
+impl Default for BudgetArgs {
+    fn default() -> Self {
+        let budget = Budget::default();
+        BudgetArgs {
+            max_memory: budget.memory_mib,
+            max_seconds: budget.seconds,
+        }
+    }
+}
+
+impl BudgetArgs {
+    /// The budget the batch runs within.
+    pub fn budget(&self) -> Budget {
+        Budget {
+            memory_mib: self.max_memory,
+            seconds: self.max_seconds,
+        }
+    }
 }
 
 /// Options of `render`.
@@ -251,6 +292,10 @@ pub struct MergeArgs {
     /// The Unix time the shards dated their documents by.
     #[arg(long, env = "SOURCE_DATE_EPOCH", value_name = "SECONDS")]
     pub source_date_epoch: Option<i64>,
+
+    /// The memory and time the merge may take before it is stopped.
+    #[command(flatten)]
+    pub budget: BudgetArgs,
 }
 
 impl MergeArgs {
@@ -272,6 +317,7 @@ impl MergeArgs {
             quiet: self.quiet,
             strict: self.strict,
             source_date_epoch: self.source_date_epoch,
+            budget: self.budget,
         };
         (args, parts)
     }

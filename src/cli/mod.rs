@@ -282,6 +282,7 @@ pub fn run_batch(
         mode,
         source_date_epoch: args.source_date_epoch,
         portion,
+        budget: args.budget.budget(),
     };
     let ran = batch::run(&prepared.ws, &prepared.base, &options);
     progress.finish_and_clear();

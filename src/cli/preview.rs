@@ -20,6 +20,7 @@ pub(crate) fn run(args: &PreviewArgs) -> Status {
         quiet: true,
         strict: false,
         source_date_epoch: None,
+        budget: Default::default(),
     };
     let mut prepared = prepare(&project, None)?;
     let (file, only) = find_persona(&prepared.ws, &args.persona)?;

@@ -256,3 +256,71 @@ fn a_force_render_killed_midway_and_a_normal_one_after_leave_no_hidden_files_and
         }
     }
 }
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_template_that_runs_away_on_one_persona_is_stopped_by_name_within_the_budget() {
+    let (temp, root) = project();
+    write(&root.join("personas/runaway.toml"), "name = \"Runaway\"\n");
+    let builtin = std::fs::read_to_string(repo().join("templates/mousepad.typ")).unwrap();
+    // Doubling a string 40 times asks for a terabyte: Typst has no way to stop it.
+    let runaway = "\n#if p.name == \"Runaway\" {\n  let s = \"ab\"\n  for i in range(40) { s = s + s }\n  s.len()\n}\n";
+    let config =
+        "personas = [\"personas/*.toml\"]\nformats = [\"mousepad\"]\ntemplates = \"templates\"\n";
+    write(&root.join("personapress.toml"), config);
+    let project = root.to_str().unwrap();
+    write(&root.join("templates/mousepad.typ"), &builtin);
+    assert!(personapress(&["render", project, "-q"]).status.success());
+    assert!(root.join("dist/report.json").is_file());
+    write(
+        &root.join("templates/mousepad.typ"),
+        &(builtin.clone() + runaway),
+    );
+    let args = [
+        "render",
+        project,
+        "-j",
+        "1",
+        "--max-memory",
+        "1024",
+        "--max-seconds",
+        "30",
+    ];
+    let (code, text, took, peak_kib) = run_measured(&args, &temp.path().join("stderr.txt"));
+    assert_eq!(code, Some(1), "{text}");
+    assert!(
+        text.contains("the run was stopped: it took")
+            && text.contains("while laying out runaway mousepad"),
+        "{text}"
+    );
+    assert!(
+        text.contains("hint: Typst cannot stop a template or input that runs away"),
+        "{text}"
+    );
+    assert!(took < Duration::from_secs(60), "took {took:?}");
+    assert!(peak_kib < 1536 * 1024, "peak {} MiB", peak_kib / 1024);
+    let good = std::fs::read(root.join("dist/good/good.mousepad.pdf")).unwrap();
+    assert!(
+        good.starts_with(b"%PDF-"),
+        "the persona before it is kept: {text}"
+    );
+    assert!(
+        !root.join("dist/report.json").exists(),
+        "no report describes files replaced since"
+    );
+
+    // Endless in time rather than memory: stopped after --max-seconds.
+    let slow =
+        "\n#if p.name == \"Runaway\" {\n  let n = 0\n  for i in range(200000000) { n += 1 }\n}\n";
+    write(&root.join("templates/mousepad.typ"), &(builtin + slow));
+    let args = ["render", project, "-j", "1", "--max-seconds", "3"];
+    let (code, text, took, _) = run_measured(&args, &temp.path().join("stderr.txt"));
+    assert_eq!(code, Some(1), "{text}");
+    assert!(
+        text.contains(
+            "spent 3 s on one document (the budget is 3 s) while laying out runaway mousepad"
+        ),
+        "{text}"
+    );
+    assert!(took < Duration::from_secs(30), "took {took:?}");
+}

@@ -66,6 +66,7 @@ fn check(project: &Path) -> Vec<String> {
         quiet: true,
         strict: false,
         source_date_epoch: None,
+        budget: Default::default(),
     };
     let prepared = cli::prepare(&args, None).expect("the project opens");
     let options = RunOptions {
@@ -75,6 +76,7 @@ fn check(project: &Path) -> Vec<String> {
         mode: batch::Mode::Check,
         source_date_epoch: None,
         portion: Default::default(),
+        budget: Default::default(),
     };
     let outcomes = batch::run(&prepared.ws, &prepared.base, &options).outcomes;
     outcomes
