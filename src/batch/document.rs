@@ -74,18 +74,7 @@ impl Context<'_> {
             self.run_one(ready, theme, format, &mut outcome)
         }));
         if let Err(panic) = result {
-            let what = panic
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| panic.downcast_ref::<String>().cloned());
-            let message = format!(
-                "internal error while rendering ({})",
-                what.unwrap_or_default()
-            );
-            let hint = "this is a bug in personapress: please report it with the persona file";
-            outcome
-                .errors
-                .push(Diagnostic::error(message).with_hint(hint));
+            outcome.errors.push(internal_error(panic.as_ref()));
         }
         outcome
     }
@@ -383,4 +372,18 @@ pub(super) fn input_files(job: &Job, ws: &Workspace) -> Vec<PathBuf> {
     inputs.extend(job.theme.path.clone());
     inputs.extend(job.theme.logo.clone());
     inputs
+}
+
+/// The error for a panic while rendering one document: a bug, reported with what it said.
+fn internal_error(panic: &(dyn std::any::Any + Send)) -> Diagnostic {
+    let what = panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned());
+    let message = format!(
+        "internal error while rendering ({})",
+        what.unwrap_or_default()
+    );
+    let hint = "this is a bug in personapress: please report it with the persona file";
+    Diagnostic::error(message).with_hint(hint)
 }

@@ -164,19 +164,10 @@ pub fn run(ws: &Workspace, base: &Base, options: &RunOptions) -> Ran {
         outcomes.extend(context.run_overviews(&pool, &ready));
     }
     outcomes.extend(per_persona);
-    let mut removed = Vec::new();
-    if context.keeps_files() {
-        let complete =
-            ws.complete && ws.only_persona.is_none() && options.portion == Portion::Whole;
-        let current = stale::Current::new(&outcomes, ws, complete);
-        removed = stale::remove_stale(&mut context.previous, &current, ws, &context.digests);
-        // Losing the digests or the cache only costs the next run some work.
-        let _ = context.digests.save(&digests_file(&ws.out, &suffix));
-        let cache = cache_file(&ws.out, &suffix);
-        let _ = context
-            .previous
-            .save(&outcomes, (&ws.out, &ws.root), &cache);
-    }
+    let removed = match context.keeps_files() {
+        true => context.keep_files(&outcomes),
+        false => Vec::new(),
+    };
     Ran { outcomes, removed }
 }
 
@@ -203,6 +194,22 @@ impl<'a> Context<'a> {
             soft_proof: std::sync::OnceLock::new(),
             in_flight: std::sync::Arc::default(),
         }
+    }
+
+    /// Removes the outputs of documents the project no longer makes, and saves the
+    /// digests and the cache for the next run; the files removed.
+    fn keep_files(&mut self, outcomes: &[Outcome]) -> Vec<String> {
+        let (ws, options) = (self.ws, self.options);
+        let suffix = options.portion.file_suffix();
+        let complete =
+            ws.complete && ws.only_persona.is_none() && options.portion == Portion::Whole;
+        let current = stale::Current::new(outcomes, ws, complete);
+        let removed = stale::remove_stale(&mut self.previous, &current, ws, &self.digests);
+        // Losing the digests or the cache only costs the next run some work.
+        let _ = self.digests.save(&digests_file(&ws.out, &suffix));
+        let cache = cache_file(&ws.out, &suffix);
+        let _ = self.previous.save(outcomes, (&ws.out, &ws.root), &cache);
+        removed
     }
 
     /// Whether the run writes documents into the output folder (and keeps their cache there).
