@@ -2,7 +2,6 @@
 //! makes on an SVG photo or a font file, then what Typst does with bytes that pass.
 
 use typst::foundations::Bytes;
-use typst::text::Font;
 use typst::visualize::SvgImage;
 
 /// Checks `bytes` as an SVG photo; when they pass, Typst parses them as it would.
@@ -17,5 +16,8 @@ pub fn svg_photo(bytes: &[u8]) -> Result<(), String> {
 /// How many faces it found.
 pub fn font_file(bytes: &[u8]) -> Result<usize, String> {
     crate::world::fonts::check_font_data(bytes)?;
-    Ok(Font::iter(Bytes::new(bytes.to_vec())).count())
+    let faces = crate::world::fonts::faces(Bytes::new(bytes.to_vec()));
+    faces
+        .map(|faces| faces.len())
+        .ok_or_else(|| "the parser gave up".into())
 }

@@ -52,25 +52,46 @@ pub(crate) fn load(
     Ok((store, skipped))
 }
 
-/// Adds every face of a font file to the store; how many there were.
+/// Adds every face of a font file to the store; how many there were (none for a
+/// file the parser gave up on).
 fn push_all(store: &mut FontStore, data: Bytes) -> usize {
-    let mut faces = 0;
-    for font in Font::iter(data) {
+    let faces = faces(data).unwrap_or_default();
+    let count = faces.len();
+    for font in faces {
         let info = font.info().clone();
         store.push((font, info));
-        faces += 1;
     }
-    faces
+    count
 }
 
-/// `Err(why)` when a font file's data would make Typst collect more than Unicode holds.
+/// `Err(why)` when a font file's data would make Typst collect more than Unicode holds,
+/// or its tables point where the parser gives up.
 pub(crate) fn check_font_data(data: &[u8]) -> Result<(), String> {
-    match oversized_character_map(data) {
-        Some(claimed) => Err(format!(
+    match guarded(|| oversized_character_map(data)) {
+        None => Err("is damaged: its tables point outside the file".into()),
+        Some(Some(claimed)) => Err(format!(
             "is damaged: its character map claims {claimed} characters (Unicode has {MAX_CODEPOINTS})"
         )),
-        None => Ok(()),
+        Some(None) => Ok(()),
     }
+}
+
+/// The faces of a font file; `None` when the parser gave up on damaged data.
+pub(crate) fn faces(data: Bytes) -> Option<Vec<Font>> {
+    guarded(|| Font::iter(data).collect())
+}
+
+/// Runs a font parser on bytes that may be damaged: ttf-parser 0.25 asserts (panics) on
+/// some table offsets instead of returning an error (found by the `font_file` fuzz
+/// target), and a panic while fonts load would end the run. The panic's own message is
+/// not printed: the warning naming the file says it (fonts load before the batch's
+/// threads start, so the hook is swapped for no one else).
+fn guarded<T>(parse: impl FnOnce() -> T) -> Option<T> {
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let parsed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(parse)).ok();
+    std::panic::set_hook(hook);
+    parsed
 }
 
 /// The most characters a font's character map may claim: all of Unicode.
@@ -201,4 +222,18 @@ pub(crate) fn family_names(book: &FontBook) -> Vec<String> {
     names.sort();
     names.dedup();
     names
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_font_whose_tables_make_the_parser_panic_is_named_damaged() {
+        // Found by the `font_file` fuzz target: ttf-parser asserts on its table offsets.
+        let data = include_bytes!("../../tests/fixtures/fuzz/font-table-offset-panic.ttf");
+        let why = check_font_data(data).unwrap_err();
+        assert_eq!(why, "is damaged: its tables point outside the file");
+        assert!(faces(Bytes::new(data.to_vec())).is_none_or(|faces| faces.is_empty()));
+    }
 }

@@ -97,6 +97,9 @@ fn hostile_personas(root: &Path) -> Vec<&'static str> {
     damage_character_map(&mut font);
     std::fs::create_dir_all(root.join("fonts")).unwrap();
     std::fs::write(root.join("fonts/Unused-Regular.otf"), font).unwrap();
+    let tables =
+        std::fs::read(repo().join("tests/fixtures/fuzz/font-table-offset-panic.ttf")).unwrap();
+    std::fs::write(root.join("fonts/Tables.ttf"), tables).unwrap();
     vec![
         "bomb.svg embeds an image that claims 30000 × 30000 pixels",
         "deep.png decodes to 572 MiB",
@@ -109,6 +112,7 @@ fn hostile_personas(root: &Path) -> Vec<&'static str> {
         "the KPI `NPS` has a value a poster cannot show",
         "found a date",
         "Unused-Regular.otf is damaged",
+        "Tables.ttf is damaged: its tables point outside the file",
     ]
 }
 
