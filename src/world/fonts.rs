@@ -67,12 +67,32 @@ fn push_all(store: &mut FontStore, data: Bytes) -> usize {
 /// `Err(why)` when a font file's data would make Typst collect more than Unicode holds,
 /// or its tables point where the parser gives up.
 pub(crate) fn check_font_data(data: &[u8]) -> Result<(), String> {
+    check_collection(data)?;
     match guarded(|| oversized_character_map(data)) {
         None => Err("is damaged: its tables point outside the file".into()),
         Some(Some(claimed)) => Err(format!(
             "is damaged: its character map claims {claimed} characters (Unicode has {MAX_CODEPOINTS})"
         )),
         Some(None) => Ok(()),
+    }
+}
+
+/// The most fonts one collection file (`.ttc`, `.otc`) may hold.
+const MAX_FACES: u32 = 1024;
+
+/// `Err` when a collection's header claims more fonts than its offsets' table has room
+/// for, or than [`MAX_FACES`]: a header claiming 48 million made Typst try each for
+/// seconds on end (found by the `font_file` fuzz target).
+fn check_collection(data: &[u8]) -> Result<(), String> {
+    let Some(faces) = ttf_parser::fonts_in_collection(data) else {
+        return Ok(());
+    };
+    let room = (data.len().saturating_sub(12) / 4) as u64;
+    match u64::from(faces) > room.min(u64::from(MAX_FACES)) {
+        true => Err(format!(
+            "is damaged: its header claims a collection of {faces} fonts"
+        )),
+        false => Ok(()),
     }
 }
 
@@ -229,11 +249,32 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_font_whose_tables_make_the_parser_panic_is_named_damaged() {
-        // Found by the `font_file` fuzz target: ttf-parser asserts on its table offsets.
+    fn a_font_whose_tables_make_the_parser_panic_is_caught_and_named_damaged() {
+        // Found by the `font_file` fuzz target: ttf-parser asserts on the offsets of a
+        // collection claiming 1.4 billion fonts; the header check names it first, and
+        // Typst's own parsing of it is caught rather than ending the run.
         let data = include_bytes!("../../tests/fixtures/fuzz/font-table-offset-panic.ttf");
         let why = check_font_data(data).unwrap_err();
-        assert_eq!(why, "is damaged: its tables point outside the file");
-        assert!(faces(Bytes::new(data.to_vec())).is_none_or(|faces| faces.is_empty()));
+        assert_eq!(
+            why,
+            "is damaged: its header claims a collection of 1414463500 fonts"
+        );
+        assert!(
+            faces(Bytes::new(data.to_vec())).is_none(),
+            "the panic is caught"
+        );
+    }
+
+    #[test]
+    fn a_collection_claiming_millions_of_fonts_is_named_damaged_at_once() {
+        // Found by the `font_file` fuzz target: Typst tried each of the 48 million.
+        let data = include_bytes!("../../tests/fixtures/fuzz/font-collection-of-48-million.ttc");
+        let started = std::time::Instant::now();
+        let why = check_font_data(data).unwrap_err();
+        assert_eq!(
+            why,
+            "is damaged: its header claims a collection of 48565248 fonts"
+        );
+        assert!(started.elapsed() < std::time::Duration::from_secs(1));
     }
 }

@@ -100,6 +100,9 @@ fn hostile_personas(root: &Path) -> Vec<&'static str> {
     let tables =
         std::fs::read(repo().join("tests/fixtures/fuzz/font-table-offset-panic.ttf")).unwrap();
     std::fs::write(root.join("fonts/Tables.ttf"), tables).unwrap();
+    let many = std::fs::read(repo().join("tests/fixtures/fuzz/font-collection-of-48-million.ttc"))
+        .unwrap();
+    std::fs::write(root.join("fonts/Many.ttc"), many).unwrap();
     vec![
         "bomb.svg embeds an image that claims 30000 × 30000 pixels",
         "deep.png decodes to 572 MiB",
@@ -112,7 +115,8 @@ fn hostile_personas(root: &Path) -> Vec<&'static str> {
         "the KPI `NPS` has a value a poster cannot show",
         "found a date",
         "Unused-Regular.otf is damaged",
-        "Tables.ttf is damaged: its tables point outside the file",
+        "Tables.ttf is damaged: its header claims a collection of 1414463500 fonts",
+        "Many.ttc is damaged: its header claims a collection of 48565248 fonts",
     ]
 }
 
