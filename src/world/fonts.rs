@@ -71,7 +71,7 @@ pub(crate) fn check_font_data(data: &[u8]) -> Result<(), String> {
     match guarded(|| oversized_character_map(data)) {
         None => Err("is damaged: its tables point outside the file".into()),
         Some(Some(claimed)) => Err(format!(
-            "is damaged: its character map claims {claimed} characters (Unicode has {MAX_CODEPOINTS})"
+            "is damaged: its character map claims {claimed} characters (Unicode has {UNICODE})"
         )),
         Some(None) => Ok(()),
     }
@@ -114,8 +114,12 @@ fn guarded<T>(parse: impl FnOnce() -> T) -> Option<T> {
     parsed
 }
 
-/// The most characters a font's character map may claim: all of Unicode.
-const MAX_CODEPOINTS: u64 = 0x11_0000;
+/// All of Unicode.
+const UNICODE: u64 = 0x11_0000;
+
+/// The most characters the records of a font's character map may claim together: all
+/// of Unicode from each of four encodings (17 MB as Typst collects them).
+const MAX_CODEPOINTS: u64 = 4 * UNICODE;
 
 /// The number of characters a face of `data` claims where it is more than Unicode has:
 /// one damaged range end in a format 12 or 13 character map would make Typst collect
@@ -124,9 +128,27 @@ fn oversized_character_map(data: &[u8]) -> Option<u64> {
     let faces = ttf_parser::fonts_in_collection(data).unwrap_or(1);
     (0..faces)
         .filter_map(|index| ttf_parser::RawFace::parse(data, index).ok())
-        .filter_map(|face| face.table(ttf_parser::Tag::from_bytes(b"cmap")))
+        .flat_map(|face| character_maps(&face))
         .map(claimed_by_ranges)
         .find(|claimed| *claimed > MAX_CODEPOINTS)
+}
+
+/// Every `cmap` table a face's records name, found as Typst's parser finds tables (one
+/// by one: `RawFace::table` searches the records as if sorted, and a damaged file's
+/// are not).
+fn character_maps<'a>(face: &ttf_parser::RawFace<'a>) -> Vec<&'a [u8]> {
+    let data = face.data;
+    let cmap = ttf_parser::Tag::from_bytes(b"cmap");
+    let records = face
+        .table_records
+        .into_iter()
+        .filter(|record| record.tag == cmap);
+    records
+        .filter_map(|record| {
+            let offset = record.offset as usize;
+            data.get(offset..offset.checked_add(record.length as usize)?)
+        })
+        .collect()
 }
 
 /// The characters the range groups (formats 12 and 13) of a `cmap` table claim, summed.
@@ -140,16 +162,16 @@ fn claimed_by_ranges(cmap: &[u8]) -> u64 {
             .map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
     };
     let subtables = u16_at(2).unwrap_or(0) as usize;
-    let (mut claimed, mut seen) = (0u64, Vec::new());
+    let mut claimed = 0u64;
     for record in 0..subtables {
         let Some(offset) = u32_at(4 + record * 8 + 4).map(|o| o as usize) else {
             break;
         };
-        // Several encodings often share one subtable: count it once.
-        if seen.contains(&offset) || !matches!(u16_at(offset), Some(12 | 13)) {
+        // Typst collects a subtable once for every record naming it (fonts name one from
+        // two or three encodings), so each record counts.
+        if !matches!(u16_at(offset), Some(12 | 13)) {
             continue;
         }
-        seen.push(offset);
         let groups = u32_at(offset + 12).unwrap_or(0) as usize;
         for group in 0..groups {
             let at = offset + 16 + group * 12;
@@ -276,5 +298,23 @@ mod tests {
             "is damaged: its header claims a collection of 48565248 fonts"
         );
         assert!(started.elapsed() < std::time::Duration::from_secs(1));
+    }
+
+    #[test]
+    fn a_character_map_behind_unsorted_table_records_is_still_checked() {
+        // Found by the `font_file` fuzz target: a damaged file's table records out of
+        // order hid its `cmap` (2.3 billion code points, 2 GiB) from a sorted search.
+        let data = include_bytes!(
+            "../../tests/fixtures/fuzz/font-character-map-behind-unsorted-records.otf"
+        );
+        let why = check_font_data(data).unwrap_err();
+        assert!(
+            why.starts_with("is damaged: its character map claims"),
+            "{why}"
+        );
+        for font in ["Inter-Regular.otf", "Inter-Bold.otf"] {
+            let inter = std::fs::read(format!("fonts/inter/{font}")).unwrap();
+            assert_eq!(check_font_data(&inter), Ok(()), "{font}");
+        }
     }
 }

@@ -103,6 +103,11 @@ fn hostile_personas(root: &Path) -> Vec<&'static str> {
     let many = std::fs::read(repo().join("tests/fixtures/fuzz/font-collection-of-48-million.ttc"))
         .unwrap();
     std::fs::write(root.join("fonts/Many.ttc"), many).unwrap();
+    let hidden = std::fs::read(
+        repo().join("tests/fixtures/fuzz/font-character-map-behind-unsorted-records.otf"),
+    )
+    .unwrap();
+    std::fs::write(root.join("fonts/Hidden.otf"), hidden).unwrap();
     vec![
         "bomb.svg embeds an image that claims 30000 × 30000 pixels",
         "deep.png decodes to 572 MiB",
@@ -117,6 +122,7 @@ fn hostile_personas(root: &Path) -> Vec<&'static str> {
         "Unused-Regular.otf is damaged",
         "Tables.ttf is damaged: its header claims a collection of 1414463500 fonts",
         "Many.ttc is damaged: its header claims a collection of 48565248 fonts",
+        "Hidden.otf is damaged: its character map claims",
     ]
 }
 
