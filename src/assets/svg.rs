@@ -78,7 +78,7 @@ fn check_document(bytes: &[u8], depth: usize, decoded: &mut u64) -> Result<(), S
     for node in document.descendants().filter(|node| node.is_element()) {
         elements += 1;
         check_numbers(&node)?;
-        if let Some(url) = data_url(&node) {
+        for url in data_urls(&node) {
             embedded += url.len();
             check_embedded(url, depth, decoded)?;
         }
@@ -124,16 +124,43 @@ fn check_size(markup: usize, elements: usize) -> Result<(), String> {
 /// `Err` naming the element and attribute whose geometry holds a number a PDF
 /// cannot print (not finite, or beyond [`MAX_SVG_NUMBER`]).
 fn check_numbers(node: &roxmltree::Node) -> Result<(), String> {
+    let tag = node.tag_name().name();
     for attribute in node.attributes().filter(|a| GEOMETRY.contains(&a.name())) {
-        if let Some(number) = numbers(attribute.value()).find(|n| !is_printable(*n)) {
-            return Err(format!(
-                "has the number {number:e} in the `{}` of <{}>; an SVG's geometry may hold at most {MAX_SVG_NUMBER:e} either way",
-                attribute.name(),
-                node.tag_name().name()
-            ));
+        check_value(attribute.name(), attribute.value(), tag)?;
+    }
+    // usvg takes geometry from CSS too: a `style` attribute and `<style>` rules.
+    if let Some(style) = node.attribute("style") {
+        check_css(style, tag)?;
+    }
+    if tag == "style" {
+        for css in node.children().filter_map(|child| child.text()) {
+            check_css(css, tag)?;
         }
     }
     Ok(())
+}
+
+/// `Err` for a number in the CSS declarations of a geometry property.
+fn check_css(css: &str, tag: &str) -> Result<(), String> {
+    for declaration in css.split([';', '{', '}']) {
+        let Some((property, value)) = declaration.split_once(':') else {
+            continue;
+        };
+        if GEOMETRY.contains(&property.trim()) {
+            check_value(property.trim(), value, tag)?;
+        }
+    }
+    Ok(())
+}
+
+/// `Err` when the value of `name` on `<tag>` holds a number a PDF cannot print.
+fn check_value(name: &str, value: &str, tag: &str) -> Result<(), String> {
+    match numbers(value).find(|n| !is_printable(*n)) {
+        Some(number) => Err(format!(
+            "has the number {number:e} in the `{name}` of <{tag}>; an SVG's geometry may hold at most {MAX_SVG_NUMBER:e} either way"
+        )),
+        None => Ok(()),
+    }
 }
 
 /// Whether a PDF can hold a coordinate.
@@ -185,13 +212,14 @@ fn exponent_len(bytes: &[u8]) -> usize {
     if digits == 0 { 0 } else { 1 + sign + digits }
 }
 
-/// The `data:` URL an element's `href` (or `xlink:href`) holds.
-fn data_url<'a>(node: &roxmltree::Node<'a, '_>) -> Option<&'a str> {
-    let href = node
-        .attributes()
-        .find(|a| a.name() == "href")
-        .map(|a| a.value())?;
-    href.trim_start().starts_with("data:").then_some(href)
+/// The `data:` URLs of an element's `href` attributes, in any namespace, read as usvg's
+/// URL parser reads them (`DATA:`, tabs and newlines inside the scheme included).
+fn data_urls<'a>(node: &roxmltree::Node<'a, '_>) -> Vec<&'a str> {
+    let hrefs = node.attributes().filter(|a| a.name() == "href");
+    hrefs
+        .map(|a| a.value())
+        .filter(|value| data_url::DataUrl::process(value).is_ok())
+        .collect()
 }
 
 /// Checks an image embedded in an SVG under the limits of a photo file.
@@ -307,6 +335,24 @@ mod tests {
     }
 
     #[test]
+    fn a_data_url_in_capitals_or_behind_a_second_href_is_checked_too() {
+        let data = base64::engine::general_purpose::STANDARD.encode(png_header(30_000, 30_000, 8));
+        for image in [
+            format!(r#"<image xlink:href="DATA:image/png;base64,{data}"/>"#),
+            format!(r#"<image xlink:href=" da&#9;ta:image/PNG;base64,{data}"/>"#),
+            format!(
+                r#"<image xmlns:x="urn:x" x:href="a.png" xlink:href="data:image/png;base64,{data}"/>"#
+            ),
+        ] {
+            let why = check_svg(&svg(&image)).unwrap_err();
+            assert!(
+                why.contains("claims 30000 × 30000 pixels"),
+                "{image}: {why}"
+            );
+        }
+    }
+
+    #[test]
     fn images_in_svgs_in_svgs_share_one_budget_and_nesting_is_bounded() {
         let half = embedded("image/png", &png_header(10_000, 6_000, 8));
         let inner = svg(&format!("{half}{half}"));
@@ -337,6 +383,29 @@ mod tests {
         );
         let why = check_svg(&svg(r#"<path d="M0,0L1e999,3"/>"#)).unwrap_err();
         assert!(why.contains("inf in the `d`"), "{why}");
+    }
+
+    #[test]
+    fn numbers_set_by_css_are_checked_and_colours_in_css_are_not_numbers() {
+        let why = check_svg(&svg(
+            r#"<path d="M0 0L9 9" style="fill:#1e3000; stroke-width:1e30"/>"#,
+        ))
+        .unwrap_err();
+        assert!(
+            why.contains("1e30 in the `stroke-width` of <path>"),
+            "{why}"
+        );
+        let why = check_svg(&svg(
+            "<style>path { fill: #1e3000; font-size: 1e30 }</style><path d=\"M0 0\"/>",
+        ))
+        .unwrap_err();
+        assert!(why.contains("1e30 in the `font-size` of <style>"), "{why}");
+        assert_eq!(
+            check_svg(&svg(
+                r#"<path style="fill:#1e3000;stroke-width:2" d="M0 0"/>"#
+            )),
+            Ok(())
+        );
     }
 
     #[test]
