@@ -204,7 +204,7 @@ impl<'a> Context<'a> {
         let complete =
             ws.complete && ws.only_persona.is_none() && options.portion == Portion::Whole;
         let current = stale::Current::new(outcomes, ws, complete);
-        let removed = stale::remove_stale(&mut self.previous, &current, ws, &self.digests);
+        let removed = stale::remove_stale(&mut self.previous, &current, ws);
         // Losing the digests or the cache only costs the next run some work.
         let _ = self.digests.save(&digests_file(&ws.out, &suffix));
         let cache = cache_file(&ws.out, &suffix);

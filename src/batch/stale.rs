@@ -7,9 +7,10 @@
 use std::collections::HashSet;
 use std::path::Path;
 
-use super::cache::{Digests, DocumentId, Previous, id_of};
+use super::cache::{DocumentId, Previous, id_of};
 use super::paths::thumbnail_path;
 use super::report::{Entry, Outcome};
+use crate::digest::sha256_hex;
 use crate::spec::workspace::Workspace;
 
 /// What this run knows of the documents the project makes now.
@@ -18,6 +19,9 @@ pub(super) struct Current {
     planned: HashSet<DocumentId>,
     /// Persona files that failed to load: their documents are not known, so kept.
     failed_files: HashSet<String>,
+    /// The ids of the personas this run made documents of (a persona file moved keeps
+    /// its id, and its other formats are not stale).
+    present: HashSet<String>,
     /// Whether this run planned every document of the project (no `--formats`,
     /// `--theme`, shard or single persona): then whatever it did not plan is gone.
     complete: bool,
@@ -42,6 +46,7 @@ impl Current {
                 .filter(|e| e.format.is_none())
                 .map(|e| e.persona_file.clone())
                 .collect(),
+            present: entries.iter().map(|e| e.persona.clone()).collect(),
             complete,
         }
     }
@@ -51,8 +56,10 @@ impl Current {
         if self.planned.contains(&id_of(entry)) || self.failed_files.contains(&entry.persona_file) {
             return false;
         }
-        self.complete
-            || (entry.persona != super::OVERVIEW_ID && !root.join(&entry.persona_file).exists())
+        let gone = entry.persona != super::OVERVIEW_ID
+            && !self.present.contains(&entry.persona)
+            && !root.join(&entry.persona_file).exists();
+        self.complete || gone
     }
 }
 
@@ -63,7 +70,6 @@ pub(super) fn remove_stale(
     previous: &mut Previous,
     current: &Current,
     ws: &Workspace,
-    digests: &Digests,
 ) -> Vec<String> {
     let stale = previous.take_stale(|entry| current.is_stale(entry, &ws.root));
     let mut removed = Vec::new();
@@ -71,13 +77,33 @@ pub(super) fn remove_stale(
         let (Some(file), Some(sha)) = (&entry.file, &entry.sha256) else {
             continue;
         };
-        let pdf = ws.out.join(file);
-        if digests.digest(&pdf).as_ref() == Some(sha) && std::fs::remove_file(&pdf).is_ok() {
+        let Some(pdf) = output_file(&ws.out, file) else {
+            continue;
+        };
+        // Hashed afresh: the file goes only when it is the very one personapress wrote.
+        let unchanged = std::fs::read(&pdf).is_ok_and(|bytes| &sha256_hex(&bytes) == sha);
+        if unchanged && std::fs::remove_file(&pdf).is_ok() {
             remove_companions(&ws.out, &pdf);
             removed.push(file.clone());
         }
     }
     removed
+}
+
+/// The PDF a cache entry names, when it is one personapress may have written: a
+/// relative path of plain names inside the output folder, ending in `.pdf` (a cache file
+/// is a file like any other, and may have been edited or shipped with the folder).
+fn output_file(out: &Path, file: &str) -> Option<std::path::PathBuf> {
+    let relative = Path::new(file);
+    let plain = relative
+        .components()
+        .all(|c| matches!(c, std::path::Component::Normal(_)));
+    let pdf = relative.extension().is_some_and(|e| e == "pdf");
+    let path = out.join(relative);
+    let inside = std::fs::canonicalize(path.parent()?)
+        .ok()?
+        .starts_with(std::fs::canonicalize(out).ok()?);
+    (plain && pdf && inside && !path.is_symlink()).then_some(path)
 }
 
 /// A removed PDF's thumbnail and PNG preview, and their folders once empty.

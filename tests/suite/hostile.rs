@@ -368,11 +368,34 @@ fn outputs_of_a_deleted_or_renamed_persona_are_removed_unless_changed_since() {
         report["removed"],
         serde_json::json!(["old/old.mousepad.pdf"])
     );
+    // A cache edited to name a file outside the output folder never removes it.
+    let persona = std::fs::read(root.join("personas/good.toml")).unwrap();
+    let sha = personapress_sha256(&persona);
+    let cache_file = out.join(".personapress-cache.json");
+    let mut cache: Vec<serde_json::Value> =
+        serde_json::from_str(&std::fs::read_to_string(&cache_file).unwrap()).unwrap();
+    cache.push(serde_json::json!({
+        "persona": "evil", "persona_file": "personas/evil.toml", "theme": null,
+        "format": "mousepad", "file": "../personas/good.toml", "pages": 1, "bytes": 1,
+        "sha256": sha, "fit": 1.0, "warnings": [], "errors": []
+    }));
+    std::fs::write(&cache_file, serde_json::to_string(&cache).unwrap()).unwrap();
     // A complete run removes the poster-a3 documents the project does not make.
     let text = render(&[]);
     assert!(text.contains("removed good/good.poster-a3.pdf"), "{text}");
     assert!(out.join("new/new.mousepad.pdf").is_file(), "{text}");
     assert!(out.join("good/good.mousepad.pdf").is_file(), "{text}");
+    assert!(root.join("personas/good.toml").is_file(), "{text}");
+    assert!(!text.contains("removed ../"), "{text}");
+}
+
+/// The SHA-256 of `bytes` in hex, as report.json and the cache write it.
+fn personapress_sha256(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 #[test]
