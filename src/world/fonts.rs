@@ -68,12 +68,9 @@ fn push_all(store: &mut FontStore, data: Bytes) -> usize {
 /// or its tables point where the parser gives up.
 pub(crate) fn check_font_data(data: &[u8]) -> Result<(), String> {
     check_collection(data)?;
-    match guarded(|| oversized_character_map(data)) {
+    match guarded(|| check_character_maps(data)) {
         None => Err("is damaged: its tables point outside the file".into()),
-        Some(Some(claimed)) => Err(format!(
-            "is damaged: its character map claims {claimed} characters (Unicode has {UNICODE})"
-        )),
-        Some(None) => Ok(()),
+        Some(checked) => checked,
     }
 }
 
@@ -107,6 +104,9 @@ pub(crate) fn faces(data: Bytes) -> Option<Vec<Font>> {
 /// not printed: the warning naming the file says it (fonts load before the batch's
 /// threads start, so the hook is swapped for no one else).
 fn guarded<T>(parse: impl FnOnce() -> T) -> Option<T> {
+    // One swap at a time: two at once could leave the silent hook in place for good.
+    static SWAPPING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _one = SWAPPING.lock().unwrap_or_else(|e| e.into_inner());
     let hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(|_| {}));
     let parsed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(parse)).ok();
@@ -121,16 +121,51 @@ const UNICODE: u64 = 0x11_0000;
 /// of Unicode from each of four encodings (17 MB as Typst collects them).
 const MAX_CODEPOINTS: u64 = 4 * UNICODE;
 
-/// The number of characters a face of `data` claims where it is more than Unicode has:
-/// one damaged range end in a format 12 or 13 character map would make Typst collect
-/// hundreds of millions of code points (gigabytes) before anything is rendered.
-fn oversized_character_map(data: &[u8]) -> Option<u64> {
+/// The most records and range groups of character maps one file may make the check
+/// read (a real font has a few records and some thousands of groups).
+const MAX_STEPS: u64 = 4_000_000;
+
+/// What the character maps of a file claim, added up over every face, table and record.
+#[derive(Default)]
+struct Tally {
+    /// Characters claimed (each record naming a subtable counts it again, as Typst does).
+    claimed: u64,
+    /// Records and groups read.
+    steps: u64,
+}
+
+impl Tally {
+    fn over(&self) -> bool {
+        self.claimed > MAX_CODEPOINTS || self.steps > MAX_STEPS
+    }
+}
+
+/// `Err` when the character maps of `data` claim more characters than Typst should
+/// collect: one damaged range end in a format 12 or 13 map made it collect hundreds of
+/// millions of code points (gigabytes) before anything was rendered. The count stops
+/// as soon as it is over, so a file built to make it long is cut short too.
+fn check_character_maps(data: &[u8]) -> Result<(), String> {
     let faces = ttf_parser::fonts_in_collection(data).unwrap_or(1);
-    (0..faces)
-        .filter_map(|index| ttf_parser::RawFace::parse(data, index).ok())
-        .flat_map(|face| character_maps(&face))
-        .map(claimed_by_ranges)
-        .find(|claimed| *claimed > MAX_CODEPOINTS)
+    let mut tally = Tally::default();
+    let parsed = (0..faces).filter_map(|index| ttf_parser::RawFace::parse(data, index).ok());
+    for face in parsed {
+        for cmap in character_maps(&face) {
+            tally.steps += 1;
+            tally_ranges(cmap, &mut tally);
+            if tally.over() {
+                return Err(match tally.claimed > MAX_CODEPOINTS {
+                    true => format!(
+                        "is damaged: its character map claims {} characters (Unicode has {UNICODE})",
+                        tally.claimed
+                    ),
+                    false => {
+                        "is damaged: its character maps have more records than a font has".into()
+                    }
+                });
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Every `cmap` table a face's records name, found as Typst's parser finds tables (one
@@ -151,8 +186,9 @@ fn character_maps<'a>(face: &ttf_parser::RawFace<'a>) -> Vec<&'a [u8]> {
         .collect()
 }
 
-/// The characters the range groups (formats 12 and 13) of a `cmap` table claim, summed.
-fn claimed_by_ranges(cmap: &[u8]) -> u64 {
+/// Adds the characters the range groups (formats 12 and 13) of a `cmap` table claim to
+/// `tally`, stopping once it is over.
+fn tally_ranges(cmap: &[u8], tally: &mut Tally) {
     let u16_at = |at: usize| {
         cmap.get(at..at + 2)
             .map(|b| u16::from_be_bytes([b[0], b[1]]))
@@ -162,8 +198,8 @@ fn claimed_by_ranges(cmap: &[u8]) -> u64 {
             .map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
     };
     let subtables = u16_at(2).unwrap_or(0) as usize;
-    let mut claimed = 0u64;
     for record in 0..subtables {
+        tally.steps += 1;
         let Some(offset) = u32_at(4 + record * 8 + 4).map(|o| o as usize) else {
             break;
         };
@@ -178,10 +214,13 @@ fn claimed_by_ranges(cmap: &[u8]) -> u64 {
             let (Some(start), Some(end)) = (u32_at(at), u32_at(at + 4)) else {
                 break;
             };
-            claimed += u64::from(end.saturating_sub(start)) + 1;
+            tally.claimed += u64::from(end.saturating_sub(start)) + 1;
+            tally.steps += 1;
+            if tally.over() {
+                return;
+            }
         }
     }
-    claimed
 }
 
 /// Loads every `.ttf`, `.otf`, `.ttc` and `.otc` below `dir`, in a stable order;
@@ -285,6 +324,37 @@ mod tests {
             faces(Bytes::new(data.to_vec())).is_none(),
             "the panic is caught"
         );
+    }
+
+    /// A font file of `tables` table records all naming one `cmap` of 65,535 records.
+    fn font_of_endless_character_maps(tables: u16) -> Vec<u8> {
+        let directory = 12 + 16 * usize::from(tables);
+        let mut cmap = vec![0, 0, 0xFF, 0xFF];
+        for _ in 0..0xFFFF {
+            cmap.extend_from_slice(&[0, 3, 0, 1, 0, 0, 0, 4]);
+        }
+        let mut font = vec![0, 1, 0, 0];
+        font.extend_from_slice(&tables.to_be_bytes());
+        font.extend_from_slice(&[0; 6]);
+        for _ in 0..tables {
+            font.extend_from_slice(b"cmap\0\0\0\0");
+            font.extend_from_slice(&(directory as u32).to_be_bytes());
+            font.extend_from_slice(&(cmap.len() as u32).to_be_bytes());
+        }
+        font.extend_from_slice(&cmap);
+        font
+    }
+
+    #[test]
+    fn character_maps_built_to_take_long_are_cut_short() {
+        let started = std::time::Instant::now();
+        let why = check_font_data(&font_of_endless_character_maps(100)).unwrap_err();
+        assert_eq!(
+            why,
+            "is damaged: its character maps have more records than a font has"
+        );
+        assert!(started.elapsed() < std::time::Duration::from_secs(2));
+        assert_eq!(check_font_data(&font_of_endless_character_maps(2)), Ok(()));
     }
 
     #[test]
