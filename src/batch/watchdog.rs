@@ -81,6 +81,7 @@ impl Drop for Entered<'_> {
 /// Watches a run from a thread of its own until it is dropped.
 pub(crate) struct Watchdog {
     stop: Arc<AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
 }
 
 impl Watchdog {
@@ -89,21 +90,30 @@ impl Watchdog {
     pub(crate) fn start(budget: Budget, in_flight: Arc<InFlight>, report: Option<PathBuf>) -> Self {
         let stop = Arc::new(AtomicBool::new(false));
         let stopped = stop.clone();
-        std::thread::spawn(move || {
+        let thread = std::thread::spawn(move || {
             while !stopped.load(Ordering::Relaxed) {
                 if let Some(why) = over_budget(budget, &in_flight) {
                     stop_run(why, report.as_deref());
                 }
-                std::thread::sleep(Duration::from_millis(100));
+                std::thread::park_timeout(Duration::from_millis(100));
             }
         });
-        Watchdog { stop }
+        Watchdog {
+            stop,
+            thread: Some(thread),
+        }
     }
 }
 
 impl Drop for Watchdog {
+    /// Wakes the watchdog and waits for its last look, so that it never stops a run
+    /// that has ended, nor removes the report that run then writes.
     fn drop(&mut self) {
         self.stop.store(true, Ordering::Relaxed);
+        if let Some(thread) = self.thread.take() {
+            thread.thread().unpark();
+            let _ = thread.join();
+        }
     }
 }
 
