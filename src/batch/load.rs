@@ -136,7 +136,8 @@ fn unprintable_fields(source: &PersonaSource, coverage: &Coverage) -> Vec<Diagno
     let mut fields: Vec<(String, Vec<char>)> = Vec::new();
     let persona = serde_json::to_value(&source.persona).unwrap_or_default();
     crate::spec::source::for_each_text(&persona, &mut |key, text| {
-        if key == "photo" {
+        // A path and an accessible description are never printed in a font.
+        if key == "photo" || key == "photo_alt" {
             return;
         }
         let missing = coverage.missing(text);

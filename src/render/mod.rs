@@ -98,7 +98,7 @@ pub fn lay_out(base: &Base, job: &Job) -> Result<Laid, Vec<Diagnostic>> {
     if !job.format.single_page || first.document.pages().len() == expected {
         return Ok(first);
     }
-    if first.document.pages().len() > HOPELESS_PAGES {
+    if first.document.pages().len() > HOPELESS_PAGES && first.cuts_available == 0 {
         return Err(vec![does_not_fit(
             base,
             job,
@@ -219,8 +219,9 @@ fn job_world<'a>(base: &'a Base, job: &Job, data: &serde_json::Value) -> JobWorl
     base.job(&job.format.template(), files)
 }
 
-/// More pages than this as designed never fit on one page, cut or shrunk: the
-/// search for a fit is skipped (a template laying out 500 pages took it eight times).
+/// More pages than this as designed never fit on one page by shrinking the type: where
+/// nothing can be cut, the search for a fit is skipped (a template laying out 500 pages
+/// took it eight times).
 const HOPELESS_PAGES: usize = 20;
 
 /// The error for content that stays too long even at the `smallest` type scale tried
@@ -236,7 +237,7 @@ fn does_not_fit(base: &Base, job: &Job, pages: usize, smallest: Option<f64>) -> 
             "even with {cut}the type shrunk to {} %",
             (smallest * 100.0).round()
         ),
-        None => "as designed, too many to fit by cutting or shrinking".to_string(),
+        None => "as designed, too many to fit by shrinking the type".to_string(),
     };
     let fields = longest_fields(&job.persona.persona);
     let diag = Diagnostic::error(format!(
@@ -244,7 +245,9 @@ fn does_not_fit(base: &Base, job: &Job, pages: usize, smallest: Option<f64>) -> 
         job.persona.id, job.format
     ))
     .in_file(&job.persona.path);
-    let own_folder = base.own_templates().first().and_then(|t| t.parent());
+    let own_folder = base
+        .own_template(&job.format.template())
+        .and_then(Path::parent);
     let diag = match own_folder {
         None => diag,
         Some(folder) => diag.with_hint(format!(

@@ -92,16 +92,14 @@ impl Base {
         self.templates.get(&id).map(|(_, origin)| origin.as_path())
     }
 
-    /// The project's own template files (not the built-in ones), sorted.
-    pub fn own_templates(&self) -> Vec<&Path> {
-        let mut own: Vec<&Path> = self
-            .templates
-            .values()
-            .map(|(_, origin)| origin.as_path())
-            .filter(|origin| !origin.starts_with(templates::BUILTIN_ORIGIN))
-            .collect();
-        own.sort();
-        own
+    /// The project's own file that lays out `template` (e.g. `poster-a2.typ`): that file
+    /// itself, or the project's `lib.typ` every template imports, where it overrides the
+    /// built-in one.
+    pub fn own_template(&self, template: &str) -> Option<&Path> {
+        [template, "lib.typ"]
+            .into_iter()
+            .filter_map(|name| self.origin(file_id(&format!("/{name}"))))
+            .find(|origin| !origin.starts_with(templates::BUILTIN_ORIGIN))
     }
 
     /// Every template file as (file name, text), sorted by name.
