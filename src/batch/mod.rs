@@ -154,14 +154,10 @@ pub fn run(ws: &Workspace, base: &Base, options: &RunOptions) -> Ran {
     let (ready, mut outcomes) =
         pool.install(|| load_personas(ws, (&digests, &coverage), &options.portion));
     let mut context = Context::new(ws, base, options, digests);
-    let report_name = match options.portion {
-        Portion::Shard(shard) => format!("report.{}.json", shard.file_tag()),
-        Portion::Whole | Portion::Merge => "report.json".to_string(),
-    };
     let report = options
         .mode
         .writes_output()
-        .then(|| ws.out.join(report_name));
+        .then(|| ws.out.join(options.portion.report_name()));
     let _watchdog = watchdog::Watchdog::start(options.budget, context.in_flight.clone(), report);
     let per_persona = context.run_personas(&pool, &ready);
     if options.portion.makes_overviews() {

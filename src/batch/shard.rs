@@ -99,6 +99,11 @@ impl Portion {
         }
     }
 
+    /// The report this run writes: `report.json`, or a shard's `report.shard-2-of-3.json`.
+    pub fn report_name(&self) -> String {
+        format!("report{}.json", self.file_suffix())
+    }
+
     /// Whether the persona with this id (or a failed source with this label) is this run's.
     pub fn holds(&self, id: &str) -> bool {
         match self {

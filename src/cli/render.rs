@@ -63,7 +63,7 @@ pub(crate) fn lock_output(ws: &Workspace, portion: &Portion) -> Result<OutputLoc
 /// Writes a shard's part report, `OUT/report.shard-K-of-N.json` (no proof page: the
 /// merge writes it for the whole project).
 fn write_part_report(report: &Report, ws: &Workspace, shard: Shard) -> Result<(), Diagnostic> {
-    let path = ws.out.join(format!("report.{}.json", shard.file_tag()));
+    let path = ws.out.join(Portion::Shard(shard).report_name());
     write_atomic(&path, report.to_json().as_bytes())
         .map_err(|err| Diagnostic::error(format!("cannot write {} ({err})", path.display())))
 }

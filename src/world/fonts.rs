@@ -41,9 +41,14 @@ pub(crate) fn load(
     fingerprint: &mut Sha256,
 ) -> Result<(FontStore, Vec<Diagnostic>), Diagnostic> {
     let mut store = FontStore::new();
-    for data in BUNDLED {
-        push_all(&mut store, Bytes::new(*data));
-    }
+    // Bundled fonts are known good: read without the guard damaged files need.
+    let bundled = BUNDLED
+        .iter()
+        .flat_map(|data| Font::iter(Bytes::new(*data)));
+    store.extend(bundled.map(|font| {
+        let info = font.info().clone();
+        (font, info)
+    }));
     store.extend(typst_kit::fonts::embedded());
     let skipped = match project_fonts {
         Some(dir) => load_dir(&mut store, dir, fingerprint)?,
@@ -52,8 +57,8 @@ pub(crate) fn load(
     Ok((store, skipped))
 }
 
-/// Adds every face of a font file to the store; how many there were (none for a
-/// file the parser gave up on).
+/// Adds every face of a project's font file to the store; how many there were (none
+/// for a file the parser gave up on).
 fn push_all(store: &mut FontStore, data: Bytes) -> usize {
     let faces = faces(data).unwrap_or_default();
     let count = faces.len();
