@@ -24,11 +24,14 @@ use super::{Context, Mode, Outcome};
 
 impl Context<'_> {
     /// Fills `outcome` from an earlier run when its key is unchanged and `--force` is not given.
+    /// One an earlier image of this run made (see `restart`) counts as made, not kept.
     pub(super) fn reuse(&self, outcome: &mut Outcome, key: &str) -> bool {
-        !self.options.mode.forced()
+        let reused = (!self.options.mode.forced() || self.runaways.made(key))
             && self
                 .previous
-                .reuse(outcome, key, &self.ws.out, &self.digests)
+                .reuse(outcome, key, &self.ws.out, &self.digests);
+        outcome.skipped &= !self.runaways.made(key);
+        reused
     }
 
     /// A merge's document, as the shard that made it left it (never rendered here): an
@@ -62,14 +65,18 @@ impl Context<'_> {
             self.take_from_shard(&mut outcome, &key);
             return outcome;
         }
+        if let Some(stopped) = self.runaways.stopped(&key) {
+            outcome.errors.push(stopped);
+            return outcome;
+        }
         if self.reuse(&mut outcome, &key) {
             if self.side_files_present(&outcome) {
                 return outcome;
             }
             outcome = Outcome::new(&ready.source, &self.ws.themes[theme], format);
         }
-        outcome.key = Some(key);
-        let _entered = self.in_flight.enter(outcome.label());
+        outcome.key = Some(key.clone());
+        let _entered = self.in_flight.enter(outcome.label(), key);
         let result = std::panic::catch_unwind(AssertUnwindSafe(|| {
             self.run_one(ready, theme, format, &mut outcome)
         }));

@@ -12,6 +12,7 @@ mod paths;
 mod pdf;
 mod plan;
 pub(crate) mod report;
+pub mod restart;
 pub mod shard;
 mod stale;
 pub mod watchdog;
@@ -55,8 +56,12 @@ pub struct RunOptions<'a> {
     pub source_date_epoch: Option<i64>,
     /// Which of the project's documents this run makes: all, a shard's, or a merge's.
     pub portion: Portion,
-    /// The memory the run, and the time one document, may take before the run is stopped.
+    /// The memory the run, and the time one document, may take.
     pub budget: watchdog::Budget,
+    /// `Some`: a document over the budget is stopped and the run goes on without it, the
+    /// process starting itself again (what earlier images stopped inside); `None`: the
+    /// run as a whole is stopped (a library caller's process is not to be replaced).
+    pub runaways: Option<restart::Runaways>,
 }
 
 /// What a batch does with each laid-out document.
@@ -124,7 +129,11 @@ struct Context<'a> {
     /// The soft proof the print formats' thumbnails are drawn through, made once.
     soft_proof: std::sync::OnceLock<Option<crate::print::soft_proof::SoftProof>>,
     /// The documents being laid out, for the watchdog.
-    in_flight: std::sync::Arc<watchdog::InFlight>,
+    in_flight: watchdog::InFlight,
+    /// The documents done so far, saved to the cache before the run starts again.
+    done: Mutex<Vec<Outcome>>,
+    /// What earlier images of the run stopped (nothing when it cannot start again).
+    runaways: restart::Runaways,
 }
 
 /// What a batch did.
@@ -140,7 +149,8 @@ pub struct Ran {
 pub fn run(ws: &Workspace, base: &Base, options: &RunOptions) -> Ran {
     let suffix = options.portion.file_suffix();
     if options.mode.writes_output() {
-        crate::render::output::remove_debris(&ws.out);
+        let restarted = options.runaways.as_ref().is_some_and(|r| r.restarted());
+        crate::render::output::remove_debris(&ws.out, restarted);
     }
     let digests = match options.mode.writes_output() && !options.mode.forced() {
         true => Digests::load(&digests_file(&ws.out, &suffix)),
@@ -154,16 +164,16 @@ pub fn run(ws: &Workspace, base: &Base, options: &RunOptions) -> Ran {
     let (ready, mut outcomes) =
         pool.install(|| load_personas(ws, (&digests, &coverage), &options.portion));
     let mut context = Context::new(ws, base, options, digests);
-    let report = options
-        .mode
-        .writes_output()
-        .then(|| ws.out.join(options.portion.report_name()));
-    let _watchdog = watchdog::Watchdog::start(options.budget, context.in_flight.clone(), report);
-    let per_persona = context.run_personas(&pool, &ready);
-    if options.portion.makes_overviews() {
-        outcomes.extend(context.run_overviews(&pool, &ready));
-    }
-    outcomes.extend(per_persona);
+    std::thread::scope(|scope| {
+        let context = &context;
+        let watched = (options.budget, &context.in_flight);
+        let _watchdog = watchdog::Watchdog::start(scope, watched, |o| context.overrun(o));
+        let per_persona = context.run_personas(&pool, &ready);
+        if options.portion.makes_overviews() {
+            outcomes.extend(context.run_overviews(&pool, &ready));
+        }
+        outcomes.extend(per_persona);
+    });
     let removed = match context.keeps_files() {
         true => context.keep_files(&outcomes),
         false => Vec::new(),
@@ -192,7 +202,55 @@ impl<'a> Context<'a> {
             stand_ins: StandIns::default(),
             resamples: Resamples::default(),
             soft_proof: std::sync::OnceLock::new(),
-            in_flight: std::sync::Arc::default(),
+            in_flight: watchdog::InFlight::default(),
+            done: Mutex::default(),
+            runaways: options.runaways.clone().unwrap_or_default(),
+        }
+    }
+
+    /// Acts on a run over its budget: starts the run again without the document to
+    /// blame, the documents done so far saved to the cache; where it cannot, or the
+    /// overrun names none, stops the run, removing the report it would have replaced.
+    fn overrun(&self, overrun: watchdog::Overrun) -> ! {
+        let known = self.options.runaways.as_ref();
+        let next = known.and_then(|known| known.after(&overrun, self.made_keys()));
+        if let Some(next) = next {
+            self.save_done();
+            let why = restart::restart(&next, &overrun);
+            eprintln!("personapress could not start again ({why})");
+        }
+        overrun.stops_run().eprint();
+        if self.options.mode.writes_output() {
+            let _ = std::fs::remove_file(self.ws.out.join(self.options.portion.report_name()));
+        }
+        std::process::exit(1)
+    }
+
+    /// Saves the cache and digests of the documents done so far, so that a run started
+    /// again does not make them anew.
+    fn save_done(&self) {
+        if !self.keeps_files() {
+            return;
+        }
+        let (out, suffix) = (&self.ws.out, self.options.portion.file_suffix());
+        let done = self.done.lock().unwrap_or_else(|e| e.into_inner());
+        let _ = self.digests.save(&digests_file(out, &suffix));
+        let cache = cache_file(out, &suffix);
+        let _ = self.previous.save(&done, (out, &self.ws.root), &cache);
+    }
+
+    /// The keys of the documents this image of the run wrote.
+    fn made_keys(&self) -> Vec<String> {
+        let done = self.done.lock().unwrap_or_else(|e| e.into_inner());
+        let made = done.iter().filter(|o| !o.skipped && o.path.is_some());
+        made.filter_map(|o| o.key.clone()).collect()
+    }
+
+    /// Keeps a document's outcome for [`Self::save_done`], where the run writes files.
+    fn finished(&self, outcome: &Outcome) {
+        if self.keeps_files() {
+            let mut done = self.done.lock().unwrap_or_else(|e| e.into_inner());
+            done.push(outcome.clone());
         }
     }
 
@@ -220,29 +278,55 @@ impl<'a> Context<'a> {
     /// Every persona's documents, in plan order. One long-lived loop per worker, so a
     /// worker never starts a second document while its export waits (typst-pdf yields
     /// to rayon). A worker takes a whole persona, so its photo is decoded once for all of
-    /// that persona's documents.
+    /// that persona's documents. Suspects of an earlier image's overrun come last, one
+    /// at a time, so that the watchdog can tell which one runs away.
     fn run_personas(&self, pool: &rayon::ThreadPool, ready: &[Ready]) -> Vec<Outcome> {
         let plan = plan(ready.len(), self.ws.themes.len(), &self.ws.formats);
         self.options.progress.set_length(plan.len() as u64);
         let results: Vec<Mutex<Option<Outcome>>> = plan.iter().map(|_| Mutex::new(None)).collect();
         let queue = PersonaQueue::new(&plan);
+        let suspects = Mutex::new(Vec::new());
         pool.broadcast(|_| {
             let mut claimed = None;
             while let Some((i, last_of_persona)) = queue.next(&mut claimed) {
                 let job = &plan[i];
-                let outcome = self.run_guarded(&ready[job.persona], job.theme, &job.format);
-                *results[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(outcome);
+                match self.is_suspect(&ready[job.persona], job) {
+                    true => suspects.lock().unwrap_or_else(|e| e.into_inner()).push(i),
+                    false => self.run_planned(&ready[job.persona], job, &results[i]),
+                }
                 if last_of_persona {
                     ready[job.persona].release_photo();
                     typst::comemo::evict(1);
                 }
-                self.options.progress.inc(1);
+            }
+        });
+        let suspects = suspects.into_inner().unwrap_or_else(|e| e.into_inner());
+        pool.install(|| {
+            for i in suspects {
+                let job = &plan[i];
+                self.run_planned(&ready[job.persona], job, &results[i]);
+                ready[job.persona].release_photo();
             }
         });
         let results = results.into_iter();
         results
             .filter_map(|m| m.into_inner().unwrap_or_else(|e| e.into_inner()))
             .collect()
+    }
+
+    /// Runs one planned document into `result`.
+    fn run_planned(&self, ready: &Ready, job: &plan::Planned, result: &Mutex<Option<Outcome>>) {
+        let outcome = self.run_guarded(ready, job.theme, &job.format);
+        self.finished(&outcome);
+        *result.lock().unwrap_or_else(|e| e.into_inner()) = Some(outcome);
+        self.options.progress.inc(1);
+    }
+
+    /// Whether an earlier image of the run found `job` among the documents in flight
+    /// when memory ran over.
+    fn is_suspect(&self, ready: &Ready, job: &plan::Planned) -> bool {
+        self.runaways.restarted()
+            && (self.runaways).is_suspect(&self.key(ready, job.theme, &job.format))
     }
 
     /// The overview sheets: each theme in each overview format.
@@ -254,7 +338,11 @@ impl<'a> Context<'a> {
         pool.install(|| {
             sheets
                 .iter()
-                .map(|(theme, format)| self.run_overview(ready, *theme, format))
+                .map(|(theme, format)| {
+                    let outcome = self.run_overview(ready, *theme, format);
+                    self.finished(&outcome);
+                    outcome
+                })
                 .collect()
         })
     }

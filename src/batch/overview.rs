@@ -36,11 +36,15 @@ impl Context<'_> {
             .part(format.name().as_bytes())
             .part(self.theme_fingerprints[theme].as_bytes())
             .finish();
+        if let Some(stopped) = self.runaways.stopped(&key) {
+            outcome.errors.push(stopped);
+            return outcome;
+        }
         if self.reuse(&mut outcome, &key) {
             return outcome;
         }
-        outcome.key = Some(key);
-        let _entered = self.in_flight.enter(outcome.label());
+        outcome.key = Some(key.clone());
+        let _entered = self.in_flight.enter(outcome.label(), key);
         let result = std::panic::catch_unwind(AssertUnwindSafe(|| {
             self.make_overview(ready, &sheet, theme, format, &mut outcome)
         }));

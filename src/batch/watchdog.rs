@@ -1,10 +1,10 @@
 //! A budget of memory and time for a run. Typst cannot stop a compile: a template or
 //! input that runs away (a string doubled 40 times, `range(2000000000)`) took 24 GB until
-//! the kernel killed the run, or ran on for ever. A watchdog thread ends the run when it
-//! takes more memory than the budget, or one document more time, naming the documents
-//! being laid out; the documents already written stay, and the next run goes on from them.
+//! the kernel killed the run, or ran on for ever. A watchdog thread finds a run that
+//! takes more memory than the budget, or a document that takes more time, and hands the
+//! [`Overrun`], naming the documents being laid out, to the run (which starts again
+//! without the one to blame, see [`super::restart`]).
 
-use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -29,10 +29,34 @@ impl Default for Budget {
     }
 }
 
-/// The documents being laid out, each with when it started.
+/// A document being laid out: its label ("maria poster-a2"), its key, when it started.
+#[derive(Debug, Clone)]
+pub(crate) struct Flight {
+    id: u64,
+    /// The document as messages name it.
+    pub(crate) label: String,
+    /// The hash of its inputs, as the cache knows it.
+    pub(crate) key: String,
+    started: Instant,
+}
+
+#[cfg(test)]
+impl Flight {
+    /// A document of key `key` that starts now.
+    pub(crate) fn named(key: &str) -> Self {
+        Flight {
+            id: 0,
+            label: format!("{key} poster-a2"),
+            key: key.to_string(),
+            started: Instant::now(),
+        }
+    }
+}
+
+/// The documents being laid out.
 #[derive(Debug, Default)]
 pub(crate) struct InFlight {
-    documents: Mutex<Vec<(u64, String, Instant)>>,
+    documents: Mutex<Vec<Flight>>,
     next: AtomicU64,
 }
 
@@ -43,57 +67,90 @@ pub(crate) struct Entered<'a> {
 }
 
 impl InFlight {
-    /// Records that the document `label` starts now.
-    pub(crate) fn enter(&self, label: String) -> Entered<'_> {
+    /// Records that the document `label`, whose inputs hash to `key`, starts now.
+    pub(crate) fn enter(&self, label: String, key: String) -> Entered<'_> {
         let id = self.next.fetch_add(1, Ordering::Relaxed);
-        self.lock().push((id, label, Instant::now()));
+        let started = Instant::now();
+        self.lock().push(Flight {
+            id,
+            label,
+            key,
+            started,
+        });
         Entered {
             in_flight: self,
             id,
         }
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<(u64, String, Instant)>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<Flight>> {
         self.documents.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    /// The labels in flight, and how long the oldest has been.
-    fn snapshot(&self) -> (Vec<String>, Duration) {
-        let documents = self.lock();
-        let labels = documents
-            .iter()
-            .map(|(_, label, _)| label.clone())
-            .collect();
-        let oldest = documents
-            .iter()
-            .map(|(_, _, started)| started.elapsed())
-            .max();
-        (labels, oldest.unwrap_or_default())
     }
 }
 
 impl Drop for Entered<'_> {
     fn drop(&mut self) {
-        self.in_flight.lock().retain(|(id, _, _)| *id != self.id);
+        self.in_flight.lock().retain(|flight| flight.id != self.id);
     }
 }
 
-/// Watches a run from a thread of its own until it is dropped.
-pub(crate) struct Watchdog {
-    stop: Arc<AtomicBool>,
-    thread: Option<std::thread::JoinHandle<()>>,
+/// A run over its budget: what it exceeded, and which documents were being laid out.
+#[derive(Debug, Clone)]
+pub(crate) struct Overrun {
+    /// What was exceeded: "took 1037 MiB of memory (the budget is 1024 MiB)".
+    pub(crate) exceeded: String,
+    /// The documents to blame: the ones over the time budget, or the only one being
+    /// laid out when memory ran over.
+    pub(crate) culprits: Vec<Flight>,
+    /// The documents being laid out when memory ran over while there were several:
+    /// any of them may be to blame.
+    pub(crate) suspects: Vec<Flight>,
 }
 
-impl Watchdog {
-    /// Starts watching the documents `in_flight` against `budget`; `report` is the
-    /// report file removed when the run is stopped (it would describe files replaced since).
-    pub(crate) fn start(budget: Budget, in_flight: Arc<InFlight>, report: Option<PathBuf>) -> Self {
+impl Overrun {
+    /// The run stopped as a whole: what ran over while laying out which documents.
+    pub(crate) fn stops_run(&self) -> Diagnostic {
+        let labels: Vec<&str> = (self.culprits.iter().chain(&self.suspects))
+            .map(|flight| flight.label.as_str())
+            .collect();
+        let during = match labels.is_empty() {
+            true => "between documents".to_string(),
+            false => format!("while laying out {}", labels.join(", ")),
+        };
+        let message = format!("the run was stopped: it {} {during}", self.exceeded);
+        Diagnostic::error(message).with_hint(format!(
+            "{RUNAWAY_HINT}; the documents written so far are kept"
+        ))
+    }
+}
+
+/// What to do about a document that runs away.
+pub(crate) const RUNAWAY_HINT: &str = "Typst cannot stop a template or input that runs away (a loop, text doubled again and again): \
+     fix it, or raise the budget with --max-memory (MiB) or --max-seconds";
+
+/// Watches a run from a thread of its own until it is dropped.
+pub(crate) struct Watchdog<'scope> {
+    stop: Arc<AtomicBool>,
+    thread: Option<std::thread::ScopedJoinHandle<'scope, ()>>,
+}
+
+impl<'scope> Watchdog<'scope> {
+    /// Watches the documents `in_flight` against `budget`, in a thread of `scope`, and
+    /// hands the first overrun to `overrun` (which does not return).
+    pub(crate) fn start<'env, F>(
+        scope: &'scope std::thread::Scope<'scope, 'env>,
+        (budget, in_flight): (Budget, &'scope InFlight),
+        overrun: F,
+    ) -> Self
+    where
+        F: Fn(Overrun) + Send + 'scope,
+    {
         let stop = Arc::new(AtomicBool::new(false));
         let stopped = stop.clone();
-        let thread = std::thread::spawn(move || {
+        let thread = scope.spawn(move || {
             while !stopped.load(Ordering::Relaxed) {
-                if let Some(why) = over_budget(budget, &in_flight) {
-                    stop_run(why, report.as_deref());
+                if let Some(found) = over_budget(budget, in_flight) {
+                    overrun(found);
                 }
                 std::thread::park_timeout(Duration::from_millis(100));
             }
@@ -105,7 +162,7 @@ impl Watchdog {
     }
 }
 
-impl Drop for Watchdog {
+impl Drop for Watchdog<'_> {
     /// Wakes the watchdog and waits for its last look, so that it never stops a run
     /// that has ended, nor removes the report that run then writes.
     fn drop(&mut self) {
@@ -117,32 +174,40 @@ impl Drop for Watchdog {
     }
 }
 
-/// What is over budget, naming the documents being laid out; `None` while within it.
-fn over_budget(budget: Budget, in_flight: &InFlight) -> Option<Diagnostic> {
-    let (labels, oldest) = in_flight.snapshot();
+/// What is over budget, and the documents to blame; `None` while within it.
+fn over_budget(budget: Budget, in_flight: &InFlight) -> Option<Overrun> {
+    let flights = in_flight.lock().clone();
     let resident = resident_mib().unwrap_or(0);
-    let exceeded = match () {
-        _ if resident > budget.memory_mib => format!(
+    if resident > budget.memory_mib {
+        let exceeded = format!(
             "took {resident} MiB of memory (the budget is {} MiB)",
             budget.memory_mib
+        );
+        let (culprits, suspects) = match flights.len() {
+            1 => (flights, Vec::new()),
+            _ => (Vec::new(), flights),
+        };
+        return Some(Overrun {
+            exceeded,
+            culprits,
+            suspects,
+        });
+    }
+    let limit = Duration::from_secs(budget.seconds);
+    let slow: Vec<Flight> = flights
+        .into_iter()
+        .filter(|flight| flight.started.elapsed() >= limit)
+        .collect();
+    let longest = slow.iter().map(|f| f.started.elapsed()).max()?;
+    Some(Overrun {
+        exceeded: format!(
+            "spent {} s on one document (the budget is {} s)",
+            longest.as_secs(),
+            budget.seconds
         ),
-        _ if oldest.as_secs() >= budget.seconds && !labels.is_empty() => {
-            format!(
-                "spent {} s on one document (the budget is {} s)",
-                oldest.as_secs(),
-                budget.seconds
-            )
-        }
-        _ => return None,
-    };
-    let message = format!(
-        "the run was stopped: it {exceeded} while laying out {}",
-        labels.join(", ")
-    );
-    Some(Diagnostic::error(message).with_hint(
-        "Typst cannot stop a template or input that runs away (a loop, text doubled again and again): \
-         fix it, or raise the budget with --max-memory (MiB) or --max-seconds; the documents written so far are kept",
-    ))
+        culprits: slow,
+        suspects: Vec::new(),
+    })
 }
 
 /// The resident memory of this process in MiB (Linux; elsewhere `None`).
@@ -151,14 +216,4 @@ fn resident_mib() -> Option<u64> {
     let line = status.lines().find(|line| line.starts_with("VmRSS:"))?;
     let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kib / 1024)
-}
-
-/// Prints why, removes the report the run would have replaced, and ends the process
-/// with the status of a run whose documents failed.
-fn stop_run(why: Diagnostic, report: Option<&std::path::Path>) -> ! {
-    why.eprint();
-    if let Some(report) = report {
-        let _ = std::fs::remove_file(report);
-    }
-    std::process::exit(1)
 }

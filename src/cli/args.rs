@@ -190,15 +190,16 @@ pub struct ProjectArgs {
 }
 
 /// How much memory a run, and how much time one document, may take: Typst cannot stop
-/// a template or input that runs away, so the run is stopped, naming the documents.
+/// a template or input that runs away, so the document to blame is stopped and the
+/// run starts again without it.
 #[derive(Debug, Clone, Copy, Args, PartialEq, Eq)]
 pub struct BudgetArgs {
-    /// Stop the run when it takes more memory than this, in MiB.
+    /// Stop the document to blame when the run takes more memory than this, in MiB.
     #[arg(long, env = "PERSONAPRESS_MAX_MEMORY", value_name = "MIB", default_value_t = Budget::default().memory_mib,
           value_parser = clap::value_parser!(u64).range(256..=1_048_576))]
     pub max_memory: u64,
 
-    /// Stop the run when one document takes longer than this to lay out, in seconds.
+    /// Stop a document that takes longer than this to lay out, in seconds.
     #[arg(long, env = "PERSONAPRESS_MAX_SECONDS", value_name = "SECONDS", default_value_t = Budget::default().seconds,
           value_parser = clap::value_parser!(u64).range(1..=86_400))]
     pub max_seconds: u64,

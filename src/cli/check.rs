@@ -1,14 +1,12 @@
 //! `personapress check`: loads, validates and lays out everything, writes nothing.
 
-use std::time::Instant;
-
 use super::args::ProjectArgs;
 use super::{Status, exit_status, prepare, print_findings, run_batch};
 use crate::batch::report::summarize;
 
 /// Checks the project; returns the exit status.
 pub(crate) fn run(args: &ProjectArgs) -> Status {
-    let started = Instant::now();
+    let started = crate::batch::restart::run_started();
     let prepared = prepare(args, None)?;
     let outcomes = run_batch(
         &prepared,

@@ -1,7 +1,5 @@
 //! `personapress export`: a Typst source bundle per document, for the stock CLI.
 
-use std::time::Instant;
-
 use super::args::ExportArgs;
 use super::{Status, exit_status, prepare, print_findings, run_batch};
 use crate::batch::Mode;
@@ -9,7 +7,7 @@ use crate::batch::report::summarize;
 
 /// Exports every document's bundle; returns the exit status.
 pub(crate) fn run(args: &ExportArgs) -> Status {
-    let started = Instant::now();
+    let started = crate::batch::restart::run_started();
     let prepared = prepare(&args.project, None)?;
     let outcomes = run_batch(
         &prepared,

@@ -283,6 +283,7 @@ pub fn run_batch(
         source_date_epoch: args.source_date_epoch,
         portion,
         budget: args.budget.budget(),
+        runaways: Some(batch::restart::Runaways::inherited()),
     };
     let ran = batch::run(&prepared.ws, &prepared.base, &options);
     progress.finish_and_clear();

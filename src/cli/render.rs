@@ -14,7 +14,7 @@ use crate::spec::workspace::Workspace;
 
 /// Renders the project and writes `report.json`; returns the exit status.
 pub(crate) fn run(args: &RenderArgs) -> Status {
-    let started = Instant::now();
+    let started = crate::batch::restart::run_started();
     let prepared = prepare(&args.project, args.out.clone())?;
     let ws = &prepared.ws;
     let mode = crate::batch::Mode::Render {

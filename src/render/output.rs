@@ -106,7 +106,7 @@ impl Drop for Remover {
 /// (`.NAME.PID.tmp`, `.NAME.PID.merge.tmp`) and the replaced files kept aside
 /// (`.NAME.PID.N.old`) of processes that no longer run. Returns how many it removed.
 /// Where it cannot tell whether a process runs (no `/proc`), it removes nothing.
-pub(crate) fn remove_debris(out: &Path) -> usize {
+pub(crate) fn remove_debris(out: &Path, own_too: bool) -> usize {
     if !Path::new("/proc/self").exists() {
         return 0;
     }
@@ -120,7 +120,7 @@ pub(crate) fn remove_debris(out: &Path) -> usize {
             let path = entry.path();
             if entry.file_type().is_ok_and(|t| t.is_dir()) {
                 folders.push(path);
-            } else if debris_of_a_finished_run(&entry.file_name().to_string_lossy()) {
+            } else if debris_of_a_finished_run(&entry.file_name().to_string_lossy(), own_too) {
                 removed += usize::from(std::fs::remove_file(&path).is_ok());
             }
         }
@@ -128,8 +128,10 @@ pub(crate) fn remove_debris(out: &Path) -> usize {
     removed
 }
 
-/// Whether `name` is a temporary or kept-aside file of a process that no longer runs.
-fn debris_of_a_finished_run(name: &str) -> bool {
+/// Whether `name` is a temporary or kept-aside file of a process that no longer runs;
+/// with `own_too`, also of this process's earlier image (a run started again after a
+/// runaway, see `batch::restart`).
+fn debris_of_a_finished_run(name: &str, own_too: bool) -> bool {
     let Some(rest) = name.strip_prefix('.') else {
         return false;
     };
@@ -145,7 +147,10 @@ fn debris_of_a_finished_run(name: &str) -> bool {
     let Some(pid) = pid.and_then(|(_, pid)| pid.parse::<u32>().ok()) else {
         return false;
     };
-    pid != std::process::id() && !process_runs(pid)
+    match pid == std::process::id() {
+        true => own_too,
+        false => !process_runs(pid),
+    }
 }
 
 fn process_runs(pid: u32) -> bool {
@@ -282,13 +287,16 @@ mod tests {
         for name in &names {
             std::fs::write(dir.join(name), b"x").unwrap();
         }
-        assert_eq!(remove_debris(out.path()), 3);
+        assert_eq!(remove_debris(out.path(), false), 3);
         let mut left: Vec<String> = std::fs::read_dir(&dir)
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
             .collect();
         left.sort();
         assert_eq!(left, [names[5].clone(), names[3].clone(), names[4].clone()]);
+        // A run started again by `exec` keeps the process id: its earlier image's go too.
+        assert_eq!(remove_debris(out.path(), true), 1);
+        assert!(!dir.join(&names[3]).exists() && dir.join(&names[4]).exists());
     }
 
     #[test]

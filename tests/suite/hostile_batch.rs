@@ -271,70 +271,145 @@ fn a_force_render_killed_midway_and_a_normal_one_after_leave_no_hidden_files_and
     }
 }
 
-#[cfg(target_os = "linux")]
-#[test]
-fn a_template_that_runs_away_on_one_persona_is_stopped_by_name_within_the_budget() {
+/// report.json's documents as (persona, errors, skipped), sorted by persona.
+fn report_documents(root: &Path) -> Vec<(String, Vec<String>, bool)> {
+    let report = std::fs::read(root.join("dist/report.json")).expect("report.json is written");
+    let report: serde_json::Value = serde_json::from_slice(&report).unwrap();
+    let mut documents: Vec<_> = report["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            let errors = d["errors"].as_array().unwrap().iter();
+            let errors = errors.map(|e| e.as_str().unwrap().to_string()).collect();
+            let persona = d["persona"].as_str().unwrap().to_string();
+            (persona, errors, d["skipped"].as_bool().unwrap())
+        })
+        .collect();
+    documents.sort();
+    documents
+}
+
+/// The files in `dir` and below whose names say an interrupted write left them.
+fn debris(dir: &Path) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let path = entry.path();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if path.is_dir() {
+            found.extend(debris(&path));
+        } else if name.ends_with(".tmp") || name.ends_with(".old") {
+            found.push(path);
+        }
+    }
+    found
+}
+
+/// A project of five personas whose mousepad template adds `runaway` to two of them
+/// (those whose name starts with "Runaway"); the other three rendered once without it.
+fn runaway_project(runaway: &str) -> (tempfile::TempDir, PathBuf) {
     let (temp, root) = project();
-    write(&root.join("personas/runaway.toml"), "name = \"Runaway\"\n");
+    for (id, name) in [("runaway", "Runaway"), ("runaway-too", "Runaway Too")] {
+        write(
+            &root.join(format!("personas/{id}.toml")),
+            &format!("name = \"{name}\"\n"),
+        );
+    }
+    write(
+        &root.join("personas/zoe.toml"),
+        "name = \"Zoë Zuiderwijk\"\n",
+    );
+    write(
+        &root.join("personas/anna.toml"),
+        "name = \"Anna de Vries\"\n",
+    );
     let builtin = std::fs::read_to_string(repo().join("templates/mousepad.typ")).unwrap();
-    // Doubling a string 40 times asks for a terabyte: Typst has no way to stop it.
-    let runaway = "\n#if p.name == \"Runaway\" {\n  let s = \"ab\"\n  for i in range(40) { s = s + s }\n  s.len()\n}\n";
     let config =
         "personas = [\"personas/*.toml\"]\nformats = [\"mousepad\"]\ntemplates = \"templates\"\n";
     write(&root.join("personapress.toml"), config);
     let project = root.to_str().unwrap();
     write(&root.join("templates/mousepad.typ"), &builtin);
     assert!(personapress(&["render", project, "-q"]).status.success());
-    assert!(root.join("dist/report.json").is_file());
-    write(
-        &root.join("templates/mousepad.typ"),
-        &(builtin.clone() + runaway),
+    let guarded = format!("\n#if p.name.starts-with(\"Runaway\") {{\n{runaway}\n}}\n");
+    write(&root.join("templates/mousepad.typ"), &(builtin + &guarded));
+    (temp, root)
+}
+
+/// After a run in which the two runaways were stopped: every other persona's mousepad
+/// is made afresh, the report lists each, and no interrupted write is left.
+fn assert_the_batch_went_on(root: &Path, stopped: &str, text: &str) {
+    let documents = report_documents(root);
+    let personas: Vec<&str> = documents.iter().map(|(p, _, _)| p.as_str()).collect();
+    assert_eq!(
+        personas,
+        ["anna", "good", "runaway", "runaway-too", "zoe"],
+        "{text}"
     );
-    let args = [
-        "render",
-        project,
-        "-j",
-        "1",
-        "--max-memory",
-        "1024",
-        "--max-seconds",
-        "30",
-    ];
-    let (code, text, took, peak_kib) = run_measured(&args, &temp.path().join("stderr.txt"));
-    assert_eq!(code, Some(1), "{text}");
+    for (persona, errors, skipped) in &documents {
+        match persona.starts_with("runaway") {
+            true => assert!(
+                errors.len() == 1 && errors[0].contains(stopped),
+                "{persona}: {errors:?}\n{text}"
+            ),
+            false => {
+                assert!(
+                    errors.is_empty() && !skipped,
+                    "{persona}: {errors:?}\n{text}"
+                );
+                let pdf = root.join(format!("dist/{persona}/{persona}.mousepad.pdf"));
+                assert!(std::fs::read(pdf).unwrap().starts_with(b"%PDF-"));
+            }
+        }
+    }
     assert!(
-        text.contains("the run was stopped: it took")
-            && text.contains("while laying out runaway mousepad"),
+        text.contains("runaway mousepad:") && text.contains("runaway-too mousepad:"),
         "{text}"
     );
     assert!(
         text.contains("hint: Typst cannot stop a template or input that runs away"),
         "{text}"
     );
-    assert!(took < Duration::from_secs(60), "took {took:?}");
-    assert!(peak_kib < 1536 * 1024, "peak {} MiB", peak_kib / 1024);
-    let good = std::fs::read(root.join("dist/good/good.mousepad.pdf")).unwrap();
-    assert!(
-        good.starts_with(b"%PDF-"),
-        "the persona before it is kept: {text}"
-    );
-    assert!(
-        !root.join("dist/report.json").exists(),
-        "no report describes files replaced since"
-    );
+    assert_eq!(debris(&root.join("dist")), Vec::<PathBuf>::new());
+}
 
-    // Endless in time rather than memory: stopped after --max-seconds.
-    let slow =
-        "\n#if p.name == \"Runaway\" {\n  let n = 0\n  for i in range(200000000) { n += 1 }\n}\n";
-    write(&root.join("templates/mousepad.typ"), &(builtin + slow));
-    let args = ["render", project, "-j", "1", "--max-seconds", "3"];
-    let (code, text, took, _) = run_measured(&args, &temp.path().join("stderr.txt"));
+#[cfg(target_os = "linux")]
+#[test]
+fn templates_that_run_away_on_two_personas_are_stopped_by_name_and_the_batch_goes_on() {
+    // Doubling a string 40 times asks for a terabyte: Typst has no way to stop it.
+    let (temp, root) =
+        runaway_project("  let s = \"ab\"\n  for i in range(40) { s = s + s }\n  s.len()");
+    let project = root.to_str().unwrap();
+    let args = [
+        "render",
+        project,
+        "-j",
+        "2",
+        "--max-memory",
+        "1024",
+        "--max-seconds",
+        "60",
+    ];
+    let (code, text, took, peak_kib) = run_measured(&args, &temp.path().join("stderr.txt"));
     assert_eq!(code, Some(1), "{text}");
+    let stopped = "laying this document out was stopped: it took";
     assert!(
-        text.contains(
-            "spent 3 s on one document (the budget is 3 s) while laying out runaway mousepad"
-        ),
+        text.contains("MiB of memory (the budget is 1024 MiB)"),
         "{text}"
     );
-    assert!(took < Duration::from_secs(30), "took {took:?}");
+    assert_the_batch_went_on(&root, stopped, &text);
+    assert!(took < Duration::from_secs(90), "took {took:?}");
+    assert!(peak_kib < 1536 * 1024, "peak {} MiB", peak_kib / 1024);
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn templates_that_run_on_for_ever_are_stopped_after_the_time_budget_and_the_batch_goes_on() {
+    let (temp, root) = runaway_project("  let n = 0\n  for i in range(200000000) { n += 1 }");
+    let project = root.to_str().unwrap();
+    let args = ["render", project, "-j", "2", "--max-seconds", "3"];
+    let (code, text, took, _) = run_measured(&args, &temp.path().join("stderr.txt"));
+    assert_eq!(code, Some(1), "{text}");
+    let stopped = "stopped: it spent 3 s on one document (the budget is 3 s)";
+    assert_the_batch_went_on(&root, stopped, &text);
+    assert!(took < Duration::from_secs(40), "took {took:?}");
 }

@@ -77,6 +77,7 @@ fn check(project: &Path) -> Vec<String> {
         source_date_epoch: None,
         portion: Default::default(),
         budget: Default::default(),
+        runaways: None,
     };
     let outcomes = batch::run(&prepared.ws, &prepared.base, &options).outcomes;
     outcomes
