@@ -1,10 +1,11 @@
-//! Fonts: Typst's embedded ones, the ones shipped in `fonts/`, and a project's own.
+//! Fonts: Typst's embedded ones, the ones shipped in `fonts/`, and a project's own
+//! (checked when loaded, read again and parsed only when a document uses them).
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use typst::foundations::Bytes;
-use typst::text::{Font, FontBook};
-use typst_kit::fonts::FontStore;
+use typst::text::{Font, FontBook, FontInfo};
+use typst_kit::fonts::{FontSource, FontStore};
 
 use sha2::{Digest, Sha256};
 
@@ -57,16 +58,50 @@ pub(crate) fn load(
     Ok((store, skipped))
 }
 
-/// Adds every face of a project's font file to the store; how many there were (none
+/// Adds every face of a project's font file at `path`, holding `data`, to the store,
+/// to be read again when a document first uses it; how many faces there were (none
 /// for a file the parser gave up on).
-fn push_all(store: &mut FontStore, data: Bytes) -> usize {
-    let faces = faces(data).unwrap_or_default();
-    let count = faces.len();
-    for font in faces {
-        let info = font.info().clone();
-        store.push((font, info));
+fn push_all(store: &mut FontStore, path: &Path, data: &[u8]) -> usize {
+    let sha256: [u8; 32] = Sha256::digest(data).into();
+    let count = ttf_parser::fonts_in_collection(data).unwrap_or(1);
+    let infos = guarded(|| {
+        let infos = (0..count).filter_map(|index| Some((index, FontInfo::new(data, index)?)));
+        infos.collect::<Vec<_>>()
+    });
+    let infos = infos.unwrap_or_default();
+    let pushed = infos.len();
+    for (index, info) in infos {
+        let path = path.to_path_buf();
+        store.push((
+            ProjectFace {
+                path,
+                index,
+                sha256,
+            },
+            info,
+        ));
     }
-    count
+    pushed
+}
+
+/// A face of a project's font file, read when a document first uses it: the bytes of
+/// fonts no document uses are not held, nor parsed beyond what the font book needs.
+struct ProjectFace {
+    path: PathBuf,
+    /// The face's place in a collection (`0` in a single font file).
+    index: u32,
+    /// The SHA-256 of the file as checked when the fonts were loaded.
+    sha256: [u8; 32],
+}
+
+impl FontSource for ProjectFace {
+    /// The face, if the file is still the one checked (not replaced since).
+    fn load(&self) -> Option<Font> {
+        let data = read_bounded(&self.path).ok()?;
+        let unchanged = Sha256::digest(&data)[..] == self.sha256;
+        let index = self.index;
+        unchanged.then(|| guarded(|| Font::new(Bytes::new(data), index)))??
+    }
 }
 
 /// `Err(why)` when a font file's data would make Typst collect more than Unicode holds,
@@ -106,8 +141,9 @@ pub(crate) fn faces(data: Bytes) -> Option<Vec<Font>> {
 /// Runs a font parser on bytes that may be damaged: ttf-parser 0.25 asserts (panics) on
 /// some table offsets instead of returning an error (found by the `font_file` fuzz
 /// target), and a panic while fonts load would end the run. The panic's own message is
-/// not printed: the warning naming the file says it (fonts load before the batch's
-/// threads start, so the hook is swapped for no one else).
+/// not printed: the warning naming the file says it. A face read when first used is
+/// parsed on a batch's thread: a panic elsewhere meanwhile loses only its printed
+/// message (the batch reports every document's panic from its payload).
 fn guarded<T>(parse: impl FnOnce() -> T) -> Option<T> {
     // One swap at a time: two at once could leave the silent hook in place for good.
     static SWAPPING: std::sync::Mutex<()> = std::sync::Mutex::new(());
@@ -247,7 +283,7 @@ fn load_dir(
     for path in files {
         let pushed = read_font_file(&path).and_then(|data| {
             fingerprint.update(&data);
-            match push_all(store, Bytes::new(data)) {
+            match push_all(store, &path, &data) {
                 0 => Err("holds no font Typst can read (damaged, or not a font)".to_string()),
                 _ => Ok(()),
             }
@@ -266,15 +302,20 @@ fn load_dir(
 /// The bytes of a font file within the limits, or why not: unreadable, too big, or
 /// damaged in its character map.
 fn read_font_file(path: &Path) -> Result<Vec<u8>, String> {
+    let data = read_bounded(path)?;
+    check_font_data(&data)?;
+    Ok(data)
+}
+
+/// The bytes of a regular file of at most [`MAX_FONT_BYTES`], or why not.
+fn read_bounded(path: &Path) -> Result<Vec<u8>, String> {
     let cannot = |e: std::io::Error| format!("cannot be read ({e})");
     let size = crate::regular::regular_file_len(path).map_err(cannot)?;
     if size > MAX_FONT_BYTES {
         let (mib, max) = (size >> 20, MAX_FONT_BYTES >> 20);
         return Err(format!("is too large ({mib} MiB; at most {max} MiB)"));
     }
-    let data = std::fs::read(path).map_err(cannot)?;
-    check_font_data(&data)?;
-    Ok(data)
+    std::fs::read(path).map_err(cannot)
 }
 
 fn collect_font_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) -> std::io::Result<()> {
@@ -313,6 +354,31 @@ pub(crate) fn family_names(book: &FontBook) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// How many faces a store holds.
+    fn faces_in(store: &FontStore) -> usize {
+        (0..).take_while(|i| store.source(*i).is_some()).count()
+    }
+
+    #[test]
+    fn a_project_font_is_read_when_a_document_first_uses_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("hebrew.ttf");
+        let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+        std::fs::copy(repo.join("fonts/noto/NotoSansHebrew-Bold.ttf"), &file).unwrap();
+        let before = faces_in(&load(None, &mut Sha256::new()).unwrap().0);
+        let (store, skipped) = load(Some(dir.path()), &mut Sha256::new()).unwrap();
+        assert!(skipped.is_empty(), "{skipped:?}");
+        assert_eq!(faces_in(&store), before + 1);
+        let font = store.font(before).expect("the project's face loads");
+        assert_eq!(font.info().family, "Noto Sans Hebrew");
+        // Its bytes are not held: a store whose file is replaced before first use reads
+        // the new file, finds it is not the one checked, and serves nothing for it.
+        let (unused, _) = load(Some(dir.path()), &mut Sha256::new()).unwrap();
+        std::fs::copy(repo.join("fonts/noto/NotoSansHebrew-Regular.ttf"), &file).unwrap();
+        assert!(unused.font(before).is_none());
+        assert!(store.font(before).is_some(), "a face once read stays");
+    }
 
     #[test]
     fn a_font_whose_tables_make_the_parser_panic_is_caught_and_named_damaged() {
