@@ -67,7 +67,9 @@ fn text_runs(frame: &Frame, ts: Transform, out: &mut Vec<Run>) {
         let at = ts.pre_concat(Transform::translate(pos.x, pos.y));
         match item {
             FrameItem::Group(group) => text_runs(&group.frame, at.pre_concat(group.transform), out),
-            FrameItem::Text(text) if !text.text.trim().is_empty() => {
+            // A run without advance is a mark Typst sets apart from its base glyph (the
+            // shadda of Arabic عمّان, raised): it is measured with its base's run.
+            FrameItem::Text(text) if !text.text.trim().is_empty() && text.width() > Abs::zero() => {
                 let cap = text.font.metrics().cap_height.at(text.size);
                 let mut bbox = corners(
                     at.pre_concat(Transform::translate(Abs::zero(), -cap)),
@@ -425,6 +427,68 @@ fn a_name_is_fitted_to_its_column_and_its_particles_stay_with_the_surname() {
         "particle bound to the surname"
     );
     assert!(name[0].size <= tiers.name_max);
+}
+
+/// The right edge of each line of `runs` (runs on one baseline make a line), top first.
+fn right_edges(runs: &[&Run]) -> Vec<f64> {
+    let mut lines: Vec<(f64, f64)> = Vec::new();
+    for run in runs {
+        match lines
+            .iter_mut()
+            .find(|(base, _)| (base - run.bbox[3]).abs() < 1.0)
+        {
+            Some(line) => line.1 = line.1.max(run.bbox[2]),
+            None => lines.push((run.bbox[3], run.bbox[2])),
+        }
+    }
+    lines.sort_by(|a, b| a.0.total_cmp(&b.0));
+    lines.into_iter().map(|(_, right)| right).collect()
+}
+
+#[test]
+fn right_to_left_text_runs_from_the_right_with_the_opening_mark_hung_there() {
+    let docs = laid_out(&repo().join("tests/fixtures/onpage"));
+    let poster = docs
+        .iter()
+        .find(|d| d.persona == "layla" && d.format == Kind::PosterA2)
+        .unwrap();
+    let mut runs = Vec::new();
+    let page = &poster.result.as_ref().unwrap().document.pages()[0];
+    text_runs(&page.frame, Transform::identity(), &mut runs);
+    let size_of = |word: &str| runs.iter().find(|r| r.text.contains(word)).unwrap().size;
+    // The hero quote: two lines flush right, the opening mark in the margin right of them.
+    let quote_size = size_of("أريد");
+    let quote: Vec<&Run> = runs.iter().filter(|r| r.size == quote_size).collect();
+    let (marks, words): (Vec<&Run>, Vec<&Run>) = quote.iter().partition(|r| r.text == "\u{201c}");
+    assert_eq!(marks.len(), 1, "one opening mark: {quote:?}");
+    let edges = right_edges(&words);
+    assert!(
+        edges.len() >= 2 && edges.iter().all(|e| (e - edges[0]).abs() < 1.0),
+        "{edges:?}"
+    );
+    assert!(
+        marks[0].bbox[0] > edges[0] + quote_size * 0.2,
+        "{:?} {edges:?}",
+        marks[0].bbox
+    );
+    // The story: every line ends at the column's right edge, the last one of each
+    // paragraph starting further in.
+    let first = runs.iter().find(|r| r.text.contains("تعمل")).unwrap();
+    let same_line = runs
+        .iter()
+        .filter(|r| (r.bbox[3] - first.bbox[3]).abs() < 1.0);
+    let right = same_line.map(|r| r.bbox[2]).fold(f64::MIN, f64::max);
+    // The story's column: its runs, up to a column's width left of that edge.
+    let story: Vec<&Run> = runs
+        .iter()
+        .filter(|r| r.size == first.size && r.bbox[2] <= right + 1.0 && r.bbox[0] > right - 300.0)
+        .collect();
+    let edges = right_edges(&story);
+    assert!(edges.len() >= 4, "{edges:?}");
+    assert!(
+        edges.iter().all(|e| (e - edges[0]).abs() < 1.0),
+        "flush right: {edges:?}"
+    );
 }
 
 /// Measures every overview sheet of a project in `format` (every theme): text in the
