@@ -171,6 +171,13 @@ impl OutputLock {
     pub(crate) fn take(out: &Path, suffix: &str) -> Result<OutputLock, LockRefused> {
         make_output_folder(out)?;
         let path = out.join(format!(".personapress{suffix}.lock"));
+        if path.is_dir() {
+            let why = format!(
+                "the lock file {} is a folder: remove it, then render again",
+                path.display()
+            );
+            return Err(LockRefused::Unusable(why));
+        }
         for _ in 0..2 {
             match std::fs::OpenOptions::new()
                 .write(true)
@@ -326,6 +333,14 @@ mod tests {
         let refused = OutputLock::take(&file, "").err().unwrap();
         assert!(
             matches!(&refused, LockRefused::Unusable(m) if m.ends_with("report.pdf is a file, not a folder")),
+            "{refused:?}"
+        );
+        // A folder where the lock file goes is in the way, not another run.
+        let blocked = tempfile::tempdir().unwrap();
+        std::fs::create_dir(blocked.path().join(".personapress.lock")).unwrap();
+        let refused = OutputLock::take(blocked.path(), "").err().unwrap();
+        assert!(
+            matches!(&refused, LockRefused::Unusable(m) if m.contains(".personapress.lock is a folder")),
             "{refused:?}"
         );
     }

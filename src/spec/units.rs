@@ -163,41 +163,44 @@ struct ColorTable {
     spot: Option<String>,
 }
 
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum ColorForm {
-    Hex(String),
-    Table(ColorTable),
+/// Reads a colour in either form; a table's own error (a CMYK list of 3 values, a
+/// percentage over 100, an unknown key) is kept, not swallowed by a generic one.
+struct ColorVisitor;
+
+impl<'de> de::Visitor<'de> for ColorVisitor {
+    type Value = Color;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str(
+            "a colour: \"#RRGGBB\" or { rgb = \"#RRGGBB\", cmyk = [C, M, Y, K], spot = \"name\" } \
+             with CMYK percentages 0 to 100",
+        )
+    }
+
+    fn visit_str<E: de::Error>(self, text: &str) -> Result<Color, E> {
+        Ok(Color {
+            rgb: text.parse().map_err(E::custom)?,
+            cmyk: None,
+            spot: None,
+        })
+    }
+
+    fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<Color, A::Error> {
+        let table = ColorTable::deserialize(de::value::MapAccessDeserializer::new(map))?;
+        if let Some(name) = &table.spot {
+            check_spot_name(name).map_err(de::Error::custom)?;
+        }
+        Ok(Color {
+            rgb: table.rgb,
+            cmyk: table.cmyk,
+            spot: table.spot,
+        })
+    }
 }
 
 impl<'de> Deserialize<'de> for Color {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let form = ColorForm::deserialize(deserializer).map_err(|_| {
-            de::Error::custom(
-                "expected a colour: \"#RRGGBB\" or { rgb = \"#RRGGBB\", cmyk = [C, M, Y, K], spot = \"name\" } \
-                 with CMYK percentages 0 to 100",
-            )
-        })?;
-        match form {
-            ColorForm::Hex(text) => {
-                let rgb = text.parse().map_err(de::Error::custom)?;
-                Ok(Color {
-                    rgb,
-                    cmyk: None,
-                    spot: None,
-                })
-            }
-            ColorForm::Table(t) => {
-                if let Some(name) = &t.spot {
-                    check_spot_name(name).map_err(de::Error::custom)?;
-                }
-                Ok(Color {
-                    rgb: t.rgb,
-                    cmyk: t.cmyk,
-                    spot: t.spot,
-                })
-            }
-        }
+        deserializer.deserialize_any(ColorVisitor)
     }
 }
 
