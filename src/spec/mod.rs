@@ -75,11 +75,24 @@ impl SpecFile {
     /// An error pointing at the first occurrence of `key = ` in this file, or at the file;
     /// for a spreadsheet's persona, at the key's cell.
     pub fn error_at_key(&self, key: &str, message: impl Into<String>) -> Diagnostic {
+        self.error_at_key_holding(key, "", message)
+    }
+
+    /// An error pointing at the `key = ` whose value holds `needle` (of a key every
+    /// `[[quotes]]` has, the right one), else at the first; for a spreadsheet's persona,
+    /// at that key's cell.
+    pub fn error_at_key_holding(
+        &self,
+        key: &str,
+        needle: &str,
+        message: impl Into<String>,
+    ) -> Diagnostic {
+        let span = find_key_holding(&self.text, key, needle);
         if let Some(cells) = &self.cells {
-            let place = cells.place_of_key(&self.text, key);
+            let line = span.map(|span| crate::diag::line_col(&self.text, span.start).0);
+            let place = cells.place_of_line_of_value(line);
             return Diagnostic::error(format!("{place}: {}", message.into())).in_file(&self.path);
         }
-        let span = find_key(&self.text, key);
         Diagnostic::error(message).at(&self.path, self.text.clone(), span)
     }
 
@@ -282,18 +295,42 @@ fn lowercase_first(text: &str) -> String {
 
 /// The byte range of the first line that assigns `key`, for errors after parsing.
 pub fn find_key(text: &str, key: &str) -> Option<std::ops::Range<usize>> {
+    find_key_holding(text, key, "")
+}
+
+/// The byte range of the first line that assigns `key` a value holding `needle` (the
+/// `text` of the third `[[quotes]]`, not the first): the value runs up to the next line
+/// assigning a key or opening a table. Without such a line, the first that assigns `key`.
+pub fn find_key_holding(text: &str, key: &str, needle: &str) -> Option<std::ops::Range<usize>> {
+    let mut first = None;
+    let mut open: Option<std::ops::Range<usize>> = None;
     let mut offset = 0;
     for line in text.split_inclusive('\n') {
         let trimmed = line.trim_start();
+        let start = offset + (line.len() - trimmed.len());
+        offset += line.len();
         if let Some(rest) = trimmed.strip_prefix(key)
             && rest.trim_start().starts_with('=')
         {
-            let start = offset + (line.len() - trimmed.len());
-            return Some(start..start + trimmed.trim_end().len());
+            let span = start..start + trimmed.trim_end().len();
+            first.get_or_insert(span.clone());
+            open = Some(span);
+        } else if starts_a_key_or_table(trimmed) {
+            open = None;
         }
-        offset += line.len();
+        if open.is_some() && line.contains(needle) {
+            return open;
+        }
     }
-    None
+    first
+}
+
+/// Whether a (trimmed) TOML line opens a table or assigns a key.
+fn starts_a_key_or_table(line: &str) -> bool {
+    let name_end = line
+        .find(|c: char| !(c.is_alphanumeric() || "_-.\"".contains(c)))
+        .unwrap_or(line.len());
+    line.starts_with('[') || (name_end > 0 && line[name_end..].trim_start().starts_with('='))
 }
 
 /// Resolves a path written inside a spec file, relative to that file, and
@@ -371,6 +408,29 @@ mod tests {
         let text = "name = \"\"\n  photo = \"x.jpg\"\n";
         assert_eq!(find_key(text, "photo"), Some(12..27));
         assert_eq!(find_key(text, "age"), None);
+    }
+
+    #[test]
+    fn a_repeated_key_is_found_where_its_value_holds_the_needle() {
+        let text = "name = \"A\"\n\n[[quotes]]\ntext = \"Goed\"\nsource = \"Ik 1\"\n\n\
+                    [[quotes]]\ntext = \"\"\"\nLang\nen 1 \"\"\"\n";
+        let line_of = |span: Option<std::ops::Range<usize>>| &text[span.unwrap()];
+        assert_eq!(
+            line_of(find_key_holding(text, "text", "Goed")),
+            "text = \"Goed\""
+        );
+        // A value over several lines, the needle on a later one.
+        assert_eq!(
+            line_of(find_key_holding(text, "text", "en 1")),
+            "text = \"\"\""
+        );
+        // `source = ` ends the first quote's text: its "1" is not the text's.
+        assert!(find_key_holding(text, "text", "1").unwrap().start > 30);
+        // Nowhere: the first occurrence, as `find_key` finds it.
+        assert_eq!(
+            find_key_holding(text, "text", "zzz"),
+            find_key(text, "text")
+        );
     }
 
     #[test]

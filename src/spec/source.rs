@@ -26,12 +26,13 @@ pub fn check_persona(loaded: &Loaded<Persona>) -> Result<(), Diagnostic> {
     check_metrics(loaded)?;
     check_updated(loaded)?;
     let as_json = serde_json::to_value(persona).unwrap_or_default();
-    if let Some((key, chars)) = overlong_text(&as_json) {
+    if let Some((key, chars, opening)) = overlong_text(&as_json) {
         let message = format!(
             "`{key}` is {chars} characters long; a field may hold at most {MAX_TEXT_CHARS}"
         );
         return Err(loaded
-            .error_at_key(&key, message)
+            .file()
+            .error_at_key_holding(&key, &opening, message)
             .with_hint("a persona is read from a wall: keep it to what a poster can show"));
     }
     if let Some(key) = oversized_list(&as_json) {
@@ -110,17 +111,26 @@ fn oversized_list(persona: &serde_json::Value) -> Option<String> {
 /// a megabyte of text took a minute and gigabytes before it was found not to fit.
 pub const MAX_TEXT_CHARS: usize = 50_000;
 
-/// The key and length of the first text in the persona (as JSON) longer than
+/// The key, length and opening words of the first text in the persona (as JSON) longer than
 /// [`MAX_TEXT_CHARS`].
-fn overlong_text(persona: &serde_json::Value) -> Option<(String, usize)> {
+fn overlong_text(persona: &serde_json::Value) -> Option<(String, usize, String)> {
     let mut found = None;
     for_each_text(persona, &mut |key, text| {
         let chars = text.chars().count();
         if found.is_none() && chars > MAX_TEXT_CHARS {
-            found = Some((key.to_string(), chars));
+            found = Some((key.to_string(), chars, opening_words(text)));
         }
     });
     found
+}
+
+/// The first words of a text as its file has them (up to a character TOML may have
+/// written escaped), to find which of several `key = ` holds it.
+pub(crate) fn opening_words(text: &str) -> String {
+    let plain = text
+        .chars()
+        .take_while(|c| !matches!(c, '"' | '\\' | '\n' | '\''));
+    plain.take(24).collect()
 }
 
 /// Calls `visit` with every text of a persona (as JSON) and the key it is under (a
@@ -167,6 +177,16 @@ impl PersonaSource {
     /// An error pointing at `key` in the persona's file.
     pub fn error_at_key(&self, key: &str, message: impl Into<String>) -> Diagnostic {
         self.file.error_at_key(key, message)
+    }
+
+    /// An error pointing at the `key` whose value holds `needle` in the persona's file.
+    pub fn error_at_key_holding(
+        &self,
+        key: &str,
+        needle: &str,
+        message: impl Into<String>,
+    ) -> Diagnostic {
+        self.file.error_at_key_holding(key, needle, message)
     }
 }
 

@@ -71,6 +71,11 @@ impl Cells {
     /// Where `key` (as a TOML line `key = …` of `text`) came from, or the row.
     pub fn place_of_key(&self, text: &str, key: &str) -> String {
         let line = super::find_key(text, key).map(|span| crate::diag::line_col(text, span.start).0);
+        self.place_of_line_of_value(line)
+    }
+
+    /// Where the value on `line` (1-based) of the persona's TOML came from, or the row.
+    pub fn place_of_line_of_value(&self, line: Option<usize>) -> String {
         self.place_of_line(line, Problem::Value).0
     }
 
