@@ -145,6 +145,12 @@ pub struct Ran {
     pub removed: Vec<String>,
 }
 
+/// The keys of the documents among `done` that this image of the run wrote.
+fn made_keys(done: &[Outcome]) -> Vec<String> {
+    let made = done.iter().filter(|o| !o.skipped && o.path.is_some());
+    made.filter_map(|o| o.key.clone()).collect()
+}
+
 /// Loads every persona and renders every job.
 pub fn run(ws: &Workspace, base: &Base, options: &RunOptions) -> Ran {
     let suffix = options.portion.file_suffix();
@@ -210,40 +216,34 @@ impl<'a> Context<'a> {
 
     /// Acts on a run over its budget: starts the run again without the document to
     /// blame, the documents done so far saved to the cache; where it cannot, or the
-    /// overrun names none, stops the run, removing the report it would have replaced.
+    /// overrun names none, stops the run. Either way the report the run would have
+    /// replaced is removed first (it would describe files replaced since).
     fn overrun(&self, overrun: watchdog::Overrun) -> ! {
+        if self.options.mode.writes_output() {
+            let _ = std::fs::remove_file(self.ws.out.join(self.options.portion.report_name()));
+        }
+        // Held until the process is replaced: no document is done unrecorded meanwhile.
+        let done = self.done.lock().unwrap_or_else(|e| e.into_inner());
         let known = self.options.runaways.as_ref();
-        let next = known.and_then(|known| known.after(&overrun, self.made_keys()));
-        if let Some(next) = next {
-            self.save_done();
+        if let Some(next) = known.and_then(|known| known.after(&overrun, made_keys(&done))) {
+            self.save_done(&done);
             let why = restart::restart(&next, &overrun);
             eprintln!("personapress could not start again ({why})");
         }
         overrun.stops_run().eprint();
-        if self.options.mode.writes_output() {
-            let _ = std::fs::remove_file(self.ws.out.join(self.options.portion.report_name()));
-        }
         std::process::exit(1)
     }
 
-    /// Saves the cache and digests of the documents done so far, so that a run started
+    /// Saves the cache and digests of the documents `done`, so that a run started
     /// again does not make them anew.
-    fn save_done(&self) {
+    fn save_done(&self, done: &[Outcome]) {
         if !self.keeps_files() {
             return;
         }
         let (out, suffix) = (&self.ws.out, self.options.portion.file_suffix());
-        let done = self.done.lock().unwrap_or_else(|e| e.into_inner());
         let _ = self.digests.save(&digests_file(out, &suffix));
         let cache = cache_file(out, &suffix);
-        let _ = self.previous.save(&done, (out, &self.ws.root), &cache);
-    }
-
-    /// The keys of the documents this image of the run wrote.
-    fn made_keys(&self) -> Vec<String> {
-        let done = self.done.lock().unwrap_or_else(|e| e.into_inner());
-        let made = done.iter().filter(|o| !o.skipped && o.path.is_some());
-        made.filter_map(|o| o.key.clone()).collect()
+        let _ = self.previous.save(done, (out, &self.ws.root), &cache);
     }
 
     /// Keeps a document's outcome for [`Self::save_done`], where the run writes files.

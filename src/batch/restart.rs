@@ -5,9 +5,10 @@
 //! file that [`RUNAWAYS_VAR`] names: the documents stopped, by the key of their inputs
 //! (a changed input makes a new key, so `watch` tries an edited persona again), the
 //! documents already made, and the documents being laid out when memory ran over with
-//! several in flight. The new image lays those out
-//! one at a time after the others, so that the one to blame, if it runs away again, is
-//! found; each restart stops a document or adds a suspect, so the restarts end.
+//! several in flight. The new image lays those out one at a time after the others, so
+//! that the one to blame, if it runs away again, is found. Each restart stops a
+//! document or adds a suspect, and after [`MAX_RESTARTS`] (a cause every document
+//! shares, such as a template) the run is stopped as a whole.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -21,6 +22,11 @@ use crate::diag::Diagnostic;
 /// The environment variable naming the file an image of a run hands its [`Runaways`]
 /// to the next in (a file: thousands of keys would not fit in a variable).
 pub const RUNAWAYS_VAR: &str = "PERSONAPRESS_RUNAWAYS";
+
+/// The most times one run starts again: more runaways than this have a cause every
+/// document shares (a template, a budget below what the project needs), and going
+/// on would only repeat it.
+pub(crate) const MAX_RESTARTS: u32 = 12;
 
 /// What earlier images of this run found over budget.
 #[derive(Debug, Default, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -38,6 +44,12 @@ pub struct Runaways {
     earlier_ms: u64,
 }
 
+/// What the earlier image of this process handed on, read once.
+fn handed_on() -> &'static Runaways {
+    static HANDED_ON: std::sync::OnceLock<Runaways> = std::sync::OnceLock::new();
+    HANDED_ON.get_or_init(|| read_handed_on().unwrap_or_default())
+}
+
 /// When the run under way started (see [`run_started`]).
 static RUN_STARTED: std::sync::Mutex<Option<Instant>> = std::sync::Mutex::new(None);
 
@@ -48,7 +60,7 @@ pub fn run_started() -> Instant {
     static FIRST_TAKEN: AtomicBool = AtomicBool::new(false);
     let earlier = match FIRST_TAKEN.swap(true, Ordering::Relaxed) {
         true => 0,
-        false => Runaways::inherited().earlier_ms,
+        false => handed_on().earlier_ms,
     };
     let now = Instant::now();
     let started = now.checked_sub(Duration::from_millis(earlier));
@@ -59,16 +71,19 @@ pub fn run_started() -> Instant {
 
 impl Runaways {
     /// What the earlier images of this process handed on (none in a run started
-    /// anew), read once: the file is removed, and `watch` keeps it for every render.
+    /// anew), read once, then removed. The first run of the image gets all of it; a
+    /// later render of `watch` is a run of its own and keeps only what was stopped
+    /// (tried again once its inputs change).
     pub fn inherited() -> Self {
-        static INHERITED: std::sync::OnceLock<Runaways> = std::sync::OnceLock::new();
-        let read = || {
-            let file = std::env::var_os(RUNAWAYS_VAR)?;
-            let json = crate::regular::read_regular(std::path::Path::new(&file)).ok();
-            let _ = std::fs::remove_file(&file);
-            serde_json::from_slice(&json?).ok()
-        };
-        INHERITED.get_or_init(|| read().unwrap_or_default()).clone()
+        static FIRST_TAKEN: AtomicBool = AtomicBool::new(false);
+        let inherited = handed_on();
+        match FIRST_TAKEN.swap(true, Ordering::Relaxed) {
+            false => inherited.clone(),
+            true => Runaways {
+                stopped: inherited.stopped.clone(),
+                ..Runaways::default()
+            },
+        }
     }
 
     /// Whether this image is a run started again after a runaway.
@@ -81,10 +96,9 @@ impl Runaways {
     pub(crate) fn stopped(&self, key: &str) -> Option<Diagnostic> {
         let exceeded = self.stopped.get(key)?;
         let message = format!("laying this document out was stopped: it {exceeded}");
-        Some(
-            Diagnostic::error(message)
-                .with_hint(format!("{RUNAWAY_HINT}; the other documents were made")),
-        )
+        Some(Diagnostic::error(message).with_hint(format!(
+            "{RUNAWAY_HINT}; the run went on with the other documents"
+        )))
     }
 
     /// Whether an earlier image of this run made the document with inputs `key`.
@@ -99,8 +113,8 @@ impl Runaways {
 
     /// What the next image is to know after `overrun`, this image having made the
     /// documents `made`; `None` when it teaches nothing new (memory ran over between
-    /// documents, or with only suspects known already in flight), and the run is
-    /// stopped instead.
+    /// documents, or with only suspects known already in flight) or the run started
+    /// again [`MAX_RESTARTS`] times, and the run is stopped instead.
     pub(crate) fn after(&self, overrun: &Overrun, made: Vec<String>) -> Option<Runaways> {
         let mut next = self.clone();
         next.made.extend(made);
@@ -116,7 +130,7 @@ impl Runaways {
         next.earlier_ms = started.map_or(0, |s| s.elapsed().as_millis() as u64);
         let learned =
             next.stopped.len() > self.stopped.len() || next.suspects.len() > self.suspects.len();
-        learned.then_some(next)
+        (learned && next.restarts <= MAX_RESTARTS).then_some(next)
     }
 }
 
@@ -141,6 +155,34 @@ pub(crate) fn restart(next: &Runaways, overrun: &Overrun) -> std::io::Error {
     exec_self(next)
 }
 
+/// The beginning of the name of the file an image hands on, in the temporary folder:
+/// `personapress-runaways-PID-` (the process id stays the same across `exec`).
+fn handed_on_prefix() -> String {
+    format!("personapress-runaways-{}-", std::process::id())
+}
+
+/// What the earlier image of this process handed on: only a file of this process's
+/// own in the temporary folder, removed once read (a variable left set by hand names
+/// no such file, and nothing is removed).
+fn read_handed_on() -> Option<Runaways> {
+    read_handed_on_from(std::path::Path::new(&std::env::var_os(RUNAWAYS_VAR)?))
+}
+
+/// What `file` hands on, if it is such a file of this process's own.
+fn read_handed_on_from(file: &std::path::Path) -> Option<Runaways> {
+    let name = file.file_name()?.to_str()?;
+    let ours = file.parent() == Some(std::env::temp_dir().as_path())
+        && name.starts_with(&handed_on_prefix())
+        && name.ends_with(".json");
+    if !ours {
+        return None;
+    }
+    let json = crate::regular::read_regular(file).ok()?;
+    let runaways: Runaways = serde_json::from_slice(&json).ok()?;
+    let _ = std::fs::remove_file(file);
+    Some(runaways)
+}
+
 /// Writes `next` to a new file of its own in the temporary folder.
 fn hand_on(next: &Runaways) -> std::io::Result<std::path::PathBuf> {
     use std::io::Write;
@@ -149,7 +191,7 @@ fn hand_on(next: &Runaways) -> std::io::Result<std::path::PathBuf> {
         .elapsed()
         .unwrap_or_default()
         .as_nanos();
-    let name = format!("personapress-runaways-{}-{nanos}.json", std::process::id());
+    let name = format!("{}{nanos}.json", handed_on_prefix());
     let path = std::env::temp_dir().join(name);
     let mut file = std::fs::OpenOptions::new()
         .write(true)
@@ -173,11 +215,13 @@ fn exec_self(next: &Runaways) -> std::io::Error {
         true => std::path::PathBuf::from("/proc/self/exe"),
         false => std::env::current_exe().unwrap_or_else(|_| program.clone().into()),
     };
-    std::process::Command::new(exe)
+    let failed = std::process::Command::new(exe)
         .arg0(program)
         .args(args)
-        .env(RUNAWAYS_VAR, file)
-        .exec()
+        .env(RUNAWAYS_VAR, &file)
+        .exec();
+    let _ = std::fs::remove_file(&file);
+    failed
 }
 
 #[cfg(not(unix))]
@@ -214,10 +258,29 @@ mod tests {
         // Suspects already known, or nothing in flight: nothing learned, no restart.
         assert!(last.after(&overrun(&[], &["b"]), vec![]).is_none());
         assert!(last.after(&overrun(&[], &[]), vec!["d".into()]).is_none());
-        // What an image hands on is what the next reads.
+        // What an image hands on is what the next reads, and the file is gone.
         let file = hand_on(&last).unwrap();
-        let read: Runaways = serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
-        std::fs::remove_file(&file).unwrap();
-        assert_eq!(read, last);
+        assert_eq!(read_handed_on_from(&file), Some(last.clone()));
+        assert!(!file.exists());
+        // A file that is not this process's own is neither read nor removed.
+        let elsewhere = tempfile::tempdir().unwrap();
+        let stray = elsewhere
+            .path()
+            .join(format!("{}1.json", handed_on_prefix()));
+        std::fs::write(&stray, serde_json::to_vec(&last).unwrap()).unwrap();
+        assert_eq!(read_handed_on_from(&stray), None);
+        assert!(stray.exists());
+    }
+
+    #[test]
+    fn a_run_starts_again_at_most_max_restarts_times() {
+        let mut known = Runaways::default();
+        for n in 0..MAX_RESTARTS {
+            known = known
+                .after(&overrun(&[&format!("k{n}")], &[]), vec![])
+                .unwrap();
+        }
+        assert_eq!(known.restarts, MAX_RESTARTS);
+        assert!(known.after(&overrun(&["one more"], &[]), vec![]).is_none());
     }
 }

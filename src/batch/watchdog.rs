@@ -38,6 +38,8 @@ pub(crate) struct Flight {
     /// The hash of its inputs, as the cache knows it.
     pub(crate) key: String,
     started: Instant,
+    /// The resident memory of the run when it started, in MiB.
+    resident_at_start: u64,
 }
 
 #[cfg(test)]
@@ -49,6 +51,7 @@ impl Flight {
             label: format!("{key} poster-a2"),
             key: key.to_string(),
             started: Instant::now(),
+            resident_at_start: 0,
         }
     }
 }
@@ -71,11 +74,13 @@ impl InFlight {
     pub(crate) fn enter(&self, label: String, key: String) -> Entered<'_> {
         let id = self.next.fetch_add(1, Ordering::Relaxed);
         let started = Instant::now();
+        let resident_at_start = resident_mib().unwrap_or(0);
         self.lock().push(Flight {
             id,
             label,
             key,
             started,
+            resident_at_start,
         });
         Entered {
             in_flight: self,
@@ -100,10 +105,10 @@ pub(crate) struct Overrun {
     /// What was exceeded: "took 1037 MiB of memory (the budget is 1024 MiB)".
     pub(crate) exceeded: String,
     /// The documents to blame: the ones over the time budget, or the only one being
-    /// laid out when memory ran over.
+    /// laid out when memory ran over, having taken most of the budget itself.
     pub(crate) culprits: Vec<Flight>,
-    /// The documents being laid out when memory ran over while there were several:
-    /// any of them may be to blame.
+    /// The documents being laid out when memory ran over while there were several (or
+    /// one that took little of it): any of them may be to blame.
     pub(crate) suspects: Vec<Flight>,
 }
 
@@ -183,9 +188,13 @@ fn over_budget(budget: Budget, in_flight: &InFlight) -> Option<Overrun> {
             "took {resident} MiB of memory (the budget is {} MiB)",
             budget.memory_mib
         );
-        let (culprits, suspects) = match flights.len() {
-            1 => (flights, Vec::new()),
-            _ => (Vec::new(), flights),
+        // Alone, a document is to blame for what the run took on while it was laid
+        // out, if that is most of the budget (not memory earlier ones left behind).
+        let grew =
+            |f: &Flight| resident.saturating_sub(f.resident_at_start) > budget.memory_mib / 2;
+        let (culprits, suspects) = match flights.len() == 1 && grew(&flights[0]) {
+            true => (flights, Vec::new()),
+            false => (Vec::new(), flights),
         };
         return Some(Overrun {
             exceeded,

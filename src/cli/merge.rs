@@ -3,8 +3,6 @@
 //! the shards' documents taken as they are, the overview sheets rendered, one
 //! `report.json` and `index.html`.
 
-use std::time::Instant;
-
 use super::args::MergeArgs;
 use super::render::{lock_output, print_summary, write_report_and_proof};
 use super::{EXIT_FAILED, Failure, Status, exit_status, prepare, print_findings, run_batch};
@@ -16,7 +14,7 @@ use crate::render::date::run_date;
 
 /// Merges the parts; exit 1 when a shard is missing or a document failed.
 pub(crate) fn run(args: &MergeArgs) -> Status {
-    let started = Instant::now();
+    let started = crate::batch::restart::run_started();
     let (project, parts) = args.split();
     let prepared = prepare(&project, Some(args.out.clone()))?;
     let ws = &prepared.ws;

@@ -264,7 +264,9 @@ fn check_fonts(ws: &Workspace, base: &Base) -> Result<(), Diagnostic> {
 }
 
 /// Runs the batch with a progress bar on a terminal.
-/// `portion` says which documents: all, a shard's, or a merge's.
+/// `portion` says which documents: all, a shard's, or a merge's. A document that runs
+/// over the budget makes this process start itself again (see `batch::restart`): for
+/// the command line, not for a library's caller.
 pub fn run_batch(
     prepared: &Prepared,
     args: &args::ProjectArgs,
@@ -283,7 +285,8 @@ pub fn run_batch(
         source_date_epoch: args.source_date_epoch,
         portion,
         budget: args.budget.budget(),
-        runaways: Some(batch::restart::Runaways::inherited()),
+        // Where a process cannot start itself again, a runaway stops the run.
+        runaways: cfg!(unix).then(batch::restart::Runaways::inherited),
     };
     let ran = batch::run(&prepared.ws, &prepared.base, &options);
     progress.finish_and_clear();

@@ -1,7 +1,6 @@
 //! `personapress preview PERSONA --format F`: one document to PNG, fast.
 
 use std::path::{Path, PathBuf};
-use std::time::Instant;
 
 use super::args::{PreviewArgs, ProjectArgs};
 use super::{Status, exit_status, prepare, print_findings, run_batch};
@@ -11,7 +10,7 @@ use crate::spec::workspace::{PROJECT_FILE, Workspace};
 
 /// Renders one persona in one format (in the project's first theme) to PNG.
 pub(crate) fn run(args: &PreviewArgs) -> Status {
-    let started = Instant::now();
+    let started = crate::batch::restart::run_started();
     let project = ProjectArgs {
         project: project_folder(args),
         formats: Some(vec![args.format.clone()]),

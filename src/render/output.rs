@@ -105,9 +105,10 @@ impl Drop for Remover {
 /// Removes what interrupted runs left in `out`: the temporary files of writes
 /// (`.NAME.PID.tmp`, `.NAME.PID.merge.tmp`) and the replaced files kept aside
 /// (`.NAME.PID.N.old`) of processes that no longer run. Returns how many it removed.
-/// Where it cannot tell whether a process runs (no `/proc`), it removes nothing.
+/// Where it cannot tell whether a process runs (no `/proc`), it removes only what
+/// `own_too` names: this process's, from before it started itself again.
 pub(crate) fn remove_debris(out: &Path, own_too: bool) -> usize {
-    if !Path::new("/proc/self").exists() {
+    if !own_too && !Path::new("/proc/self").exists() {
         return 0;
     }
     let mut removed = 0;
@@ -149,7 +150,7 @@ fn debris_of_a_finished_run(name: &str, own_too: bool) -> bool {
     };
     match pid == std::process::id() {
         true => own_too,
-        false => !process_runs(pid),
+        false => Path::new("/proc/self").exists() && !process_runs(pid),
     }
 }
 

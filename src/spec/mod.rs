@@ -309,16 +309,18 @@ pub fn find_key_holding(text: &str, key: &str, needle: &str) -> Option<std::ops:
         let trimmed = line.trim_start();
         let start = offset + (line.len() - trimmed.len());
         offset += line.len();
+        let mut value = line;
         if let Some(rest) = trimmed.strip_prefix(key)
-            && rest.trim_start().starts_with('=')
+            && let Some(assigned) = rest.trim_start().strip_prefix('=')
         {
             let span = start..start + trimmed.trim_end().len();
             first.get_or_insert(span.clone());
             open = Some(span);
+            value = assigned;
         } else if starts_a_key_or_table(trimmed) {
             open = None;
         }
-        if open.is_some() && line.contains(needle) {
+        if open.is_some() && value.contains(needle) {
             return open;
         }
     }
@@ -413,7 +415,7 @@ mod tests {
     #[test]
     fn a_repeated_key_is_found_where_its_value_holds_the_needle() {
         let text = "name = \"A\"\n\n[[quotes]]\ntext = \"Goed\"\nsource = \"Ik 1\"\n\n\
-                    [[quotes]]\ntext = \"\"\"\nLang\nen 1 \"\"\"\n";
+                    [[quotes]]\ntext = \"\"\"\nLaat\nen 1 \"\"\"\n";
         let line_of = |span: Option<std::ops::Range<usize>>| &text[span.unwrap()];
         assert_eq!(
             line_of(find_key_holding(text, "text", "Goed")),
@@ -426,6 +428,8 @@ mod tests {
         );
         // `source = ` ends the first quote's text: its "1" is not the text's.
         assert!(find_key_holding(text, "text", "1").unwrap().start > 30);
+        // Only the value counts, not the key's own name.
+        assert!(find_key_holding(text, "text", "t").is_some_and(|s| s.start > 30));
         // Nowhere: the first occurrence, as `find_key` finds it.
         assert_eq!(
             find_key_holding(text, "text", "zzz"),

@@ -62,7 +62,6 @@ pub(crate) fn load(
 /// to be read again when a document first uses it; how many faces there were (none
 /// for a file the parser gave up on).
 fn push_all(store: &mut FontStore, path: &Path, data: &[u8]) -> usize {
-    let sha256: [u8; 32] = Sha256::digest(data).into();
     let count = ttf_parser::fonts_in_collection(data).unwrap_or(1);
     let infos = guarded(|| {
         let infos = (0..count).filter_map(|index| Some((index, FontInfo::new(data, index)?)));
@@ -70,37 +69,50 @@ fn push_all(store: &mut FontStore, path: &Path, data: &[u8]) -> usize {
     });
     let infos = infos.unwrap_or_default();
     let pushed = infos.len();
+    let file = std::sync::Arc::new(ProjectFontFile {
+        path: path.to_path_buf(),
+        sha256: Sha256::digest(data).into(),
+        data: std::sync::OnceLock::new(),
+    });
     for (index, info) in infos {
-        let path = path.to_path_buf();
-        store.push((
-            ProjectFace {
-                path,
-                index,
-                sha256,
-            },
-            info,
-        ));
+        let file = file.clone();
+        store.push((ProjectFace { file, index }, info));
     }
     pushed
 }
 
-/// A face of a project's font file, read when a document first uses it: the bytes of
-/// fonts no document uses are not held, nor parsed beyond what the font book needs.
-struct ProjectFace {
+/// A project's font file, read when a document first uses one of its faces (once for
+/// all the faces of a collection): the bytes of fonts no document uses are not held.
+struct ProjectFontFile {
     path: PathBuf,
-    /// The face's place in a collection (`0` in a single font file).
-    index: u32,
     /// The SHA-256 of the file as checked when the fonts were loaded.
     sha256: [u8; 32],
+    /// Its bytes, once read; `None` when it can no longer be read or was replaced.
+    data: std::sync::OnceLock<Option<Bytes>>,
+}
+
+impl ProjectFontFile {
+    /// The file's bytes, if it is still the one checked.
+    fn data(&self) -> Option<Bytes> {
+        let read = || {
+            let data = read_bounded(&self.path).ok()?;
+            (Sha256::digest(&data)[..] == self.sha256).then(|| Bytes::new(data))
+        };
+        self.data.get_or_init(read).clone()
+    }
+}
+
+/// A face of a project's font file, parsed when a document first uses it.
+struct ProjectFace {
+    file: std::sync::Arc<ProjectFontFile>,
+    /// The face's place in a collection (`0` in a single font file).
+    index: u32,
 }
 
 impl FontSource for ProjectFace {
-    /// The face, if the file is still the one checked (not replaced since).
     fn load(&self) -> Option<Font> {
-        let data = read_bounded(&self.path).ok()?;
-        let unchanged = Sha256::digest(&data)[..] == self.sha256;
-        let index = self.index;
-        unchanged.then(|| guarded(|| Font::new(Bytes::new(data), index)))??
+        let data = self.file.data()?;
+        guarded(|| Font::new(data, self.index))?
     }
 }
 
