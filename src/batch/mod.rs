@@ -154,9 +154,12 @@ fn made_keys(done: &[Outcome]) -> Vec<String> {
 /// Loads every persona and renders every job.
 pub fn run(ws: &Workspace, base: &Base, options: &RunOptions) -> Ran {
     let suffix = options.portion.file_suffix();
-    if options.mode.writes_output() {
-        let restarted = options.runaways.as_ref().is_some_and(|r| r.restarted());
-        crate::render::output::remove_debris(&ws.out, restarted);
+    let restarted = options.runaways.as_ref().is_some_and(|r| r.restarted());
+    match &options.mode {
+        Mode::Render { .. } => drop(crate::render::output::remove_debris(&ws.out, restarted)),
+        // An export's folder is its own: only this process's earlier writes are its debris.
+        Mode::Export(dir) if restarted => drop(crate::render::output::remove_debris(dir, true)),
+        _ => {}
     }
     let digests = match options.mode.writes_output() && !options.mode.forced() {
         true => Digests::load(&digests_file(&ws.out, &suffix)),

@@ -178,16 +178,6 @@ impl PersonaSource {
     pub fn error_at_key(&self, key: &str, message: impl Into<String>) -> Diagnostic {
         self.file.error_at_key(key, message)
     }
-
-    /// An error pointing at the `key` whose value holds `needle` in the persona's file.
-    pub fn error_at_key_holding(
-        &self,
-        key: &str,
-        needle: &str,
-        message: impl Into<String>,
-    ) -> Diagnostic {
-        self.file.error_at_key_holding(key, needle, message)
-    }
 }
 
 /// Whether `id` can be part of a file name: letters, digits, `-`, `_` and `.`, not first.

@@ -408,16 +408,23 @@ fn the_examples_posters_and_mousepads_pass_every_measurement() {
     measure(&repo().join("examples"));
 }
 
-#[test]
-fn a_name_is_fitted_to_its_column_and_its_particles_stay_with_the_surname() {
+/// The A2 poster of a persona of `tests/fixtures/onpage` (its first theme) and the
+/// text runs of its page.
+fn fixture_poster_runs(persona: &str) -> (LaidOut, Vec<Run>) {
     let docs = laid_out(&repo().join("tests/fixtures/onpage"));
     let poster = docs
-        .iter()
-        .find(|d| d.persona == "max-nl" && d.format == Kind::PosterA2)
+        .into_iter()
+        .find(|d| d.persona == persona && d.format == Kind::PosterA2)
         .unwrap();
     let mut runs = Vec::new();
     let page = &poster.result.as_ref().unwrap().document.pages()[0];
     text_runs(&page.frame, Transform::identity(), &mut runs);
+    (poster, runs)
+}
+
+#[test]
+fn a_name_is_fitted_to_its_column_and_its_particles_stay_with_the_surname() {
+    let (poster, runs) = fixture_poster_runs("max-nl");
     let tiers = poster.format.tiers.unwrap();
     let name: Vec<&Run> = runs.iter().filter(|r| r.size >= tiers.name_min).collect();
     let lines: Vec<&str> = name.iter().map(|r| r.text.trim()).collect();
@@ -447,14 +454,7 @@ fn right_edges(runs: &[&Run]) -> Vec<f64> {
 
 #[test]
 fn right_to_left_text_runs_from_the_right_with_the_opening_mark_hung_there() {
-    let docs = laid_out(&repo().join("tests/fixtures/onpage"));
-    let poster = docs
-        .iter()
-        .find(|d| d.persona == "layla" && d.format == Kind::PosterA2)
-        .unwrap();
-    let mut runs = Vec::new();
-    let page = &poster.result.as_ref().unwrap().document.pages()[0];
-    text_runs(&page.frame, Transform::identity(), &mut runs);
+    let (_, runs) = fixture_poster_runs("layla");
     let size_of = |word: &str| runs.iter().find(|r| r.text.contains(word)).unwrap().size;
     // The hero quote: two lines flush right, the opening mark in the margin right of them.
     let quote_size = size_of("أريد");
