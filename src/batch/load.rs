@@ -177,7 +177,9 @@ fn unprintable(source: &PersonaSource, key: &str, chars: &[char]) -> Diagnostic 
         shown.join(" "),
         codes.join(", ")
     );
-    source.file.error_at_key_holding(key, &chars[0].to_string(), message).with_hint(
+    source
+        .file
+        .error_at_key_holding(crate::spec::source::leaf_key(key), &chars[0].to_string(), message).with_hint(
         "put a font that has them in the project's `fonts` folder (e.g. Noto Sans CJK for Chinese, Japanese or Korean, Noto Emoji for emoji), or write the text without them",
     )
 }

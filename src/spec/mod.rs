@@ -2,6 +2,7 @@
 //! that name the file, line and key.
 
 pub mod format;
+pub mod keys;
 pub mod language;
 pub mod persona;
 pub mod preset;
@@ -13,6 +14,8 @@ pub mod theme;
 pub mod typography;
 pub mod units;
 pub mod workspace;
+
+pub use keys::{find_key, find_key_holding, find_key_in_table_of};
 
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
@@ -87,7 +90,16 @@ impl SpecFile {
         needle: &str,
         message: impl Into<String>,
     ) -> Diagnostic {
-        let span = find_key_holding(&self.text, key, needle);
+        self.error_at(find_key_holding(&self.text, key, needle), message)
+    }
+
+    /// An error pointing at `span` of this file, or at the file; for a spreadsheet's
+    /// persona, at the cell behind that line.
+    pub fn error_at(
+        &self,
+        span: Option<std::ops::Range<usize>>,
+        message: impl Into<String>,
+    ) -> Diagnostic {
         if let Some(cells) = &self.cells {
             let line = span.map(|span| crate::diag::line_col(&self.text, span.start).0);
             let place = cells.place_of_line_of_value(line);
@@ -293,48 +305,6 @@ fn lowercase_first(text: &str) -> String {
     }
 }
 
-/// The byte range of the first line that assigns `key`, for errors after parsing.
-pub fn find_key(text: &str, key: &str) -> Option<std::ops::Range<usize>> {
-    find_key_holding(text, key, "")
-}
-
-/// The byte range of the first line that assigns `key` a value holding `needle` (the
-/// `text` of the third `[[quotes]]`, not the first): the value runs up to the next line
-/// assigning a key or opening a table. Without such a line, the first that assigns `key`.
-pub fn find_key_holding(text: &str, key: &str, needle: &str) -> Option<std::ops::Range<usize>> {
-    let mut first = None;
-    let mut open: Option<std::ops::Range<usize>> = None;
-    let mut offset = 0;
-    for line in text.split_inclusive('\n') {
-        let trimmed = line.trim_start();
-        let start = offset + (line.len() - trimmed.len());
-        offset += line.len();
-        let mut value = line;
-        if let Some(rest) = trimmed.strip_prefix(key)
-            && let Some(assigned) = rest.trim_start().strip_prefix('=')
-        {
-            let span = start..start + trimmed.trim_end().len();
-            first.get_or_insert(span.clone());
-            open = Some(span);
-            value = assigned;
-        } else if starts_a_key_or_table(trimmed) {
-            open = None;
-        }
-        if open.is_some() && value.contains(needle) {
-            return open;
-        }
-    }
-    first
-}
-
-/// Whether a (trimmed) TOML line opens a table or assigns a key.
-fn starts_a_key_or_table(line: &str) -> bool {
-    let name_end = line
-        .find(|c: char| !(c.is_alphanumeric() || "_-.\"".contains(c)))
-        .unwrap_or(line.len());
-    line.starts_with('[') || (name_end > 0 && line[name_end..].trim_start().starts_with('='))
-}
-
 /// Resolves a path written inside a spec file, relative to that file, and
 /// refuses one that leaves `root` (absolute paths, `..`, symlinks pointing out).
 pub fn resolve_inside(base: &Path, written: &str, root: &Path) -> Result<PathBuf, String> {
@@ -403,38 +373,6 @@ mod tests {
             "unknown field `frustation`, expected one of `goals`, `frustrations`, `dos`",
         );
         assert_eq!(hint.as_deref(), Some("did you mean `frustrations`?"));
-    }
-
-    #[test]
-    fn finds_the_line_of_a_key() {
-        let text = "name = \"\"\n  photo = \"x.jpg\"\n";
-        assert_eq!(find_key(text, "photo"), Some(12..27));
-        assert_eq!(find_key(text, "age"), None);
-    }
-
-    #[test]
-    fn a_repeated_key_is_found_where_its_value_holds_the_needle() {
-        let text = "name = \"A\"\n\n[[quotes]]\ntext = \"Goed\"\nsource = \"Ik 1\"\n\n\
-                    [[quotes]]\ntext = \"\"\"\nLaat\nen 1 \"\"\"\n";
-        let line_of = |span: Option<std::ops::Range<usize>>| &text[span.unwrap()];
-        assert_eq!(
-            line_of(find_key_holding(text, "text", "Goed")),
-            "text = \"Goed\""
-        );
-        // A value over several lines, the needle on a later one.
-        assert_eq!(
-            line_of(find_key_holding(text, "text", "en 1")),
-            "text = \"\"\""
-        );
-        // `source = ` ends the first quote's text: its "1" is not the text's.
-        assert!(find_key_holding(text, "text", "1").unwrap().start > 30);
-        // Only the value counts, not the key's own name.
-        assert!(find_key_holding(text, "text", "t").is_some_and(|s| s.start > 30));
-        // Nowhere: the first occurrence, as `find_key` finds it.
-        assert_eq!(
-            find_key_holding(text, "text", "zzz"),
-            find_key(text, "text")
-        );
     }
 
     #[test]

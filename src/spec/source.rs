@@ -32,7 +32,7 @@ pub fn check_persona(loaded: &Loaded<Persona>) -> Result<(), Diagnostic> {
         );
         return Err(loaded
             .file()
-            .error_at_key_holding(&key, &opening, message)
+            .error_at_key_holding(leaf_key(&key), &opening, message)
             .with_hint("a persona is read from a wall: keep it to what a poster can show"));
     }
     if let Some(key) = oversized_list(&as_json) {
@@ -60,8 +60,10 @@ fn check_metrics(loaded: &Loaded<Persona>) -> Result<(), Diagnostic> {
             "the KPI `{}` has a {key} a poster cannot show ({number:e}; at most {MAX_METRIC:e} either way)",
             metric.label,
         );
-        return Err(loaded
-            .error_at_key(key, message)
+        let file = loaded.file();
+        let span = super::find_key_in_table_of(&file.text, ("label", &metric.label), key);
+        return Err(file
+            .error_at(span, message)
             .with_hint("write the number as the poster should show it, e.g. value = 42"));
     }
     Ok(())
@@ -133,18 +135,27 @@ pub(crate) fn opening_words(text: &str) -> String {
     plain.take(24).collect()
 }
 
-/// Calls `visit` with every text of a persona (as JSON) and the key it is under (a
-/// list's items under the list's key).
+/// Calls `visit` with every text of a persona (as JSON) and the dotted path of the key
+/// it is under (`story`, `quotes.text`, `communication.style`; a list's items under
+/// the list's key). The last part is the key as the file writes it ([`leaf_key`]).
 pub fn for_each_text(value: &serde_json::Value, visit: &mut dyn FnMut(&str, &str)) {
-    fn walk(key: &str, value: &serde_json::Value, visit: &mut dyn FnMut(&str, &str)) {
+    fn walk(path: &str, value: &serde_json::Value, visit: &mut dyn FnMut(&str, &str)) {
         match value {
-            serde_json::Value::String(text) => visit(key, text),
-            serde_json::Value::Array(items) => items.iter().for_each(|v| walk(key, v, visit)),
-            serde_json::Value::Object(map) => map.iter().for_each(|(k, v)| walk(k, v, visit)),
+            serde_json::Value::String(text) => visit(path, text),
+            serde_json::Value::Array(items) => items.iter().for_each(|v| walk(path, v, visit)),
+            serde_json::Value::Object(map) => map.iter().for_each(|(k, v)| match path {
+                "" => walk(k, v, visit),
+                _ => walk(&format!("{path}.{k}"), v, visit),
+            }),
             _ => {}
         }
     }
     walk("", value, visit)
+}
+
+/// The key a dotted path of [`for_each_text`] ends in, as a line of the file assigns it.
+pub fn leaf_key(path: &str) -> &str {
+    path.rsplit('.').next().unwrap_or(path)
 }
 
 impl Workspace {
