@@ -26,11 +26,12 @@ impl Context<'_> {
     /// Fills `outcome` from an earlier run when its key is unchanged and `--force` is not given.
     /// One an earlier image of this run made (see `restart`) counts as made, not kept.
     pub(super) fn reuse(&self, outcome: &mut Outcome, key: &str) -> bool {
-        let reused = (!self.options.mode.forced() || self.runaways.made(key))
+        let made = self.runaways.made(key);
+        let reused = (!self.options.mode.forced() || made)
             && self
                 .previous
                 .reuse(outcome, key, &self.ws.out, &self.digests);
-        outcome.skipped &= !self.runaways.made(key);
+        outcome.skipped &= !made;
         reused
     }
 

@@ -70,11 +70,10 @@ pub(super) fn load_personas(
             let loaded =
                 loaded.and_then(
                     |r| match ready.iter().find(|o| o.source.id == r.source.id) {
-                        Some(other) => Err(LoadError {
-                            label: duplicate_label(&r.source),
-                            error: Box::new(duplicate_id(&r.source, &other.source.path)),
-                            more: Vec::new(),
-                        }),
+                        Some(other) => Err(LoadError::new(
+                            duplicate_label(&r.source),
+                            duplicate_id(&r.source, &other.source.path),
+                        )),
                         None => Ok(r),
                     },
                 );
@@ -105,11 +104,7 @@ fn load_sources(
             let (error, more) = (Box::new(first), unprintable.collect());
             return Err(LoadError { label, error, more });
         }
-        let failed = |error| LoadError {
-            label,
-            error: Box::new(error),
-            more: Vec::new(),
-        };
+        let failed = |error| LoadError::new(label, error);
         let photo = photo_digest(&source, digests).map_err(failed)?;
         let fingerprint = persona_fingerprint(&source, &photo);
         Ok(Ready {
@@ -177,12 +172,15 @@ fn unprintable(source: &PersonaSource, key: &str, chars: &[char]) -> Diagnostic 
         shown.join(" "),
         codes.join(", ")
     );
-    source
+    let leaf = crate::spec::source::leaf_key(key);
+    let diag = source
         .file
-        .error_at_key_holding(crate::spec::source::leaf_key(key), &chars[0].to_string(), message).with_hint(
-        "put a font that has them in the project's `fonts` folder (e.g. Noto Sans CJK for Chinese, Japanese or Korean, Noto Emoji for emoji), or write the text without them",
-    )
+        .error_at_key_holding(leaf, &chars[0].to_string(), message);
+    diag.with_hint(ADD_A_FONT)
 }
+
+/// What to do about characters no font has.
+const ADD_A_FONT: &str = "put a font that has them in the project's `fonts` folder (e.g. Noto Sans CJK for Chinese, Japanese or Korean, Noto Emoji for emoji), or write the text without them";
 
 /// What a duplicate is called: its file's stem (its id is another's), or a row's id.
 fn duplicate_label(source: &PersonaSource) -> String {

@@ -222,14 +222,19 @@ pub struct LoadError {
 }
 
 impl LoadError {
-    /// An error of the source `path` as a whole, called by its stem.
-    fn of_file(path: &Path, error: Diagnostic) -> Self {
-        let label = path.file_stem().unwrap_or_default().to_string_lossy();
+    /// The one finding `error` of the source called `label`.
+    pub fn new(label: String, error: Diagnostic) -> Self {
         LoadError {
-            label: label.into_owned(),
+            label,
             error: Box::new(error),
             more: Vec::new(),
         }
+    }
+
+    /// An error of the source `path` as a whole, called by its stem.
+    fn of_file(path: &Path, error: Diagnostic) -> Self {
+        let label = path.file_stem().unwrap_or_default().to_string_lossy();
+        LoadError::new(label.into_owned(), error)
     }
 }
 
@@ -257,11 +262,7 @@ impl Workspace {
             let loaded = super::parse_sheet_toml(path, &row);
             loaded
                 .and_then(|loaded| self.source_of(loaded, path))
-                .map_err(|error| LoadError {
-                    label: row.cells.id().to_string(),
-                    error: Box::new(error),
-                    more: Vec::new(),
-                })
+                .map_err(|error| LoadError::new(row.cells.id().to_string(), error))
         };
         rows.into_iter()
             .map(|row| {
